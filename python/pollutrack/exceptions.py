@@ -1,0 +1,71 @@
+"""The pollutrack exception hierarchy.
+
+Every error pollutrack raises is a :class:`PollutrackError`, itself a :class:`ValueError`; the
+subclasses also derive from the builtin users already catch (``KeyError`` for a missing column,
+``TypeError`` for a column of the wrong type). Messages name the column, file, row or line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnNotFoundError",
+    "InvalidSpecError",
+    "InvalidValueError",
+    "JsonFormatError",
+    "PollutrackError",
+    "UnsupportedTypeError",
+]
+
+
+class PollutrackError(ValueError):
+    """Base class of every pollutrack error."""
+
+
+class ColumnNotFoundError(PollutrackError, KeyError):
+    """A column that was named, or that is needed, is not in the data.
+
+    Attributes:
+        available: the columns the data has.
+    """
+
+    available: list[str]
+
+    def __str__(self) -> str:
+        # KeyError would repr() the message; show it as written.
+        return str(self.args[0]) if self.args else ""
+
+
+class UnsupportedTypeError(PollutrackError, TypeError):
+    """A column has an Arrow type the operation cannot use.
+
+    Attributes:
+        column: the column name.
+        data_type: its Arrow type.
+    """
+
+    column: str
+    data_type: str
+
+
+class InvalidSpecError(PollutrackError):
+    """A bad option, standard, unit, mapping sheet or breakpoint table."""
+
+
+class InvalidValueError(PollutrackError):
+    """A data value refused under ``on_invalid="raise"``.
+
+    Attributes:
+        row: the row, counted from 0 over the whole input.
+        column: the column holding the value.
+        value: the value.
+        reason: why it was refused.
+    """
+
+    row: int
+    column: str
+    value: float
+    reason: str
+
+
+class JsonFormatError(PollutrackError):
+    """Malformed JSON; the message names the file, line and byte offset."""

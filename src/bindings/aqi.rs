@@ -1,0 +1,168 @@
+//! Bindings of `pollutrack.aqi`: extract, `py.detach(engine)`, export. No AQI logic here.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::ArrowError;
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
+
+use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
+use crate::engine::Error;
+
+fn options(
+    standard: &str,
+    columns: Option<HashMap<String, Option<String>>>,
+    units: Option<HashMap<String, String>>,
+    subindices: bool,
+    on_invalid: &str,
+    beyond: &str,
+) -> Result<AqiOptions, Error> {
+    let mut columns: Vec<_> = columns.unwrap_or_default().into_iter().collect();
+    columns.sort();
+    let mut units: Vec<_> = units.unwrap_or_default().into_iter().collect();
+    units.sort();
+    Ok(AqiOptions {
+        standard: standard.to_owned(),
+        columns,
+        units,
+        subindices,
+        on_invalid: OnInvalid::parse(on_invalid)?,
+        beyond: Beyond::parse(beyond)?,
+    })
+}
+
+fn table(py: Python<'_>, batches: Vec<RecordBatch>, schema: arrow_schema::SchemaRef) -> PyResult<Py<PyAny>> {
+    Ok(PyTable::try_new(batches, schema)?.into_pyarrow(py)?.unbind())
+}
+
+/// Computes the AQI of every row of `data`; returns a pyarrow.Table.
+#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
+#[pyfunction]
+#[pyo3(signature = (data, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond="extend"))]
+fn aqi_compute(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    standard: &str,
+    columns: Option<HashMap<String, Option<String>>>,
+    units: Option<HashMap<String, String>>,
+    subindices: bool,
+    on_invalid: &str,
+    beyond: &str,
+) -> PyResult<Py<PyAny>> {
+    let options = options(standard, columns, units, subindices, on_invalid, beyond)?;
+    let reader = data.into_reader()?;
+    let plan = EnginePlan::new(&reader.schema(), options)?;
+    let (batches, schema) = py.detach(|| -> Result<_, Error> {
+        let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+        aqi::compute(&plan, &batches)
+    })?;
+    table(py, batches, schema)
+}
+
+/// A plan made once for a stream's schema; computes batches one at a time.
+#[pyclass(frozen, name = "AqiPlan", module = "pollutrack._core")]
+struct AqiPlan {
+    plan: EnginePlan,
+    rows_seen: AtomicU64,
+}
+
+#[pymethods]
+impl AqiPlan {
+    #[new]
+    #[pyo3(signature = (schema, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond="extend"))]
+    fn new(
+        schema: PySchema,
+        standard: &str,
+        columns: Option<HashMap<String, Option<String>>>,
+        units: Option<HashMap<String, String>>,
+        subindices: bool,
+        on_invalid: &str,
+        beyond: &str,
+    ) -> PyResult<Self> {
+        let options = options(standard, columns, units, subindices, on_invalid, beyond)?;
+        let plan = EnginePlan::new(&schema.into_inner(), options)?;
+        Ok(Self { plan, rows_seen: AtomicU64::new(0) })
+    }
+
+    /// The output schema (a pyarrow.Schema).
+    fn schema(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(PySchema::new(self.plan.schema(None)).into_pyarrow(py)?.unbind())
+    }
+
+    /// Computes one batch (a pyarrow.RecordBatch); rows are numbered across calls.
+    fn compute_batch(&self, py: Python<'_>, batch: PyRecordBatch) -> PyResult<Py<PyAny>> {
+        let batch = batch.into_inner();
+        let first = self.rows_seen.fetch_add(batch.num_rows() as u64, Ordering::SeqCst);
+        let out = py.detach(|| aqi::compute_batch(&self.plan, &batch, first))?;
+        Ok(PyRecordBatch::new(out).into_pyarrow(py)?.unbind())
+    }
+
+    /// Rows computed so far.
+    #[getter]
+    fn rows_seen(&self) -> u64 {
+        self.rows_seen.load(Ordering::SeqCst)
+    }
+}
+
+/// One measure's sub-index for each value (a pyarrow int32 Array, null where undefined).
+#[pyfunction]
+#[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond="extend"))]
+fn aqi_subindex(
+    py: Python<'_>,
+    values: PyArray,
+    measure: &str,
+    standard: &str,
+    unit: Option<&str>,
+    beyond: &str,
+) -> PyResult<Py<PyAny>> {
+    let beyond = Beyond::parse(beyond)?;
+    let values: ArrayRef = values.into_inner().0;
+    let out = py.detach(|| reference::subindex(&values, measure, standard, unit, beyond))?;
+    Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
+}
+
+/// The lowest concentration whose sub-index reaches each index (a pyarrow float64 Array).
+#[pyfunction]
+#[pyo3(signature = (indices, measure, *, standard="us_epa_2024"))]
+fn aqi_concentration(py: Python<'_>, indices: PyArray, measure: &str, standard: &str) -> PyResult<Py<PyAny>> {
+    let indices: ArrayRef = indices.into_inner().0;
+    let out = py.detach(|| reference::concentration(&indices, measure, standard))?;
+    Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
+}
+
+/// Ids of the built-in standards, the default first.
+#[pyfunction]
+fn aqi_standards() -> Vec<&'static str> {
+    aqi::tables::STANDARDS.iter().map(|s| s.id).collect()
+}
+
+/// The breakpoint table of a standard (a pyarrow.Table).
+#[pyfunction]
+fn aqi_breakpoints(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
+    let batch = reference::breakpoints(standard)?;
+    let schema = batch.schema();
+    table(py, vec![batch], schema)
+}
+
+/// The categories and colours of a standard (a pyarrow.Table).
+#[pyfunction]
+fn aqi_categories(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
+    let batch = reference::categories(standard)?;
+    let schema = batch.schema();
+    table(py, vec![batch], schema)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(aqi_compute, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_subindex, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_concentration, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_standards, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_breakpoints, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_categories, m)?)?;
+    m.add_class::<AqiPlan>()?;
+    Ok(())
+}

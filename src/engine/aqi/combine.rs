@@ -1,0 +1,140 @@
+//! Rules that turn measure sub-indices into pollutant sub-indices and a row's AQI and status
+//! (reference §2.4–§2.6). Each function takes `(sub-index, flags)` pairs from `subindex`.
+
+use super::subindex::{F_ABOVE, F_BELOW, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, F_UNDEFINED, NONE};
+
+/// Flags that mean the reading itself is unusable.
+const UNUSABLE: u8 = F_NULL | F_NEGATIVE | F_NOT_FINITE;
+/// Flags that always reach the row's status, whichever measure is used.
+const BAD_DATA: u8 = F_NEGATIVE | F_NOT_FINITE;
+/// A measure whose column is absent behaves like a null reading.
+pub const ABSENT: (i32, u8) = (NONE, F_NULL);
+
+#[inline]
+fn usable(flags: u8) -> bool {
+    flags & UNUSABLE == 0
+}
+
+/// A pollutant with one measure (PM2.5, PM10, CO, NO2).
+#[inline]
+pub fn single((index, flags): (i32, u8)) -> (i32, u8) {
+    (index, flags & (F_NULL | BAD_DATA | F_BEYOND))
+}
+
+/// Ozone (§2.5): the larger of the 8-h and 1-h sub-indices; 8-h above 0.200 ppm defines nothing,
+/// so the 1-h value (≥ 0.125 ppm) must take over or the ozone index is undefined.
+#[inline]
+pub fn ozone((i8h, f8h): (i32, u8), (i1h, f1h): (i32, u8)) -> (i32, u8) {
+    let index = i8h.max(i1h);
+    let mut flags = (f8h | f1h) & BAD_DATA | f1h & F_BEYOND;
+    if index == NONE {
+        if (usable(f8h) || usable(f1h)) && flags & F_BEYOND == 0 {
+            flags |= F_UNDEFINED;
+        } else if f8h & f1h & F_NULL != 0 {
+            flags |= F_NULL;
+        }
+    }
+    (index, flags)
+}
+
+/// Sulfur dioxide (§2.6): the 1-h value up to 304 ppb; above it the 24-h mean if that is at
+/// least 305 ppb, else 200. A 24-h mean alone rates only from 305 ppb.
+#[inline]
+pub fn sulfur((i1h, f1h): (i32, u8), (i24h, f24h): (i32, u8)) -> (i32, u8) {
+    let bad = (f1h | f24h) & BAD_DATA;
+    let rated_24h = usable(f24h) && f24h & F_BELOW == 0;
+    if usable(f1h) {
+        if f1h & F_ABOVE == 0 {
+            (i1h, bad)
+        } else if rated_24h {
+            (i24h, bad | f24h & F_BEYOND)
+        } else {
+            (200, bad)
+        }
+    } else if rated_24h {
+        (i24h, bad | f24h & F_BEYOND)
+    } else if usable(f24h) {
+        (NONE, bad | F_UNDEFINED)
+    } else {
+        (NONE, bad | f1h & f24h & F_NULL)
+    }
+}
+
+/// A row's status, most serious first; the values index `STATUS_NAMES`.
+pub const STATUS_NAMES: [&str; 6] = ["ok", "beyond_index", "no_data", "undefined", "negative", "not_finite"];
+pub const S_OK: i8 = 0;
+pub const S_BEYOND: i8 = 1;
+pub const S_NO_DATA: i8 = 2;
+pub const S_UNDEFINED: i8 = 3;
+pub const S_NEGATIVE: i8 = 4;
+pub const S_NOT_FINITE: i8 = 5;
+
+/// The status of a row from the OR of its pollutants' flags; `all_null` when every reading is null.
+#[inline]
+pub fn status(flags: u8, all_null: bool) -> i8 {
+    if flags & F_NOT_FINITE != 0 {
+        S_NOT_FINITE
+    } else if flags & F_NEGATIVE != 0 {
+        S_NEGATIVE
+    } else if flags & F_UNDEFINED != 0 {
+        S_UNDEFINED
+    } else if flags & F_BEYOND != 0 {
+        S_BEYOND
+    } else if all_null {
+        S_NO_DATA
+    } else {
+        S_OK
+    }
+}
+
+/// True for the statuses `on_invalid="raise"` refuses.
+pub fn is_invalid(status: i8) -> bool {
+    matches!(status, S_UNDEFINED | S_NEGATIVE | S_NOT_FINITE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ozone_rules() {
+        // 8-h only, in the table.
+        assert_eq!(ozone((42, 0), ABSENT), (42, 0));
+        // Larger of the two.
+        assert_eq!(ozone((120, 0), (150, 0)), (150, 0));
+        // 8-h above 0.200 with a usable 1-h value: the 1-h value.
+        assert_eq!(ozone((NONE, F_ABOVE), (320, 0)), (320, 0));
+        // 8-h above 0.200 alone, or with a 1-h value below 0.125: undefined.
+        assert_eq!(ozone((NONE, F_ABOVE), ABSENT), (NONE, F_UNDEFINED));
+        assert_eq!(ozone((NONE, F_ABOVE), (NONE, F_BELOW)), (NONE, F_UNDEFINED));
+        // A low 1-h value next to an 8-h value is normal.
+        assert_eq!(ozone((60, 0), (NONE, F_BELOW)), (60, 0));
+        assert_eq!(ozone(ABSENT, ABSENT), (NONE, F_NULL));
+        assert_eq!(ozone((NONE, F_NEGATIVE), ABSENT), (NONE, F_NEGATIVE));
+        assert_eq!(ozone((NONE, F_ABOVE), (NONE, F_BEYOND)), (NONE, F_BEYOND));
+    }
+
+    #[test]
+    fn sulfur_rules() {
+        assert_eq!(sulfur((150, 0), ABSENT), (150, 0));
+        assert_eq!(sulfur((150, 0), (250, 0)), (150, 0)); // 24-h not used below 305 ppb 1-h
+        assert_eq!(sulfur((NONE, F_ABOVE), (250, 0)), (250, 0));
+        assert_eq!(sulfur((NONE, F_ABOVE), (NONE, F_BELOW)), (200, 0));
+        assert_eq!(sulfur((NONE, F_ABOVE), ABSENT), (200, 0));
+        assert_eq!(sulfur(ABSENT, (260, 0)), (260, 0));
+        assert_eq!(sulfur(ABSENT, (NONE, F_BELOW)), (NONE, F_UNDEFINED));
+        assert_eq!(sulfur(ABSENT, ABSENT), (NONE, F_NULL));
+        assert_eq!(sulfur((NONE, F_ABOVE), (700, F_BEYOND)), (700, F_BEYOND));
+        assert_eq!(sulfur((NONE, F_NOT_FINITE), (260, 0)), (260, F_NOT_FINITE));
+    }
+
+    #[test]
+    fn status_priority() {
+        assert_eq!(status(F_BEYOND | F_NEGATIVE, false), S_NEGATIVE);
+        assert_eq!(status(F_NOT_FINITE | F_NEGATIVE, false), S_NOT_FINITE);
+        assert_eq!(status(0, true), S_NO_DATA);
+        assert_eq!(status(0, false), S_OK);
+        assert_eq!(status(F_BEYOND, false), S_BEYOND);
+        assert_eq!(STATUS_NAMES[S_UNDEFINED as usize], "undefined");
+    }
+}

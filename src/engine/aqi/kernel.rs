@@ -1,0 +1,141 @@
+//! The hot loop: one task's rows, from input values to output buffers. Pure function of its
+//! inputs, so a row's result never depends on which thread or task computed it.
+
+use arrow_array::{Array, Float64Array};
+
+use super::combine::{ozone, single, status, sulfur, ABSENT};
+use super::measure::{Measure, Pollutant};
+use super::plan::AqiPlan;
+use super::subindex::{Beyond, F_BEYOND, F_NULL, NONE};
+
+/// One task's share of the output buffers; `start` is a multiple of 64 (whole bitmap words).
+pub struct TaskOut<'a> {
+    pub start: usize,
+    pub aqi: &'a mut [i32],
+    pub aqi_valid: &'a mut [u64],
+    pub category: &'a mut [i8],
+    pub dominant: &'a mut [i8],
+    pub status: &'a mut [i8],
+    /// Per present pollutant (plan order), when sub-index columns are asked for.
+    pub subindices: Vec<(&'a mut [i32], &'a mut [u64])>,
+}
+
+type Results = (Vec<i32>, Vec<u8>);
+/// A rule over two measures of one pollutant (`combine::ozone`, `combine::sulfur`).
+type PairRule = fn((i32, u8), (i32, u8)) -> (i32, u8);
+
+/// Sub-index and flags of every row of one input column in the task.
+fn measure_results(plan: &AqiPlan, input: usize, column: &Float64Array, start: usize, n: usize) -> Results {
+    let planned = &plan.inputs[input];
+    let (table, multiplier, beyond) = (planned.table, planned.multiplier, plan.options.beyond);
+    let values = &column.values()[start..start + n];
+    let mut index = vec![NONE; n];
+    let mut flags = vec![F_NULL; n];
+    match column.nulls().filter(|nulls| nulls.null_count() > 0) {
+        None => {
+            for ((x, i), f) in values.iter().zip(&mut index).zip(&mut flags) {
+                (*i, *f) = table.eval(*x, multiplier, beyond);
+            }
+        }
+        Some(nulls) => {
+            for (row, x) in values.iter().enumerate() {
+                if nulls.is_valid(start + row) {
+                    (index[row], flags[row]) = table.eval(*x, multiplier, beyond);
+                }
+            }
+        }
+    }
+    (index, flags)
+}
+
+/// Applies a two-measure rule row by row.
+fn combine_pair(first: Option<&Results>, second: Option<&Results>, n: usize, rule: PairRule) -> Results {
+    let at = |r: Option<&Results>, i: usize| r.map_or(ABSENT, |(v, f)| (v[i], f[i]));
+    let (mut index, mut flags) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let (v, f) = rule(at(first, i), at(second, i));
+        index.push(v);
+        flags.push(f);
+    }
+    (index, flags)
+}
+
+/// Pollutant sub-indices for the task, in `plan.pollutants` order.
+fn pollutant_results(
+    plan: &AqiPlan,
+    columns: &[Float64Array],
+    start: usize,
+    n: usize,
+) -> Vec<(Pollutant, Results)> {
+    let mut by_measure: [Option<Results>; 8] = Default::default();
+    for (input, column) in columns.iter().enumerate() {
+        by_measure[plan.inputs[input].measure.index()] = Some(measure_results(plan, input, column, start, n));
+    }
+    plan.pollutants
+        .iter()
+        .map(|&p| {
+            let results = match p {
+                Pollutant::O3 => combine_pair(
+                    by_measure[Measure::O3_8h.index()].as_ref(),
+                    by_measure[Measure::O3_1h.index()].as_ref(),
+                    n,
+                    ozone,
+                ),
+                Pollutant::So2 => combine_pair(
+                    by_measure[Measure::So2_1h.index()].as_ref(),
+                    by_measure[Measure::So2_24h.index()].as_ref(),
+                    n,
+                    sulfur,
+                ),
+                _ => {
+                    let measure = Measure::ALL.into_iter().find(|m| m.pollutant() == p).expect("one measure");
+                    let (index, mut flags) = by_measure[measure.index()].take().expect("planned measure");
+                    for (f, i) in flags.iter_mut().zip(&index) {
+                        *f = single((*i, *f)).1;
+                    }
+                    (index, flags)
+                }
+            };
+            (p, results)
+        })
+        .collect()
+}
+
+/// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`.
+pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
+    let n = out.aqi.len();
+    let pollutants = pollutant_results(plan, columns, out.start, n);
+    let null_beyond = plan.options.beyond == Beyond::Null;
+    for row in 0..n {
+        let (mut best, mut mask, mut flags, mut all_null) = (NONE, 0_usize, 0_u8, true);
+        for (p, (index, f)) in &pollutants {
+            let (v, f) = (index[row], f[row]);
+            flags |= f;
+            all_null &= f & F_NULL != 0;
+            if v > best {
+                best = v;
+                mask = 1 << p.index();
+            } else if v == best && v != NONE {
+                mask |= 1 << p.index();
+            }
+        }
+        if null_beyond && flags & F_BEYOND != 0 {
+            best = NONE;
+        }
+        out.status[row] = status(flags, all_null);
+        if best != NONE {
+            out.aqi[row] = best;
+            out.aqi_valid[row / 64] |= 1 << (row % 64);
+            out.category[row] = plan.category_key(best);
+            out.dominant[row] = plan.dominant_keys[mask];
+        }
+    }
+    for ((values, valid), (_, (index, _))) in out.subindices.into_iter().zip(&pollutants) {
+        for (row, &v) in index.iter().enumerate() {
+            if v != NONE {
+                values[row] = v;
+                valid[row / 64] |= 1 << (row % 64);
+            }
+        }
+    }
+}

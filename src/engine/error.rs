@@ -1,0 +1,34 @@
+//! The one error type of the engine; the bindings map each variant to one Python exception.
+
+use arrow_schema::ArrowError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A column the caller named (or that a capability needs) is not in the data.
+    #[error("{what}; the data has columns {available:?}")]
+    ColumnNotFound { what: String, available: Vec<String> },
+
+    /// A column has an Arrow type the capability cannot use.
+    #[error("column '{column}' has type {data_type}, but {expected}")]
+    UnsupportedType { column: String, data_type: String, expected: String },
+
+    /// A bad option, standard, unit, mapping sheet or breakpoint table.
+    #[error("{0}")]
+    InvalidSpec(String),
+
+    /// A data value that `on_invalid="raise"` refuses; `row` counts from 0 over the whole input.
+    #[error("row {row}, column '{column}': {reason} (value {value})")]
+    InvalidValue { row: u64, column: String, value: f64, reason: String },
+
+    /// Anything arrow-rs reports (malformed batches, failed casts).
+    #[error("arrow: {0}")]
+    Arrow(#[from] ArrowError),
+}
+
+impl Error {
+    pub fn spec(message: impl Into<String>) -> Self {
+        Self::InvalidSpec(message.into())
+    }
+}
