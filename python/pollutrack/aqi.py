@@ -139,7 +139,8 @@ def _map_array(values: Any, kernel: Any) -> Any:
         arr = pa.array([values], type=pa.float64(), from_pandas=True)
         return kernel(arr)[0].as_py()
     if isinstance(values, pa.ChunkedArray):
-        return pa.chunked_array([kernel(c) for c in values.chunks], type=kernel(pa.array([], pa.float64())).type)
+        out_type = kernel(pa.array([], pa.float64())).type
+        return pa.chunked_array([kernel(c) for c in values.chunks], type=out_type)
     if isinstance(values, pa.Array) or hasattr(values, "__arrow_c_array__"):
         return kernel(values)
     if hasattr(values, "__arrow_c_stream__"):  # polars Series and other stream producers
@@ -215,9 +216,10 @@ def breakpoints(standard: str = "us_epa_2024") -> pa.Table:
     Columns: measure, averaging, unit, aqi_lo, aqi_hi, conc_lo, conc_hi, category.
 
     Example:
+        >>> import pyarrow.compute as pc
         >>> import pollutrack as pt
         >>> bp = pt.aqi.breakpoints("us_epa_2024")
-        >>> bp.filter(bp["measure"] == "pm25").column("conc_hi").to_pylist()
+        >>> bp.filter(pc.field("measure") == "pm25").column("conc_hi").to_pylist()
         [9.0, 35.4, 55.4, 125.4, 225.4, 325.4]
     """
     return _core.aqi_breakpoints(standard)

@@ -71,7 +71,7 @@ pub const S_NOT_FINITE: i8 = 5;
 
 /// The status of a row from the OR of its pollutants' flags; `all_null` when every reading is null.
 #[inline]
-pub fn status(flags: u8, all_null: bool) -> i8 {
+pub const fn status(flags: u8, all_null: bool) -> i8 {
     if flags & F_NOT_FINITE != 0 {
         S_NOT_FINITE
     } else if flags & F_NEGATIVE != 0 {
@@ -86,6 +86,18 @@ pub fn status(flags: u8, all_null: bool) -> i8 {
         S_OK
     }
 }
+
+/// `status` for every combination of the flags OR-ed over a row's pollutants, with `F_NULL`
+/// standing for "every reading is null" (the AND of their `F_NULL` bits): a branch-free lookup.
+pub const STATUS_OF_FLAGS: [i8; 128] = {
+    let mut table = [S_OK; 128];
+    let mut flags = 0;
+    while flags < 128 {
+        table[flags] = status(flags as u8 & !F_NULL, flags as u8 & F_NULL != 0);
+        flags += 1;
+    }
+    table
+};
 
 /// True for the statuses `on_invalid="raise"` refuses.
 pub fn is_invalid(status: i8) -> bool {

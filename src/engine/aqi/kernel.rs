@@ -3,7 +3,7 @@
 
 use arrow_array::{Array, Float64Array};
 
-use super::combine::{ozone, single, status, sulfur, ABSENT};
+use super::combine::{ozone, single, sulfur, ABSENT, STATUS_OF_FLAGS};
 use super::measure::{Measure, Pollutant};
 use super::plan::AqiPlan;
 use super::subindex::{Beyond, F_BEYOND, F_NULL, NONE};
@@ -102,40 +102,63 @@ fn pollutant_results(
 }
 
 /// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`.
+///
+/// Written as simple passes over contiguous arrays (max, or, and, compare) that the compiler
+/// vectorises; readings are noisy, so per-row data-dependent branches would mispredict.
 pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     let n = out.aqi.len();
     let pollutants = pollutant_results(plan, columns, out.start, n);
-    let null_beyond = plan.options.beyond == Beyond::Null;
-    for row in 0..n {
-        let (mut best, mut mask, mut flags, mut all_null) = (NONE, 0_usize, 0_u8, true);
-        for (p, (index, f)) in &pollutants {
-            let (v, f) = (index[row], f[row]);
-            flags |= f;
-            all_null &= f & F_NULL != 0;
-            if v > best {
-                best = v;
-                mask = 1 << p.index();
-            } else if v == best && v != NONE {
-                mask |= 1 << p.index();
-            }
-        }
-        if null_beyond && flags & F_BEYOND != 0 {
-            best = NONE;
-        }
-        out.status[row] = status(flags, all_null);
-        if best != NONE {
-            out.aqi[row] = best;
-            out.aqi_valid[row / 64] |= 1 << (row % 64);
-            out.category[row] = plan.category_key(best);
-            out.dominant[row] = plan.dominant_keys[mask];
+    let mut best = vec![NONE; n];
+    let mut any = vec![0_u8; n];
+    let mut all = vec![F_NULL; n];
+    // Zipped iterators rather than indexing, so the loops carry no bounds checks and vectorise.
+    for (_, (index, flags)) in &pollutants {
+        for (((b, a), l), (&v, &f)) in
+            best.iter_mut().zip(&mut any).zip(&mut all).zip(index.iter().zip(flags))
+        {
+            *b = (*b).max(v);
+            *a |= f;
+            *l &= f;
         }
     }
-    for ((values, valid), (_, (index, _))) in out.subindices.into_iter().zip(&pollutants) {
-        for (row, &v) in index.iter().enumerate() {
-            if v != NONE {
-                values[row] = v;
-                valid[row / 64] |= 1 << (row % 64);
-            }
+    let mut mask = vec![0_u8; n];
+    for (p, (index, _)) in &pollutants {
+        let bit = 1_u8 << p.index();
+        for ((m, &b), &v) in mask.iter_mut().zip(&best).zip(index) {
+            *m |= u8::from(v == b) * bit;
         }
+    }
+    // With `beyond="null"` a beyond-the-table reading nulls the whole row.
+    let void_flags = if plan.options.beyond == Beyond::Null { F_BEYOND } else { 0 };
+    let rows = best.iter_mut().zip(&any).zip(&all).zip(&mask);
+    let outs = out
+        .aqi
+        .iter_mut()
+        .zip(out.status.iter_mut())
+        .zip(out.category.iter_mut())
+        .zip(out.dominant.iter_mut());
+    for ((((b, &a), &l), &m), (((aqi, status), category), dominant)) in rows.zip(outs) {
+        if a & void_flags != 0 {
+            *b = NONE;
+        }
+        let rated = *b != NONE;
+        *status = STATUS_OF_FLAGS[usize::from(a & !F_NULL | l) & 127];
+        *aqi = (*b).max(0);
+        *category = plan.category_key(*aqi);
+        *dominant = plan.dominant_keys[usize::from(m * u8::from(rated)) & 63];
+    }
+    write_validity(&best, out.aqi_valid);
+    for ((values, valid), (_, (index, _))) in out.subindices.into_iter().zip(&pollutants) {
+        for (v, &i) in values.iter_mut().zip(index) {
+            *v = i.max(0);
+        }
+        write_validity(index, valid);
+    }
+}
+
+/// Packs `index != NONE` into bitmap words, 64 rows per word.
+fn write_validity(index: &[i32], words: &mut [u64]) {
+    for (word, chunk) in words.iter_mut().zip(index.chunks(64)) {
+        *word = chunk.iter().enumerate().fold(0, |w, (bit, &v)| w | u64::from(v != NONE) << bit);
     }
 }

@@ -89,7 +89,7 @@ pub struct AqiPlan {
     /// Dominant-pollutant bit mask → key into `dominant_values`.
     pub dominant_keys: [i8; 64],
     /// Index 0..=500 → key into `category_values`; higher indices take the last category.
-    pub category_keys: Vec<i8>,
+    pub category_keys: [i8; 501],
     schema: SchemaRef,
 }
 
@@ -130,7 +130,7 @@ impl AqiPlan {
             status_values: Arc::new(StringArray::from_iter_values(STATUS_NAMES)),
             dominant_values,
             dominant_keys,
-            category_keys: (0..=500).map(|i| standard.category_of(i) as i8).collect(),
+            category_keys: std::array::from_fn(|i| standard.category_of(i as i32) as i8),
             schema: Arc::new(Schema::empty()),
             options,
         };
@@ -138,13 +138,10 @@ impl AqiPlan {
         Ok(plan)
     }
 
-    /// The category key of an index (`index` ≥ 0).
+    /// The category key of an index (`index` ≥ 0); every EPA category above 500 is the top one.
     #[inline]
     pub fn category_key(&self, index: i32) -> i8 {
-        match self.category_keys.get(index as usize) {
-            Some(&key) => key,
-            None => (self.standard.categories.len() - 1) as i8,
-        }
+        self.category_keys[(index as usize).min(500)]
     }
 
     /// Names of the appended columns, in order.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
@@ -107,24 +108,20 @@ pub fn subindex(
     };
     let multiplier = factor * t.measure.scale();
     let values = as_f64(measure_key, values)?;
-    let out: Vec<Option<i32>> = install(|| {
-        let chunks: Vec<Vec<Option<i32>>> = (0..values.len().div_ceil(TASK_ROWS))
-            .into_par_iter()
-            .map(|c| {
-                (c * TASK_ROWS..((c + 1) * TASK_ROWS).min(values.len()))
-                    .map(|i| {
-                        if values.is_null(i) {
-                            return None;
-                        }
-                        let (index, _) = standalone(t, values.value(i), multiplier, beyond);
-                        (index != NONE).then_some(index)
-                    })
-                    .collect()
-            })
-            .collect();
-        chunks.concat()
+    let mut out = vec![NONE; values.len()];
+    install(|| {
+        out.par_chunks_mut(TASK_ROWS).enumerate().for_each(|(task, chunk)| {
+            let start = task * TASK_ROWS;
+            for (i, slot) in chunk.iter_mut().enumerate() {
+                if values.is_valid(start + i) {
+                    *slot = standalone(t, values.value(start + i), multiplier, beyond).0;
+                }
+            }
+        });
     });
-    Ok(Int32Array::from(out))
+    let nulls: NullBuffer = out.iter().map(|&v| v != NONE).collect();
+    let out: Vec<i32> = out.into_iter().map(|v| v.max(0)).collect();
+    Ok(Int32Array::new(out.into(), (nulls.null_count() > 0).then_some(nulls)))
 }
 
 /// `pt.aqi.concentration`: the lowest concentration (at the measure's precision) whose

@@ -68,10 +68,15 @@ pub struct Row {
 impl Row {
     /// `I_lo + round_half_up((I_hi − I_lo)(c − lo)/(hi − lo))`, exact (§1.4); saturates at `i32::MAX`.
     pub fn interpolate(&self, count: i64) -> i32 {
-        let num = i128::from(self.i_hi - self.i_lo) * (i128::from(count) - i128::from(self.lo));
-        let den = i128::from(self.hi - self.lo);
-        let index = i128::from(self.i_lo) + (2 * num + den).div_euclid(2 * den);
-        i32::try_from(index).unwrap_or(i32::MAX)
+        let (span, offset, den) = (i64::from(self.i_hi - self.i_lo), count - self.lo, self.hi - self.lo);
+        // 64-bit arithmetic is exact while span × offset cannot overflow; i128 beyond that.
+        let step = if offset.unsigned_abs() < 1 << 40 {
+            (2 * span * offset + den).div_euclid(2 * den)
+        } else {
+            let (span, offset, den) = (i128::from(span), i128::from(offset), i128::from(den));
+            i64::try_from((2 * span * offset + den).div_euclid(2 * den)).unwrap_or(i64::MAX)
+        };
+        i32::try_from(i64::from(self.i_lo).saturating_add(step)).unwrap_or(i32::MAX)
     }
 }
 
@@ -135,13 +140,27 @@ impl MeasureTable {
     /// Sub-index of a raw concentration; `multiplier` = unit factor × quanta per unit.
     #[inline]
     pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
+        // Fast path, one predictable branch: a valid value inside the table. NaN and negative
+        // values truncate to 0 or wrap far outside the table, so they also fall through.
+        let count = truncate(value * multiplier);
+        let slot = count.wrapping_sub(self.first) as usize;
+        if let Some(&index) = self.lut.get(slot) {
+            if value >= 0.0 && value.is_finite() {
+                return (i32::from(index), 0);
+            }
+        }
+        self.eval_slow(value, count, beyond)
+    }
+
+    #[cold]
+    fn eval_slow(&self, value: f64, count: i64, beyond: Beyond) -> (i32, u8) {
         if !value.is_finite() {
             return (NONE, F_NOT_FINITE);
         }
         if value < 0.0 {
             return (NONE, F_NEGATIVE);
         }
-        self.at_count(truncate(value * multiplier), beyond)
+        self.at_count(count, beyond)
     }
 
     /// The lowest count whose sub-index (top row extended) is at least `index`.
