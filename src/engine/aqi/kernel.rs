@@ -101,31 +101,50 @@ fn pollutant_results(
         .collect()
 }
 
-/// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`.
+/// Rows per block inside a task: small enough that a block's temporaries stay in L1/L2 cache.
+const BLOCK_ROWS: usize = 4096;
+
+/// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`, block by
+/// block.
+pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
+    let TaskOut { start, aqi, aqi_valid, category, dominant, status, subindices } = out;
+    let words = BLOCK_ROWS / 64;
+    let mut subs: Vec<_> =
+        subindices.into_iter().map(|(v, w)| v.chunks_mut(BLOCK_ROWS).zip(w.chunks_mut(words))).collect();
+    let blocks = aqi
+        .chunks_mut(BLOCK_ROWS)
+        .zip(aqi_valid.chunks_mut(words))
+        .zip(category.chunks_mut(BLOCK_ROWS))
+        .zip(dominant.chunks_mut(BLOCK_ROWS))
+        .zip(status.chunks_mut(BLOCK_ROWS));
+    for (b, ((((aqi, aqi_valid), category), dominant), status)) in blocks.enumerate() {
+        let subindices = subs.iter_mut().map(|it| it.next().expect("same block count")).collect();
+        let block =
+            TaskOut { start: start + b * BLOCK_ROWS, aqi, aqi_valid, category, dominant, status, subindices };
+        run_block(plan, columns, block);
+    }
+}
+
+/// Computes one block of rows.
 ///
 /// Written as simple passes over contiguous arrays (max, or, and, compare) that the compiler
 /// vectorises; readings are noisy, so per-row data-dependent branches would mispredict.
-pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
+fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     let n = out.aqi.len();
     let pollutants = pollutant_results(plan, columns, out.start, n);
     let mut best = vec![NONE; n];
     let mut any = vec![0_u8; n];
     let mut all = vec![F_NULL; n];
-    // Zipped iterators rather than indexing, so the loops carry no bounds checks and vectorise.
-    for (_, (index, flags)) in &pollutants {
-        for (((b, a), l), (&v, &f)) in
-            best.iter_mut().zip(&mut any).zip(&mut all).zip(index.iter().zip(flags))
-        {
+    let mut mask = vec![0_u8; n];
+    // One pass per pollutant, zipped (no bounds checks) and branch-free (cmov, not jumps).
+    for (p, (index, flags)) in &pollutants {
+        let bit = 1_u8 << p.index();
+        let acc = best.iter_mut().zip(&mut any).zip(&mut all).zip(&mut mask);
+        for ((((b, a), l), m), (&v, &f)) in acc.zip(index.iter().zip(flags)) {
+            *m = if v > *b { bit } else { *m | (bit * u8::from(v == *b)) };
             *b = (*b).max(v);
             *a |= f;
             *l &= f;
-        }
-    }
-    let mut mask = vec![0_u8; n];
-    for (p, (index, _)) in &pollutants {
-        let bit = 1_u8 << p.index();
-        for ((m, &b), &v) in mask.iter_mut().zip(&best).zip(index) {
-            *m |= u8::from(v == b) * bit;
         }
     }
     // With `beyond="null"` a beyond-the-table reading nulls the whole row.

@@ -91,6 +91,9 @@ pub struct MeasureTable {
     lut: Vec<u16>,
     /// The top row reaches AQI 500, so concentrations above it are "beyond the index".
     extendable: bool,
+    /// `first` and `top + 1` as floats, for the fast path's range test.
+    first_quanta: f64,
+    end_quanta: f64,
 }
 
 impl MeasureTable {
@@ -114,7 +117,8 @@ impl MeasureTable {
             })
             .collect();
         let extendable = rows[rows.len() - 1].i_hi >= 500;
-        MeasureTable { measure, rows, first, top, lut, extendable }
+        let (first_quanta, end_quanta) = (first as f64, (top + 1) as f64);
+        MeasureTable { measure, rows, first, top, lut, extendable, first_quanta, end_quanta }
     }
 
     /// Sub-index of a non-negative count of quanta.
@@ -140,16 +144,14 @@ impl MeasureTable {
     /// Sub-index of a raw concentration; `multiplier` = unit factor × quanta per unit.
     #[inline]
     pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
-        // Fast path, one predictable branch: a valid value inside the table. NaN and negative
-        // values truncate to 0 or wrap far outside the table, so they also fall through.
-        let count = truncate(value * multiplier);
-        let slot = count.wrapping_sub(self.first) as usize;
-        if let Some(&index) = self.lut.get(slot) {
-            if value >= 0.0 && value.is_finite() {
-                return (i32::from(index), 0);
-            }
+        // Fast path: a valid value inside the table, tested in float space (NaN fails every
+        // comparison), so the cast below is a plain truncation of a small positive number.
+        let quanta = guarded(value * multiplier);
+        if value >= 0.0 && quanta >= self.first_quanta && quanta < self.end_quanta {
+            let slot = quanta as usize - self.first as usize;
+            return (i32::from(self.lut[slot]), 0);
         }
-        self.eval_slow(value, count, beyond)
+        self.eval_slow(value, truncate(value * multiplier), beyond)
     }
 
     #[cold]
@@ -187,14 +189,20 @@ impl MeasureTable {
     }
 }
 
-/// Truncates a non-negative value already expressed in quanta to an integer count.
+/// Adds the truncation guard to a value expressed in quanta.
 ///
 /// The guard absorbs binary representation error (`9.1 * 10 = 90.999…`) of up to about a
-/// thousand ulps, far below any real measurement resolution (reference §1.2). Float-to-int `as`
-/// saturates, so huge values become `i64::MAX` (beyond every table), never undefined behaviour.
+/// thousand ulps, far below any real measurement resolution (reference §1.2).
+#[inline]
+pub fn guarded(quanta: f64) -> f64 {
+    quanta + (1e-9 + quanta * 1e-12)
+}
+
+/// Truncates a non-negative value already expressed in quanta to an integer count. Float-to-int
+/// `as` saturates, so huge values become `i64::MAX` (beyond every table), never undefined.
 #[inline]
 pub fn truncate(quanta: f64) -> i64 {
-    (quanta + (1e-9 + quanta * 1e-12)) as i64
+    guarded(quanta) as i64
 }
 
 type Compiled = HashMap<(&'static str, Measure), MeasureTable>;
