@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -130,13 +131,13 @@ def compute_stream(
 
 
 def _is_scalar(values: Any) -> bool:
-    return values is None or isinstance(values, int | float | np.number)
+    return values is None or isinstance(values, numbers.Number)
 
 
 def _map_array(values: Any, kernel: Any) -> Any:
     """Applies an Arrow-array kernel to scalars, sequences, numpy and Arrow inputs alike."""
     if _is_scalar(values):
-        arr = pa.array([values], type=pa.float64(), from_pandas=True)
+        arr = pa.array([None if values is None else float(values)], type=pa.float64())
         return kernel(arr)[0].as_py()
     if isinstance(values, pa.ChunkedArray):
         out_type = kernel(pa.array([], pa.float64())).type

@@ -47,6 +47,17 @@ pub fn check_numeric(column: &str, data_type: &DataType) -> Result<()> {
     }
 }
 
+/// Relative error of the column's own float type, for the truncation guard: a float32 column
+/// showing 0.055 holds 0.0549999997, and truncation must see the decimal the user wrote.
+pub fn representation_error(data_type: &DataType) -> f64 {
+    match data_type {
+        DataType::Dictionary(_, values) => representation_error(values),
+        DataType::Float16 => 1e-3,   // 2^-10
+        DataType::Float32 => 1.2e-7, // 2^-23: twice the worst rounding of a decimal
+        _ => 0.0,                    // float64, integers and decimals: the f64 guard suffices
+    }
+}
+
 /// Reads a numeric column as float64: zero-copy when it already is, one cast otherwise.
 pub fn as_f64(column: &str, array: &ArrayRef) -> Result<Float64Array> {
     check_numeric(column, array.data_type())?;

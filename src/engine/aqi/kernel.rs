@@ -131,7 +131,7 @@ pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
 /// vectorises; readings are noisy, so per-row data-dependent branches would mispredict.
 fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     let n = out.aqi.len();
-    let pollutants = pollutant_results(plan, columns, out.start, n);
+    let mut pollutants = pollutant_results(plan, columns, out.start, n);
     let mut best = vec![NONE; n];
     let mut any = vec![0_u8; n];
     let mut all = vec![F_NULL; n];
@@ -167,9 +167,14 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         *dominant = plan.dominant_keys[usize::from(m * u8::from(rated)) & 63];
     }
     write_validity(&best, out.aqi_valid);
-    for ((values, valid), (_, (index, _))) in out.subindices.into_iter().zip(&pollutants) {
-        for (v, &i) in values.iter_mut().zip(index) {
-            *v = i.max(0);
+    for ((values, valid), (_, (index, flags))) in out.subindices.into_iter().zip(&mut pollutants) {
+        for ((v, i), &mut f) in values.iter_mut().zip(index.iter_mut()).zip(flags) {
+            // Under `beyond="null"` a pollutant with a reading beyond the table has no index,
+            // even when another of its periods (O3 8-h) defines a smaller one.
+            if f & void_flags != 0 {
+                *i = NONE;
+            }
+            *v = (*i).max(0);
         }
         write_validity(index, valid);
     }

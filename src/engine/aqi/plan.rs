@@ -11,7 +11,7 @@ use super::combine::STATUS_NAMES;
 use super::measure::{Measure, Pollutant, Unit};
 use super::subindex::{table, Beyond, MeasureTable};
 use super::tables::{standard, StandardDef};
-use crate::engine::columns::{check_numeric, normalize_name};
+use crate::engine::columns::{check_numeric, normalize_name, representation_error};
 use crate::engine::{Error, Result, VERSION};
 
 /// What `on_invalid` asks for.
@@ -65,7 +65,8 @@ pub struct PlannedInput {
     pub name: String,
     pub table: &'static MeasureTable,
     pub unit: Unit,
-    /// Unit factor × quanta per unit: one multiply turns a raw value into quanta.
+    /// Unit factor × quanta per unit (× 1 + the float type's own error, see
+    /// `columns::representation_error`): one multiply turns a raw value into quanta.
     pub multiplier: f64,
 }
 
@@ -112,7 +113,9 @@ impl AqiPlan {
             })?;
             check_numeric(&name, input.field(column).data_type())?;
             let unit = units.get(&measure).copied().unwrap_or(measure.native_unit());
-            let multiplier = unit.factor_to(measure)? * measure.scale();
+            let data_type = input.field(column).data_type();
+            let multiplier =
+                unit.factor_to(measure)? * measure.scale() * (1.0 + representation_error(data_type));
             inputs.push(PlannedInput { measure, column, name, table, unit, multiplier });
         }
         let mut pollutants: Vec<Pollutant> = inputs.iter().map(|i| i.measure.pollutant()).collect();

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::measure::{Measure, Unit};
 use super::subindex::{standalone, table, Beyond, MeasureTable, NONE};
 use super::tables::{standard, StandardDef};
-use crate::engine::columns::as_f64;
+use crate::engine::columns::{as_f64, representation_error};
 use crate::engine::parallel::{install, TASK_ROWS};
 use crate::engine::{Error, Result};
 
@@ -106,7 +106,7 @@ pub fn subindex(
         Some(text) => Unit::parse(text, t.measure)?.factor_to(t.measure)?,
         None => 1.0,
     };
-    let multiplier = factor * t.measure.scale();
+    let multiplier = factor * t.measure.scale() * (1.0 + representation_error(values.data_type()));
     let values = as_f64(measure_key, values)?;
     let mut out = vec![NONE; values.len()];
     install(|| {
