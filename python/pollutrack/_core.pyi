@@ -12,6 +12,9 @@ __all__ = [
     "aqi_categories",
     "aqi_compute",
     "aqi_concentration",
+    "aqi_daily",
+    "aqi_nowcast",
+    "aqi_rolling",
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
@@ -42,6 +45,37 @@ def aqi_subindex(
 ) -> pa.Array: ...
 def aqi_concentration(indices: Any, measure: str, *, standard: str = "us_epa_2024") -> pa.Array: ...
 def aqi_standards() -> list[str]: ...
+def aqi_nowcast(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    pollutants: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    duplicates: str = "error",
+    standard: str = "us_epa_2024",
+) -> pa.Table: ...
+def aqi_daily(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    standard: str = "us_epa_2024",
+    tz: str | None = None,
+    pollutants: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    duplicates: str = "error",
+) -> pa.Table: ...
+def aqi_rolling(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    column: str,
+    hours: int,
+    min_valid: int,
+    duplicates: str = "error",
+) -> pa.Table: ...
 def aqi_breakpoints(standard: str) -> pa.Table: ...
 def aqi_categories(standard: str) -> pa.Table: ...
 

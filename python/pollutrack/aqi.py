@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from pollutrack import _core
 from pollutrack._input import as_arrow_tabular, as_reader
+from pollutrack.aqi_hourly import daily, nowcast, rolling
 
 __all__ = [
     "breakpoints",
@@ -34,6 +35,9 @@ __all__ = [
     "compute",
     "compute_stream",
     "concentration",
+    "daily",
+    "nowcast",
+    "rolling",
     "standards",
     "subindex",
 ]

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 
 from pollutrack import aqi
 
-#: Valid hours a day needs for a 24-hour mean (18 of 24).
+#: Valid hours a day needs for a 24-hour mean (18 of 24), applied by ``pt.aqi.daily``.
 MIN_HOURS = 18
 SAMPLE_FILE = "beijing_pm25_hourly.csv"
 
@@ -34,7 +34,7 @@ def sample_path() -> Path:
 
 
 def load_hourly(path: Path | None = None) -> pa.Table:
-    """Reads the hourly CSV (``NA`` = missing) and adds a ``date`` column."""
+    """Reads the hourly CSV (``NA`` = missing) and adds ``station`` and ``time`` columns."""
     table = pacsv.read_csv(path or sample_path())
     years = table["year"].to_numpy() - 1970
     months = table["month"].to_numpy() - 1
@@ -42,16 +42,11 @@ def load_hourly(path: Path | None = None) -> pa.Table:
     dates = (
         years.astype("datetime64[Y]").astype("datetime64[M]") + months.astype("timedelta64[M]")
     ).astype("datetime64[D]") + days.astype("timedelta64[D]")
-    return table.append_column("date", pa.array(dates, type=pa.date32()))
-
-
-def daily_means(hourly: pa.Table) -> pa.Table:
-    """One row per day: valid hours and the 24-hour mean PM2.5 (null below ``MIN_HOURS``)."""
-    grouped = hourly.group_by("date").aggregate([("pm2.5", "mean"), ("pm2.5", "count")])
-    grouped = grouped.sort_by("date")
-    hours = grouped["pm2.5_count"]
-    mean = pc.if_else(pc.greater_equal(hours, MIN_HOURS), grouped["pm2.5_mean"], None)
-    return pa.table({"date": grouped["date"], "valid_hours": hours, "pm25": mean})
+    # Local (Beijing) wall-clock hours, as the source gives them; no zone attached.
+    hours = table["hour"].to_numpy().astype("timedelta64[h]")
+    times = pa.array((dates.astype("datetime64[h]") + hours).astype("datetime64[s]"))
+    table = table.append_column("station", pa.array(["US Embassy Beijing"] * table.num_rows))
+    return table.append_column("time", times)
 
 
 @dataclass
@@ -67,11 +62,13 @@ class DemoResult:
 
 
 def run(path: Path | None = None, *, standard: str = "us_epa_2024") -> DemoResult:
-    """Runs the job: hourly readings -> daily means -> daily AQI (``pt.aqi.compute``)."""
+    """Runs the job: hourly readings -> daily 24-hour means -> daily AQI (``pt.aqi.daily``)."""
     hourly = load_hourly(path)
-    daily = aqi.compute(daily_means(hourly), standard=standard)
+    daily = aqi.daily(
+        hourly, station="station", time="time", standard=standard, pollutants={"pm25": "pm2.5"}
+    )
     rated = daily.num_rows - daily["aqi"].null_count
-    empty = pc.sum(pc.equal(daily["valid_hours"], 0)).as_py() or 0
+    empty = pc.sum(pc.equal(daily["day_status"], "no_data")).as_py() or 0
     return DemoResult(
         hourly_rows=hourly.num_rows,
         hourly_missing=hourly["pm2.5"].null_count,
@@ -106,7 +103,7 @@ def summary(result: DemoResult) -> str:
     row = daily.slice(worst, 1).to_pylist()[0]
     lines += [
         "",
-        f"worst day: {row['date']}, 24-h PM2.5 {row['pm25']:.1f} ug/m3, AQI {row['aqi']} "
+        f"worst day: {row['date']}, 24-h PM2.5 {row['pm25_24h']:.1f} ug/m3, AQI {row['aqi']} "
         f"({row['aqi_category']}, status {row['aqi_status']})",
         "",
         "days by year (rated / Unhealthy or worse / not rated):",

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod aqi;
+mod aqi_hourly;
 mod errors;
 mod threads;
 
@@ -15,6 +16,7 @@ mod threads;
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::engine::VERSION)?;
     aqi::register(m)?;
+    aqi_hourly::register(m)?;
     threads::register(m)?;
     Ok(())
 }

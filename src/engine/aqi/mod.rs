@@ -2,6 +2,7 @@
 
 pub mod combine;
 pub mod compute;
+pub mod hourly;
 mod kernel;
 pub mod measure;
 pub mod plan;

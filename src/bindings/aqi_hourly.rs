@@ -1,0 +1,124 @@
+//! Bindings of `pt.aqi.nowcast`, `pt.aqi.daily` and `pt.aqi.rolling`: extract, `py.detach`, export.
+
+use std::collections::HashMap;
+
+use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
+use arrow_select::concat::concat_batches;
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::PyTable;
+
+use crate::engine::aqi::hourly::rolling::RollingOptions;
+use crate::engine::aqi::hourly::{daily, nowcast, rolling, Duplicates, HourlyOptions};
+use crate::engine::Error;
+
+/// Reads the whole input into one batch (the per-station work needs every row of a station).
+fn read_all(data: AnyRecordBatch) -> PyResult<Box<dyn FnOnce() -> Result<RecordBatch, Error> + Send>> {
+    let reader = data.into_reader()?;
+    Ok(Box::new(move || {
+        let schema = reader.schema();
+        let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+        Ok(concat_batches(&schema, &batches)?)
+    }))
+}
+
+fn options(
+    station: &str,
+    time: &str,
+    pollutants: Option<HashMap<String, String>>,
+    units: Option<HashMap<String, String>>,
+    duplicates: &str,
+) -> Result<HourlyOptions, Error> {
+    let mut pollutants: Vec<_> = pollutants.unwrap_or_default().into_iter().collect();
+    pollutants.sort();
+    let mut units: Vec<_> = units.unwrap_or_default().into_iter().collect();
+    units.sort();
+    Ok(HourlyOptions {
+        station: station.to_owned(),
+        time: time.to_owned(),
+        pollutants,
+        units,
+        duplicates: Duplicates::parse(duplicates)?,
+    })
+}
+
+fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
+    let schema = batch.schema();
+    Ok(PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?.unbind())
+}
+
+/// Hourly NowCast per station (a pyarrow.Table: the input rows with NowCast columns).
+#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.nowcast`
+#[pyfunction]
+#[pyo3(signature = (data, *, station, time, pollutants=None, units=None, duplicates="error", standard="us_epa_2024"))]
+fn aqi_nowcast(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    station: &str,
+    time: &str,
+    pollutants: Option<HashMap<String, String>>,
+    units: Option<HashMap<String, String>>,
+    duplicates: &str,
+    standard: &str,
+) -> PyResult<Py<PyAny>> {
+    let options = options(station, time, pollutants, units, duplicates)?;
+    let read = read_all(data)?;
+    let out = py.detach(|| read().and_then(|batch| nowcast(batch, &options, standard)))?;
+    table(py, out)
+}
+
+/// Daily AQI per station and local standard-time day (a pyarrow.Table).
+#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.daily`
+#[pyfunction]
+#[pyo3(signature = (data, *, station, time, standard="us_epa_2024", tz=None, pollutants=None, units=None, duplicates="error"))]
+fn aqi_daily(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    station: &str,
+    time: &str,
+    standard: &str,
+    tz: Option<&str>,
+    pollutants: Option<HashMap<String, String>>,
+    units: Option<HashMap<String, String>>,
+    duplicates: &str,
+) -> PyResult<Py<PyAny>> {
+    let options = options(station, time, pollutants, units, duplicates)?;
+    let read = read_all(data)?;
+    let out = py.detach(|| read().and_then(|batch| daily(batch, &options, standard, tz)))?;
+    table(py, out)
+}
+
+/// Trailing mean over `hours` hours per station (a pyarrow.Table).
+#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.rolling`
+#[pyfunction]
+#[pyo3(signature = (data, *, station, time, column, hours, min_valid, duplicates="error"))]
+fn aqi_rolling(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    station: &str,
+    time: &str,
+    column: &str,
+    hours: usize,
+    min_valid: usize,
+    duplicates: &str,
+) -> PyResult<Py<PyAny>> {
+    let options = RollingOptions {
+        station: station.to_owned(),
+        time: time.to_owned(),
+        column: column.to_owned(),
+        hours,
+        min_valid,
+        duplicates: Duplicates::parse(duplicates)?,
+    };
+    let read = read_all(data)?;
+    let out = py.detach(|| read().and_then(|batch| rolling(&batch, &options)))?;
+    table(py, out)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(aqi_nowcast, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_daily, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_rolling, m)?)?;
+    Ok(())
+}

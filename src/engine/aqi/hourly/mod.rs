@@ -1,0 +1,14 @@
+//! From hourly station readings to reported values: NowCast, rolling means and the daily AQI.
+
+pub mod daily;
+pub mod nowcast;
+pub mod prepare;
+pub mod rolling;
+pub mod series;
+pub mod zone;
+
+pub use daily::daily;
+pub use nowcast::nowcast;
+pub use prepare::{Hourly, HourlyOptions};
+pub use rolling::rolling;
+pub use series::Duplicates;

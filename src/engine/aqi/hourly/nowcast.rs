@@ -1,0 +1,205 @@
+//! The NowCast (reference §2.10, §2.11): a weighted mean of the most recent hours whose weight
+//! falls as the concentration changes faster. PM: 12 hours, weight at least 0.5. Ozone: the
+//! legacy (2016–2019) weighted method, 8 hours and no minimum weight.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, RecordBatchOptions};
+use arrow_schema::{DataType, Field, Schema};
+use rayon::prelude::*;
+
+use super::prepare::{prepare, Hourly, HourlyOptions};
+use super::series::{grid, slots};
+use crate::engine::aqi::compute::compute_batch;
+use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
+use crate::engine::aqi::subindex::truncate;
+use crate::engine::parallel::install;
+use crate::engine::Result;
+
+/// The shape of one NowCast method.
+#[derive(Clone, Copy, Debug)]
+pub struct Method {
+    pub hours: usize,
+    pub min_weight: f64,
+}
+
+/// PM2.5 and PM10 (AirNow since 2013).
+pub const PM: Method = Method { hours: 12, min_weight: 0.5 };
+/// Ozone, the legacy weighted method (AirNow 2016–2019); the current method is a PLS model fit.
+pub const O3_LEGACY: Method = Method { hours: 8, min_weight: 0.0 };
+
+/// NowCast at grid slot `t` (`c1 = series[t]`, `c2 = series[t - 1]`, …; NaN = missing):
+/// `(nowcast, weight)`, or `None` unless 2 of the 3 most recent hours are valid.
+pub fn nowcast_at(series: &[f64], t: usize, method: Method) -> Option<(f64, f64)> {
+    let hour = |i: usize| if i <= t { series[t - i] } else { f64::NAN };
+    if (0..3).filter(|&i| !hour(i).is_nan()).count() < 2 {
+        return None;
+    }
+    let window = (0..method.hours).map(hour);
+    let (mut c_min, mut c_max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for c in window.clone().filter(|c| !c.is_nan()) {
+        c_min = c_min.min(c);
+        c_max = c_max.max(c);
+    }
+    if c_max <= 0.0 {
+        return Some((0.0, 1.0)); // all zero (or below): the weight is undefined; take w = 1
+    }
+    let weight = (c_min / c_max).clamp(method.min_weight, 1.0);
+    let (mut num, mut den, mut power) = (0.0, 0.0, 1.0);
+    for c in window {
+        if !c.is_nan() {
+            num += power * c;
+            den += power;
+        }
+        power *= weight; // a missing hour keeps its slot in the exponent
+    }
+    // With weight 0 (ozone) only the current hour counts; if it is missing there is no NowCast.
+    (den > 0.0).then(|| (num / den, weight))
+}
+
+/// Truncates a NowCast to the pollutant's reporting precision (§2.10 step 6); a negative
+/// NowCast (negative hourly readings) is left as it is for the AQI to flag.
+fn truncated(c: f64, scale: f64) -> f64 {
+    if c >= 0.0 {
+        truncate(c * scale) as f64 / scale
+    } else {
+        c
+    }
+}
+
+/// A row and its `(nowcast, weight)`, if valid.
+type RowNowcast = (u32, Option<(f64, f64)>);
+
+fn method(p: Hourly) -> Method {
+    if p == Hourly::O3 {
+        O3_LEGACY
+    } else {
+        PM
+    }
+}
+
+/// Output column prefix: ozone's says which method it is.
+fn prefix(p: Hourly) -> &'static str {
+    match p {
+        Hourly::O3 => "o3_nowcast_legacy",
+        Hourly::Pm10 => "pm10_nowcast",
+        _ => "pm25_nowcast",
+    }
+}
+
+/// `pt.aqi.nowcast`: the input rows (same order) with, per pollutant, the truncated NowCast,
+/// its weight, a validity flag and its AQI, then the overall NowCast AQI, category, dominant
+/// pollutant and status.
+pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> Result<RecordBatch> {
+    let prepared = prepare(batch, options, &[Hourly::Pm25, Hourly::Pm10, Hourly::O3])?;
+    let rows = prepared.batch.num_rows();
+    let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
+    let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
+    let mut aqi_columns = Vec::new();
+    for (p, _, values) in &prepared.columns {
+        let (p, m) = (*p, method(*p));
+        let scale = p.measure().scale();
+        // Per station, in parallel: (row, nowcast, weight) for each of its rows.
+        let per_station: Vec<Vec<RowNowcast>> = install(|| {
+            (0..prepared.stations.len())
+                .into_par_iter()
+                .map(|s| {
+                    let rows = prepared.stations.rows_of(s);
+                    let (first, slots, len) = slots(rows, &prepared.hours);
+                    let g = grid(values, rows, &slots, first, len, options.duplicates);
+                    rows.iter()
+                        .zip(&slots)
+                        .map(|(&row, &slot)| {
+                            (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        let mut nowcast = vec![None; rows];
+        let mut weight = vec![None; rows];
+        for (row, nc) in per_station.into_iter().flatten() {
+            if let Some((c, w)) = nc {
+                nowcast[row as usize] = Some(c);
+                weight[row as usize] = Some(w);
+            }
+        }
+        let valid: BooleanArray = nowcast.iter().map(|v| Some(v.is_some())).collect();
+        let name = prefix(p);
+        let nowcast: ArrayRef = Arc::new(Float64Array::from(nowcast));
+        fields.push(Arc::new(Field::new(name, DataType::Float64, true)));
+        fields.push(Arc::new(Field::new(format!("{name}_weight"), DataType::Float64, true)));
+        fields.push(Arc::new(Field::new(format!("{name}_valid"), DataType::Boolean, false)));
+        columns.push(Arc::clone(&nowcast));
+        columns.push(Arc::new(Float64Array::from(weight)));
+        columns.push(Arc::new(valid));
+        aqi_columns.push((p, name, nowcast));
+    }
+    // The AQI of the NowCast concentrations, by the same plan as `pt.aqi.compute` (PM on the
+    // 24-hour tables, the ozone NowCast on the 8-hour table).
+    let aqi = nowcast_aqi(&aqi_columns, rows, standard)?;
+    let aqi_schema = aqi.schema();
+    for (field, column) in aqi_schema.fields().iter().zip(aqi.columns()).skip(aqi_columns.len()) {
+        let name = field.name().replacen("aqi", "nowcast_aqi", 1);
+        fields.push(Arc::new(field.as_ref().clone().with_name(name)));
+        columns.push(Arc::clone(column));
+    }
+    let schema = Schema::new_with_metadata(fields, prepared.batch.schema().metadata().clone());
+    Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
+}
+
+fn nowcast_aqi(columns: &[(Hourly, &str, ArrayRef)], rows: usize, standard: &str) -> Result<RecordBatch> {
+    let key = |p: Hourly| if p == Hourly::O3 { "o3_8h" } else { p.key() };
+    let fields: Vec<Field> =
+        columns.iter().map(|(_, n, _)| Field::new(*n, DataType::Float64, true)).collect();
+    let arrays: Vec<ArrayRef> = columns.iter().map(|(_, _, a)| Arc::clone(a)).collect();
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    let batch = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?;
+    let plan = AqiPlan::new(
+        &batch.schema(),
+        AqiOptions {
+            standard: standard.to_owned(),
+            columns: columns.iter().map(|(p, n, _)| (key(*p).to_owned(), Some((*n).to_owned()))).collect(),
+            subindices: true,
+            ..AqiOptions::default()
+        },
+    )?;
+    compute_batch(&plan, &batch, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_example_n01() {
+        // c = 80, 40, 20, then 10 × 9 (most recent first): w* = 0.125 -> 0.5; NowCast 53.7607.
+        let mut series: Vec<f64> = vec![10.0; 9];
+        series.extend([20.0, 40.0, 80.0]);
+        let (c, w) = nowcast_at(&series, 11, PM).unwrap();
+        assert!((w - 0.5).abs() < 1e-12);
+        assert!((c - 107.495_117_187_5 / 1.999_511_718_75).abs() < 1e-9, "{c}");
+    }
+
+    #[test]
+    fn reference_example_n09_legacy_ozone() {
+        // 63, 69, 80, 74, 60, missing, 35, 22 ppb (most recent first): w = 22/80 = 0.275.
+        let series = [22.0, 35.0, f64::NAN, 60.0, 74.0, 80.0, 69.0, 63.0];
+        let (c, w) = nowcast_at(&series, 7, O3_LEGACY).unwrap();
+        assert!((w - 0.275).abs() < 1e-12);
+        assert!((c - 65.27).abs() < 0.01, "{c}");
+    }
+
+    #[test]
+    fn validity_needs_two_of_the_last_three_hours() {
+        let series = [5.0, f64::NAN, f64::NAN, 7.0];
+        assert!(nowcast_at(&series, 3, PM).is_none());
+        let series = [5.0, 6.0, f64::NAN, 7.0];
+        assert!(nowcast_at(&series, 3, PM).is_some());
+        // Current hour missing, the two before valid: still a NowCast.
+        let series = [5.0, 6.0, 8.0, f64::NAN];
+        let (c, _) = nowcast_at(&series, 3, PM).unwrap();
+        assert!(c > 6.0 && c < 8.0);
+        assert_eq!(nowcast_at(&[0.0, 0.0, 0.0], 2, PM), Some((0.0, 1.0)));
+    }
+}

@@ -1,0 +1,188 @@
+//! Shared preparation of hourly data: station groups, hours, pollutant columns in native units,
+//! and the duplicate check. Everything per station is then independent, so it runs in parallel.
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use rayon::prelude::*;
+
+use super::series::{first_duplicate, group_stations, hours, slots, Duplicates, Stations};
+use crate::engine::aqi::measure::{Measure, Unit};
+use crate::engine::columns::{as_f64, normalize_name};
+use crate::engine::parallel::install;
+use crate::engine::{Error, Result};
+
+/// A pollutant in hourly data, read as 1-hour values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Hourly {
+    Pm25,
+    Pm10,
+    O3,
+    Co,
+    So2,
+    No2,
+}
+
+impl Hourly {
+    pub const ALL: [Hourly; 6] = [Self::Pm25, Self::Pm10, Self::O3, Self::Co, Self::So2, Self::No2];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pm25 => "pm25",
+            Self::Pm10 => "pm10",
+            Self::O3 => "o3",
+            Self::Co => "co",
+            Self::So2 => "so2",
+            Self::No2 => "no2",
+        }
+    }
+
+    /// The measure whose unit (and for PM, truncation) hourly values share.
+    pub fn measure(self) -> Measure {
+        match self {
+            Self::Pm25 => Measure::Pm25,
+            Self::Pm10 => Measure::Pm10,
+            Self::O3 => Measure::O3_1h,
+            Self::Co => Measure::Co,
+            Self::So2 => Measure::So2_1h,
+            Self::No2 => Measure::No2,
+        }
+    }
+
+    pub fn parse(key: &str) -> Result<Hourly> {
+        recognise(key).ok_or_else(|| {
+            Error::spec(format!("unknown pollutant '{key}'; expected one of pm25, pm10, o3, co, so2, no2"))
+        })
+    }
+}
+
+/// Recognises an hourly pollutant column name.
+fn recognise(name: &str) -> Option<Hourly> {
+    match normalize_name(name).as_str() {
+        "pm25" => Some(Hourly::Pm25),
+        "pm10" => Some(Hourly::Pm10),
+        "o3" | "ozone" | "o31h" => Some(Hourly::O3),
+        "co" => Some(Hourly::Co),
+        "so2" | "so21h" => Some(Hourly::So2),
+        "no2" | "no21h" => Some(Hourly::No2),
+        _ => None,
+    }
+}
+
+/// The options every hourly function shares.
+#[derive(Clone, Debug)]
+pub struct HourlyOptions {
+    pub station: String,
+    pub time: String,
+    /// Pollutant key → column; empty = recognise column names.
+    pub pollutants: Vec<(String, String)>,
+    /// Pollutant key → unit of its column.
+    pub units: Vec<(String, String)>,
+    pub duplicates: Duplicates,
+}
+
+/// Hourly data ready for per-station work.
+pub struct Prepared {
+    pub batch: RecordBatch,
+    pub station: ArrayRef,
+    pub stations: Stations,
+    pub hours: Vec<i64>,
+    pub time_zone: Option<String>,
+    /// Pollutant, column name, values in the measure's native unit.
+    pub columns: Vec<(Hourly, String, Float64Array)>,
+}
+
+fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| Error::ColumnNotFound {
+        what: format!("{what} column '{name}' is not in the data"),
+        available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
+    })
+}
+
+/// Chooses the pollutant columns: `allowed` limits which pollutants are wanted.
+pub fn choose(
+    batch: &RecordBatch,
+    options: &HourlyOptions,
+    allowed: &[Hourly],
+) -> Result<Vec<(Hourly, String)>> {
+    let mut chosen = Vec::new();
+    if options.pollutants.is_empty() {
+        for field in batch.schema().fields() {
+            if let Some(p) = recognise(field.name()).filter(|p| allowed.contains(p)) {
+                if chosen.iter().any(|(q, _)| *q == p) {
+                    return Err(Error::spec(format!(
+                        "two columns look like {}; name the one to use with pollutants={{'{}': ...}}",
+                        p.key(),
+                        p.key()
+                    )));
+                }
+                chosen.push((p, field.name().clone()));
+            }
+        }
+    } else {
+        for (key, name) in &options.pollutants {
+            let p = Hourly::parse(key)?;
+            if !allowed.contains(&p) {
+                return Err(Error::spec(format!(
+                    "{} is not used here; expected one of {}",
+                    p.key(),
+                    allowed.iter().map(|a| a.key()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            column(batch, name, p.key())?;
+            chosen.push((p, name.clone()));
+        }
+    }
+    chosen.sort();
+    if chosen.is_empty() {
+        return Err(Error::ColumnNotFound {
+            what: format!(
+                "no pollutant column found (looked for {}; name them with pollutants=)",
+                allowed.iter().map(|a| a.key()).collect::<Vec<_>>().join(", ")
+            ),
+            available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
+        });
+    }
+    Ok(chosen)
+}
+
+/// Groups, reads and checks the data.
+pub fn prepare(batch: RecordBatch, options: &HourlyOptions, allowed: &[Hourly]) -> Result<Prepared> {
+    let chosen = choose(&batch, options, allowed)?;
+    let station = column(&batch, &options.station, "station")?.clone();
+    let time = column(&batch, &options.time, "time")?.clone();
+    let (hours, time_zone) = hours(&options.time, &time)?;
+    let mut columns = Vec::with_capacity(chosen.len());
+    for (p, name) in chosen {
+        let unit = options.units.iter().find(|(k, _)| Hourly::parse(k).ok() == Some(p));
+        let factor = match unit {
+            Some((_, text)) => Some(Unit::parse(text, p.measure())?.factor_to(p.measure())?),
+            None => None,
+        };
+        let values = as_f64(&name, column(&batch, &name, p.key())?)?;
+        let values = match factor {
+            Some(factor) => values.iter().map(|v| v.map(|x| x * factor)).collect(),
+            None => values,
+        };
+        columns.push((p, name, values));
+    }
+    let stations = install(|| group_stations(&options.station, &station))?;
+    if options.duplicates == Duplicates::Error {
+        let clash = install(|| {
+            (0..stations.len()).into_par_iter().find_map_first(|s| {
+                let rows = stations.rows_of(s);
+                let (first, slots, len) = slots(rows, &hours);
+                first_duplicate(rows, &slots, len).map(|(slot, a, b)| (first + slot as i64, a, b))
+            })
+        });
+        if let Some((hour, a, b)) = clash {
+            return Err(Error::InvalidValue {
+                row: u64::from(b),
+                column: options.time.clone(),
+                value: hour as f64,
+                reason: format!(
+                    "rows {a} and {b} are the same station in the same hour ({hour} hours since 1970); pass duplicates='first', 'last' or 'mean' to resolve"
+                ),
+            });
+        }
+    }
+    Ok(Prepared { batch, station, stations, hours, time_zone, columns })
+}
