@@ -10,9 +10,8 @@ use arrow_schema::{DataType, Field, Schema};
 use arrow_select::take::take;
 use rayon::prelude::*;
 
-use super::prepare::{prepare, Hourly, HourlyOptions};
-use super::series::{grid, slots};
-use super::zone::local_hours;
+use super::prepare::{prepare, Clock, Hourly, HourlyOptions};
+use super::series::grid;
 use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::parallel::install;
@@ -115,9 +114,8 @@ pub fn daily(
     standard: &str,
     zone: Option<&str>,
 ) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &Hourly::ALL)?;
-    let zone = zone.map(str::to_owned).or(prepared.time_zone.clone());
-    let local = local_hours(&prepared.hours, zone.as_deref())?;
+    let prepared = prepare(batch, options, &Hourly::ALL, Clock::LocalStandard(zone))?;
+    let local = &prepared.hours;
     let stats: Vec<Stat> =
         stats().into_iter().filter(|s| prepared.columns.iter().any(|(p, _, _)| *p == s.pollutant)).collect();
     let days: Vec<Vec<Day>> = install(|| {
@@ -125,11 +123,13 @@ pub fn daily(
             .into_par_iter()
             .map(|station| {
                 let rows = prepared.stations.rows_of(station);
-                let (first, slots, len) = slots(rows, &local);
+                let l = &prepared.layouts[station];
                 let grids: Vec<_> = prepared
                     .columns
                     .iter()
-                    .map(|(p, _, values)| (*p, grid(values, rows, &slots, first, len, options.duplicates)))
+                    .map(|(p, _, values)| {
+                        (*p, grid(values, rows, &l.slots, l.first_hour, l.len, options.duplicates))
+                    })
                     .collect();
                 let mut day_numbers: Vec<i64> =
                     rows.iter().map(|&r| local[r as usize].div_euclid(24)).collect();

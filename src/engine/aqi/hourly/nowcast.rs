@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, RecordBatchOptions};
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::prepare::{prepare, Hourly, HourlyOptions};
-use super::series::{grid, slots};
+use super::prepare::{prepare, Clock, Hourly, HourlyOptions};
+use super::series::{grid, nan_to_null};
 use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::aqi::subindex::truncate;
@@ -91,7 +91,7 @@ fn prefix(p: Hourly) -> &'static str {
 /// its weight, a validity flag and its AQI, then the overall NowCast AQI, category, dominant
 /// pollutant and status.
 pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &[Hourly::Pm25, Hourly::Pm10, Hourly::O3])?;
+    let prepared = prepare(batch, options, &[Hourly::Pm25, Hourly::Pm10, Hourly::O3], Clock::Hours)?;
     let rows = prepared.batch.num_rows();
     let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
     let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
@@ -101,14 +101,15 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
         let scale = p.measure().scale();
         // Per station, in parallel: (row, nowcast, weight) for each of its rows.
         let per_station: Vec<Vec<RowNowcast>> = install(|| {
-            (0..prepared.stations.len())
-                .into_par_iter()
-                .map(|s| {
+            prepared
+                .layouts
+                .par_iter()
+                .enumerate()
+                .map(|(s, l)| {
                     let rows = prepared.stations.rows_of(s);
-                    let (first, slots, len) = slots(rows, &prepared.hours);
-                    let g = grid(values, rows, &slots, first, len, options.duplicates);
+                    let g = grid(values, rows, &l.slots, l.first_hour, l.len, options.duplicates);
                     rows.iter()
-                        .zip(&slots)
+                        .zip(&l.slots)
                         .map(|(&row, &slot)| {
                             (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
                         })
@@ -116,22 +117,22 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
                 })
                 .collect()
         });
-        let mut nowcast = vec![None; rows];
-        let mut weight = vec![None; rows];
+        let mut nowcast = vec![f64::NAN; rows];
+        let mut weight = vec![f64::NAN; rows];
         for (row, nc) in per_station.into_iter().flatten() {
             if let Some((c, w)) = nc {
-                nowcast[row as usize] = Some(c);
-                weight[row as usize] = Some(w);
+                nowcast[row as usize] = c;
+                weight[row as usize] = w;
             }
         }
-        let valid: BooleanArray = nowcast.iter().map(|v| Some(v.is_some())).collect();
+        let valid: BooleanArray = nowcast.iter().map(|v| Some(!v.is_nan())).collect();
         let name = prefix(p);
-        let nowcast: ArrayRef = Arc::new(Float64Array::from(nowcast));
+        let nowcast: ArrayRef = Arc::new(nan_to_null(nowcast));
         fields.push(Arc::new(Field::new(name, DataType::Float64, true)));
         fields.push(Arc::new(Field::new(format!("{name}_weight"), DataType::Float64, true)));
         fields.push(Arc::new(Field::new(format!("{name}_valid"), DataType::Boolean, false)));
         columns.push(Arc::clone(&nowcast));
-        columns.push(Arc::new(Float64Array::from(weight)));
+        columns.push(Arc::new(nan_to_null(weight)));
         columns.push(Arc::new(valid));
         aqi_columns.push((p, name, nowcast));
     }

@@ -4,7 +4,8 @@
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use rayon::prelude::*;
 
-use super::series::{first_duplicate, group_stations, hours, slots, Duplicates, Stations};
+use super::series::{first_duplicate, group_stations, hours, layout, Duplicates, Layout, Stations};
+use super::zone::local_hours;
 use crate::engine::aqi::measure::{Measure, Unit};
 use crate::engine::columns::{as_f64, normalize_name};
 use crate::engine::parallel::install;
@@ -84,8 +85,10 @@ pub struct Prepared {
     pub batch: RecordBatch,
     pub station: ArrayRef,
     pub stations: Stations,
+    /// Hours of each row: UTC (or naive wall clock), or local standard hours when asked for.
     pub hours: Vec<i64>,
-    pub time_zone: Option<String>,
+    /// Each station's rows on its hour grid.
+    pub layouts: Vec<Layout>,
     /// Pollutant, column name, values in the measure's native unit.
     pub columns: Vec<(Hourly, String, Float64Array)>,
 }
@@ -144,12 +147,30 @@ pub fn choose(
     Ok(chosen)
 }
 
-/// Groups, reads and checks the data.
-pub fn prepare(batch: RecordBatch, options: &HourlyOptions, allowed: &[Hourly]) -> Result<Prepared> {
+/// How rows are placed in time.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock<'a> {
+    /// The timestamps' own hours (instants, or naive wall-clock times).
+    Hours,
+    /// Local standard hours in this zone, or the time column's zone when `None`.
+    LocalStandard(Option<&'a str>),
+}
+
+/// Groups, reads, lays out and checks the data.
+pub fn prepare(
+    batch: RecordBatch,
+    options: &HourlyOptions,
+    allowed: &[Hourly],
+    clock: Clock<'_>,
+) -> Result<Prepared> {
     let chosen = choose(&batch, options, allowed)?;
     let station = column(&batch, &options.station, "station")?.clone();
     let time = column(&batch, &options.time, "time")?.clone();
     let (hours, time_zone) = hours(&options.time, &time)?;
+    let hours = match clock {
+        Clock::Hours => hours,
+        Clock::LocalStandard(zone) => local_hours(&hours, zone.or(time_zone.as_deref()))?,
+    };
     let mut columns = Vec::with_capacity(chosen.len());
     for (p, name) in chosen {
         let unit = options.units.iter().find(|(k, _)| Hourly::parse(k).ok() == Some(p));
@@ -165,12 +186,14 @@ pub fn prepare(batch: RecordBatch, options: &HourlyOptions, allowed: &[Hourly]) 
         columns.push((p, name, values));
     }
     let stations = install(|| group_stations(&options.station, &station))?;
+    let layouts: Vec<Layout> = install(|| {
+        (0..stations.len()).into_par_iter().map(|s| layout(stations.rows_of(s), &hours)).collect()
+    });
     if options.duplicates == Duplicates::Error {
         let clash = install(|| {
-            (0..stations.len()).into_par_iter().find_map_first(|s| {
-                let rows = stations.rows_of(s);
-                let (first, slots, len) = slots(rows, &hours);
-                first_duplicate(rows, &slots, len).map(|(slot, a, b)| (first + slot as i64, a, b))
+            layouts.par_iter().enumerate().find_map_first(|(s, l)| {
+                first_duplicate(stations.rows_of(s), &l.slots, l.len)
+                    .map(|(slot, a, b)| (l.first_hour + slot as i64, a, b))
             })
         });
         if let Some((hour, a, b)) = clash {
@@ -184,5 +207,5 @@ pub fn prepare(batch: RecordBatch, options: &HourlyOptions, allowed: &[Hourly]) 
             });
         }
     }
-    Ok(Prepared { batch, station, stations, hours, time_zone, columns })
+    Ok(Prepared { batch, station, stations, hours, layouts, columns })
 }

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, Int32Array, RecordBatch};
+use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::series::{grid, group_stations, hours, slots, Duplicates};
+use super::series::{grid, group_stations, hours, layout, nan_to_null, Duplicates};
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
@@ -51,10 +51,10 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
             .into_par_iter()
             .map(|s| {
                 let rows = stations.rows_of(s);
-                let (first, slots, len) = slots(rows, &hours);
-                let g = grid(&values, rows, &slots, first, len, o.duplicates);
+                let l = layout(rows, &hours);
+                let g = grid(&values, rows, &l.slots, l.first_hour, l.len, o.duplicates);
                 rows.iter()
-                    .zip(&slots)
+                    .zip(&l.slots)
                     .map(|(&row, &slot)| {
                         let (mean, count) = trailing(&g.values, slot, o.hours);
                         (row, mean, count)
@@ -63,12 +63,12 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
             })
             .collect()
     });
-    let mut mean = vec![None; batch.num_rows()];
+    let mut mean = vec![f64::NAN; batch.num_rows()];
     let mut count = vec![0_i32; batch.num_rows()];
     for (row, m, n) in per_station.into_iter().flatten() {
         count[row as usize] = n as i32;
         if n >= o.min_valid {
-            mean[row as usize] = Some(m);
+            mean[row as usize] = m;
         }
     }
     let name = format!("{}_{}h", o.column, o.hours);
@@ -76,7 +76,7 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
     fields.push(Arc::new(Field::new(name.as_str(), DataType::Float64, true)));
     fields.push(Arc::new(Field::new(format!("{name}_count"), DataType::Int32, false)));
     let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-    columns.push(Arc::new(Float64Array::from(mean)));
+    columns.push(Arc::new(nan_to_null(mean)));
     columns.push(Arc::new(Int32Array::from(count)));
     let schema = Schema::new_with_metadata(fields, batch.schema().metadata().clone());
     Ok(RecordBatch::try_new(Arc::new(schema), columns)?)

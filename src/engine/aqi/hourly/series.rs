@@ -180,12 +180,27 @@ pub struct Grid {
     pub values: Vec<f64>,
 }
 
-/// Where each of a station's rows sits on its grid (`hour - first_hour`), and the grid length.
-pub fn slots(rows: &[u32], hours: &[i64]) -> (i64, Vec<usize>, usize) {
+/// Where a station's rows sit on its hour grid.
+#[derive(Debug)]
+pub struct Layout {
+    pub first_hour: i64,
+    /// `hour - first_hour` of each of the station's rows, in `Stations::rows_of` order.
+    pub slots: Vec<usize>,
+    pub len: usize,
+}
+
+/// Lays out one station's rows on its hour grid.
+pub fn layout(rows: &[u32], hours: &[i64]) -> Layout {
     let first = rows.iter().map(|&r| hours[r as usize]).min().unwrap_or(0);
     let last = rows.iter().map(|&r| hours[r as usize]).max().unwrap_or(0);
     let slots = rows.iter().map(|&r| (hours[r as usize] - first) as usize).collect();
-    (first, slots, (last - first + 1) as usize)
+    Layout { first_hour: first, slots, len: (last - first + 1) as usize }
+}
+
+/// A float column from values where NaN means null.
+pub fn nan_to_null(values: Vec<f64>) -> Float64Array {
+    let nulls: arrow_buffer::NullBuffer = values.iter().map(|v| !v.is_nan()).collect();
+    Float64Array::new(values.into(), (nulls.null_count() > 0).then_some(nulls))
 }
 
 /// Checks for two rows in one hour; returns `(slot, first row, second row)` of the first clash.
@@ -288,7 +303,7 @@ mod tests {
     fn grid_by_timestamp_and_duplicates() {
         let rows = [0_u32, 1, 2, 3];
         let hours = [10_i64, 12, 10, 13];
-        let (first, slots, len) = slots(&rows, &hours);
+        let Layout { first_hour: first, slots, len } = layout(&rows, &hours);
         assert_eq!((first, len), (10, 4));
         assert_eq!(first_duplicate(&rows, &slots, len), Some((0, 0, 2)));
         let v = Float64Array::from(vec![Some(1.0), Some(5.0), Some(3.0), None]);
