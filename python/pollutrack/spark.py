@@ -1,0 +1,122 @@
+"""PySpark: the AQI on Spark DataFrames, computed by the Rust engine inside ``mapInArrow``.
+
+Each executor runs the same engine on each Arrow batch, so a Spark job gets exactly the results
+of :func:`pollutrack.aqi.compute`. The output schema is derived on the driver, where bad options
+and missing columns fail at once; label columns (category, dominant pollutant, status) become
+plain strings, as Spark has no dictionary type.
+
+Example:
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from pollutrack.spark import with_aqi  # doctest: +SKIP
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
+    >>> df = spark.createDataFrame([(35.49, 20.0)], "pm25 double, pm10 double")  # doctest: +SKIP
+    >>> with_aqi(df).select("aqi", "aqi_category").first()  # doctest: +SKIP
+    Row(aqi=100, aqi_category='Moderate')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from pollutrack import _core, aqi_hourly
+from pollutrack.spark_sql import aqi_column
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+__all__ = ["aqi_column", "daily", "nowcast", "with_aqi"]
+
+
+def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    timezone = df.sparkSession.conf.get("spark.sql.session.timeZone")
+    return to_arrow_schema(df.schema, timezone=timezone, prefers_large_types=large)
+
+
+def _large_strings(df: DataFrame) -> bool:
+    conf = df.sparkSession.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")
+    return str(conf).lower() == "true"
+
+
+def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
+    """The schema Spark sees: dictionary labels as (large) strings, no metadata."""
+    text = pa.large_string() if large else pa.string()
+
+    def plain(field: pa.Field) -> pa.Field:
+        if pa.types.is_dictionary(field.type) or pa.types.is_string(field.type):
+            return field.with_type(text)
+        return field
+
+    return pa.schema([plain(f) for f in schema])
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema, prefer_timestamp_ntz=False)
+
+
+def with_aqi(
+    df: DataFrame,
+    *,
+    standard: str = "us_epa_2024",
+    columns: Mapping[str, str | None] | None = None,
+    units: Mapping[str, str] | None = None,
+    subindices: bool = False,
+    on_invalid: str = "flag",
+    beyond: str = "extend",
+) -> DataFrame:
+    """Appends the AQI columns of :func:`pollutrack.aqi.compute` to a Spark DataFrame.
+
+    Options and output columns are those of :func:`pollutrack.aqi.compute`; the labels are
+    strings. With ``on_invalid="raise"`` the task fails with the engine's message, whose row is
+    counted within the Arrow batch.
+    """
+    large = _large_strings(df)
+    arrow_in = _arrow_schema(df, large)
+    options: dict[str, Any] = {
+        "standard": standard,
+        "columns": dict(columns) if columns is not None else None,
+        "units": dict(units) if units is not None else None,
+        "subindices": subindices,
+        "on_invalid": on_invalid,
+        "beyond": beyond,
+    }
+    # Built on the driver too, so bad options and missing columns fail before the job starts.
+    out = _plain(_core.AqiPlan(arrow_in, **options).schema(), large)
+
+    def compute(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        plan = None
+        for batch in batches:
+            if plan is None:  # the engine's plan is not picklable; its options are
+                plan = _core.AqiPlan(batch.schema, **options)
+            yield plan.compute_batch(batch).cast(out)
+
+    return df.mapInArrow(compute, _spark_schema(out))
+
+
+def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFrame:
+    """Runs an hourly function per station group with ``applyInArrow``."""
+    large = _large_strings(df)
+    sample = pa.Table.from_batches([], schema=_arrow_schema(df, large))
+    probe = function(sample, **options)  # the output schema, from an empty table
+    out = _plain(probe.schema, large)
+
+    def per_station(table: pa.Table) -> pa.Table:
+        return function(table, **options).cast(out)
+
+    return df.groupBy(key).applyInArrow(per_station, _spark_schema(out))
+
+
+def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+    """:func:`pollutrack.aqi.nowcast` per station, through ``groupBy(station).applyInArrow``."""
+    return _grouped(df, station, aqi_hourly.nowcast, station=station, time=time, **options)
+
+
+def daily(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+    """:func:`pollutrack.aqi.daily` per station, through ``groupBy(station).applyInArrow``."""
+    return _grouped(df, station, aqi_hourly.daily, station=station, time=time, **options)

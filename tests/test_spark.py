@@ -1,0 +1,178 @@
+"""pollutrack.spark on real PySpark in local mode: results equal the Arrow engine's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pollutrack as pt
+import pyarrow as pa
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by scripts/test")
+from pollutrack.spark import aqi_column, daily, nowcast, with_aqi  # noqa: E402
+from pollutrack.spark_sql import aqi_category_column  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+
+MEASURES = {
+    "pm25": 600.0,
+    "pm10": 800.0,
+    "o3_8h": 0.3,
+    "o3_1h": 0.7,
+    "co": 60.0,
+    "so2": 1200.0,
+    "so2_24h": 1200.0,
+    "no2": 2200.0,
+}
+EDGES = {
+    "pm25": [9.05, 35.49, 35.5, 325.4, 325.5, 9.1, 0.3],
+    "o3_8h": [0.2, 0.201, 0.0549],
+    "o3_1h": [0.124, 0.125, 0.604, 0.605],
+    "so2": [304.0, 305.0],
+    "so2_24h": [304.0, 305.0, 1005.0],
+}
+
+
+@pytest.fixture(scope="module")
+def spark() -> SparkSession:
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("pollutrack-tests")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def readings(n: int, seed: int) -> pa.Table:
+    rng = random.Random(seed)
+
+    def value(m: str) -> float | None:
+        u = rng.random()
+        if u < 0.05:
+            return None
+        if u < 0.07:
+            return -1.0
+        if u < 0.09:
+            return float("nan")
+        if u < 0.2 and m in EDGES:
+            return rng.choice(EDGES[m])
+        return round(rng.uniform(0, MEASURES[m]), 3)
+
+    cols = {m: pa.array([value(m) for _ in range(n)], pa.float64()) for m in MEASURES}
+    return pa.table({"id": pa.array(range(n), pa.int64()), **cols})
+
+
+def expected(table: pa.Table, **options: object) -> list[dict]:
+    return pt.aqi.compute(table, **options).drop_columns(list(MEASURES)).to_pylist()
+
+
+def collect(df, table: pa.Table) -> list[dict]:
+    got = df.orderBy("id").toArrow()
+    return got.drop_columns(list(MEASURES)).to_pylist()
+
+
+def test_with_aqi_equals_the_engine(spark: SparkSession) -> None:
+    table = readings(3000, 1)
+    df = spark.createDataFrame(table).repartition(7)
+    for options in (
+        {},
+        {"subindices": True},
+        {"beyond": "cap"},
+        {"beyond": "null", "subindices": True},
+    ):
+        assert collect(with_aqi(df, **options), table) == expected(table, **options)
+
+
+def test_schema_is_exact_and_labels_are_strings(spark: SparkSession) -> None:
+    df = spark.createDataFrame(readings(10, 2))
+    out = with_aqi(df, subindices=True)
+    fields = {f.name: f for f in out.schema.fields}
+    assert fields["aqi"].dataType.simpleString() == "int"
+    assert fields["aqi_category"].dataType.simpleString() == "string"
+    assert fields["aqi_status"].nullable is False
+    assert [f.name for f in out.schema.fields][: len(df.columns)] == df.columns
+    assert out.count() == 10
+
+
+@pytest.mark.parametrize("batch", [1, 100_000])
+def test_batch_sizes_and_empty_partitions(spark: SparkSession, batch: int) -> None:
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch))
+    try:
+        table = readings(500, 3)
+        # 16 partitions for 40 rows after the filter: most are empty.
+        df = spark.createDataFrame(table).repartition(16).filter("id < 40")
+        assert collect(with_aqi(df), table) == expected(table.slice(0, 40))
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+
+
+def test_large_var_types(spark: SparkSession) -> None:
+    spark.conf.set("spark.sql.execution.arrow.useLargeVarTypes", "true")
+    try:
+        table = readings(200, 4).append_column("site", pa.array(["x"] * 200))
+        df = spark.createDataFrame(table)
+        got = with_aqi(df).orderBy("id").toArrow()
+        assert got.column("aqi").to_pylist() == pt.aqi.compute(table).column("aqi").to_pylist()
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.useLargeVarTypes")
+
+
+def test_bad_inputs_fail_on_the_driver(spark: SparkSession) -> None:
+    df = spark.createDataFrame([(1, "12.0")], "id long, pm25 string")
+    with pytest.raises(pt.UnsupportedTypeError, match="pm25"):
+        with_aqi(df)
+    with pytest.raises(pt.ColumnNotFoundError, match="no pollutant column"):
+        with_aqi(spark.createDataFrame([(1, 2.0)], "id long, x double"))
+    with pytest.raises(pt.InvalidSpecError, match="beyond"):
+        with_aqi(spark.createDataFrame([(1, 2.0)], "id long, pm25 double"), beyond="sideways")
+    nulls = spark.createDataFrame([(1, None)], "id long, pm25 double")
+    assert with_aqi(nulls).first()["aqi_status"] == "no_data"
+
+
+@pytest.mark.parametrize("beyond", ["extend", "cap", "null"])
+def test_native_column_equals_the_engine(spark: SparkSession, beyond: str) -> None:
+    table = readings(4000, 5)
+    df = spark.createDataFrame(table)
+    columns = {m: m for m in MEASURES}
+    got = df.select("id", aqi_column(columns, beyond=beyond).alias("aqi")).orderBy("id").toArrow()
+    want = pt.aqi.compute(table, beyond=beyond)
+    assert got.column("aqi").to_pylist() == want.column("aqi").to_pylist()
+
+
+def test_native_category(spark: SparkSession) -> None:
+    df = spark.createDataFrame([(v,) for v in (0, 50, 51, 300, 301, 900)], "aqi int")
+    got = [r[0] for r in df.select(aqi_category_column(df["aqi"])).collect()]
+    assert got == ["Good", "Good", "Moderate", "Very Unhealthy", "Hazardous", "Hazardous"]
+
+
+def test_hourly_functions_per_station(spark: SparkSession) -> None:
+    rng = random.Random(6)
+    t0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    rows = [
+        (s, t0 + dt.timedelta(hours=h), round(rng.uniform(0, 150), 1))
+        for s in ("A", "B", "C")
+        for h in range(60)
+        if rng.random() < 0.9
+    ]
+    table = pa.table(
+        {
+            "station": [r[0] for r in rows],
+            "time": pa.array([r[1] for r in rows], pa.timestamp("us", "UTC")),
+            "pm25": [r[2] for r in rows],
+        }
+    )
+    df = spark.createDataFrame(table).repartition(5)
+    got = nowcast(df, station="station", time="time").orderBy("station", "time").toArrow()
+    want = pt.aqi.nowcast(table, station="station", time="time").sort_by(
+        [("station", "ascending"), ("time", "ascending")]
+    )
+    assert got.column("pm25_nowcast").to_pylist() == want.column("pm25_nowcast").to_pylist()
+    assert got.column("nowcast_aqi").to_pylist() == want.column("nowcast_aqi").to_pylist()
+    got_d = daily(df, station="station", time="time").orderBy("station", "date").toArrow()
+    want_d = pt.aqi.daily(table, station="station", time="time")
+    assert got_d.column("pm25_24h").to_pylist() == want_d.column("pm25_24h").to_pylist()
+    assert got_d.column("aqi").to_pylist() == want_d.column("aqi").to_pylist()
