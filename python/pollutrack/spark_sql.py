@@ -51,17 +51,18 @@ class _Measure:
         rows = [r for r in table if r["measure"] == measure]
         if not rows:
             raise ValueError(f"standard {standard} has no table for {measure}")
+        self.first = round(rows[0]["conc_lo"] * scale)
         cases = []
         for r in rows:
             lo, hi = round(r["conc_lo"] * scale), round(r["conc_hi"] * scale)
             span, den = r["aqi_hi"] - r["aqi_lo"], hi - lo
+            # Rows are contiguous, so after the first condition "c <= hi" picks the row.
             cases.append(
-                f"WHEN {self.count} BETWEEN {lo} AND {hi} THEN "
+                f"WHEN {self.count} <= {hi} THEN "
                 f"{r['aqi_lo']} + ((2 * {span} * ({self.count} - {lo}) + {den}) DIV {2 * den})"
             )
         top = rows[-1]
         self.top = round(top["conc_hi"] * scale)
-        self.first = round(rows[0]["conc_lo"] * scale)
         self.extendable = top["aqi_hi"] >= 500
         self.beyond = (
             f"({self.valid} AND {self.count} > {self.top})" if self.extendable else "FALSE"
@@ -78,7 +79,12 @@ class _Measure:
                     f"DIV {2 * den}), {_INT_MAX}) AS INT)"
                 )
             cases.append(f"WHEN {self.count} > {self.top} THEN {value}")
-        self.subindex = f"(CASE WHEN NOT {self.valid} THEN NULL {' '.join(cases)} ELSE NULL END)"
+        # The count sits in the first condition so that Spark evaluates it once per row
+        # (subexpression elimination only looks there in a CASE).
+        self.subindex = (
+            f"(CASE WHEN NOT ({self.valid} AND {self.count} >= {self.first}) THEN NULL "
+            f"{' '.join(cases)} ELSE NULL END)"
+        )
 
 
 def aqi_column(
