@@ -12,9 +12,9 @@ Run: ``python benches/bench_spark.py [--rows 10000000 --repeat 3]``.
 from __future__ import annotations
 
 import argparse
-import warnings
 import json
 import time
+import warnings
 from collections.abc import Callable, Iterator
 
 import numpy as np
