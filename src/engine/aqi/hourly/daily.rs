@@ -10,9 +10,10 @@ use arrow_schema::{DataType, Field, Schema};
 use arrow_select::take::take;
 use rayon::prelude::*;
 
-use super::prepare::{prepare, Clock, Hourly, HourlyOptions};
+use super::prepare::{prepare, Clock, HourlyOptions};
 use super::series::grid;
 use crate::engine::aqi::compute::compute_batch;
+use crate::engine::aqi::measure::Pollutant;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::parallel::install;
 use crate::engine::Result;
@@ -36,7 +37,7 @@ enum Kind {
 
 /// One daily column: its name, the hour/window count column, the rule, and the AQI measure.
 struct Stat {
-    pollutant: Hourly,
+    pollutant: Pollutant,
     name: &'static str,
     count: Option<&'static str>,
     kind: Kind,
@@ -46,15 +47,21 @@ struct Stat {
 fn stats() -> Vec<Stat> {
     let s = |pollutant, name, count, kind, measure| Stat { pollutant, name, count, kind, measure };
     vec![
-        s(Hourly::Pm25, "pm25_24h", Some("pm25_hours"), Kind::Mean, "pm25"),
-        s(Hourly::Pm10, "pm10_24h", Some("pm10_hours"), Kind::Mean, "pm10"),
+        s(Pollutant::Pm25, "pm25_24h", Some("pm25_hours"), Kind::Mean, "pm25"),
+        s(Pollutant::Pm10, "pm10_24h", Some("pm10_hours"), Kind::Mean, "pm10"),
         // O3: the 17 windows starting 07:00–23:00 LST, 13 needed (AirNow).
-        s(Hourly::O3, "o3_8h_max", Some("o3_8h_windows"), Kind::Max8h { starts: 7..24, need: 13 }, "o3_8h"),
+        s(
+            Pollutant::O3,
+            "o3_8h_max",
+            Some("o3_8h_windows"),
+            Kind::Max8h { starts: 7..24, need: 13 },
+            "o3_8h",
+        ),
         // CO: every window starting in the day; 18 of 24 needed (our rule: 75 %, as for hours).
-        s(Hourly::Co, "co_8h_max", Some("co_8h_windows"), Kind::Max8h { starts: 0..24, need: 18 }, "co"),
-        s(Hourly::No2, "no2_1h_max", Some("no2_hours"), Kind::Max1h, "no2"),
-        s(Hourly::So2, "so2_1h_max", Some("so2_hours"), Kind::Max1h, "so2_1h"),
-        s(Hourly::So2, "so2_24h", None, Kind::Mean, "so2_24h"),
+        s(Pollutant::Co, "co_8h_max", Some("co_8h_windows"), Kind::Max8h { starts: 0..24, need: 18 }, "co"),
+        s(Pollutant::No2, "no2_1h_max", Some("no2_hours"), Kind::Max1h, "no2"),
+        s(Pollutant::So2, "so2_1h_max", Some("so2_hours"), Kind::Max1h, "so2_1h"),
+        s(Pollutant::So2, "so2_24h", None, Kind::Mean, "so2_24h"),
     ]
 }
 
@@ -114,7 +121,7 @@ pub fn daily(
     standard: &str,
     zone: Option<&str>,
 ) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &Hourly::ALL, Clock::LocalStandard(zone))?;
+    let prepared = prepare(batch, options, &Pollutant::ALL, Clock::LocalStandard(zone))?;
     let local = &prepared.hours;
     let stats: Vec<Stat> =
         stats().into_iter().filter(|s| prepared.columns.iter().any(|(p, _, _)| *p == s.pollutant)).collect();

@@ -9,6 +9,6 @@ pub mod zone;
 
 pub use daily::daily;
 pub use nowcast::nowcast;
-pub use prepare::{Hourly, HourlyOptions};
+pub use prepare::HourlyOptions;
 pub use rolling::rolling;
 pub use series::Duplicates;

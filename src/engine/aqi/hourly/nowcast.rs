@@ -8,9 +8,10 @@ use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::prepare::{prepare, Clock, Hourly, HourlyOptions};
+use super::prepare::{hourly_measure, prepare, Clock, HourlyOptions};
 use super::series::{grid, nan_to_null};
 use crate::engine::aqi::compute::compute_batch;
+use crate::engine::aqi::measure::Pollutant;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::aqi::subindex::truncate;
 use crate::engine::parallel::install;
@@ -70,8 +71,8 @@ fn truncated(c: f64, scale: f64) -> f64 {
 /// A row and its `(nowcast, weight)`, if valid.
 type RowNowcast = (u32, Option<(f64, f64)>);
 
-fn method(p: Hourly) -> Method {
-    if p == Hourly::O3 {
+fn method(p: Pollutant) -> Method {
+    if p == Pollutant::O3 {
         O3_LEGACY
     } else {
         PM
@@ -79,10 +80,10 @@ fn method(p: Hourly) -> Method {
 }
 
 /// Output column prefix: ozone's says which method it is.
-fn prefix(p: Hourly) -> &'static str {
+fn prefix(p: Pollutant) -> &'static str {
     match p {
-        Hourly::O3 => "o3_nowcast_legacy",
-        Hourly::Pm10 => "pm10_nowcast",
+        Pollutant::O3 => "o3_nowcast_legacy",
+        Pollutant::Pm10 => "pm10_nowcast",
         _ => "pm25_nowcast",
     }
 }
@@ -91,14 +92,14 @@ fn prefix(p: Hourly) -> &'static str {
 /// its weight, a validity flag and its AQI, then the overall NowCast AQI, category, dominant
 /// pollutant and status.
 pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &[Hourly::Pm25, Hourly::Pm10, Hourly::O3], Clock::Hours)?;
+    let prepared = prepare(batch, options, &[Pollutant::Pm25, Pollutant::Pm10, Pollutant::O3], Clock::Hours)?;
     let rows = prepared.batch.num_rows();
     let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
     let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
     let mut aqi_columns = Vec::new();
     for (p, _, values) in &prepared.columns {
         let (p, m) = (*p, method(*p));
-        let scale = p.measure().scale();
+        let scale = hourly_measure(p).scale();
         // Per station, in parallel: (row, nowcast, weight) for each of its rows.
         let per_station: Vec<Vec<RowNowcast>> = install(|| {
             prepared
@@ -149,8 +150,8 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
     Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
 }
 
-fn nowcast_aqi(columns: &[(Hourly, &str, ArrayRef)], rows: usize, standard: &str) -> Result<RecordBatch> {
-    let key = |p: Hourly| if p == Hourly::O3 { "o3_8h" } else { p.key() };
+fn nowcast_aqi(columns: &[(Pollutant, &str, ArrayRef)], rows: usize, standard: &str) -> Result<RecordBatch> {
+    let key = |p: Pollutant| if p == Pollutant::O3 { "o3_8h" } else { p.key() };
     let fields: Vec<Field> =
         columns.iter().map(|(_, n, _)| Field::new(*n, DataType::Float64, true)).collect();
     let arrays: Vec<ArrayRef> = columns.iter().map(|(_, _, a)| Arc::clone(a)).collect();

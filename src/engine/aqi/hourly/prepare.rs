@@ -6,64 +6,39 @@ use rayon::prelude::*;
 
 use super::series::{first_duplicate, group_stations, hours, layout, Duplicates, Layout, Stations};
 use super::zone::local_hours;
-use crate::engine::aqi::measure::{Measure, Unit};
+use crate::engine::aqi::measure::{Measure, Pollutant, Unit};
 use crate::engine::columns::{as_f64, normalize_name};
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
 
-/// A pollutant in hourly data, read as 1-hour values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Hourly {
-    Pm25,
-    Pm10,
-    O3,
-    Co,
-    So2,
-    No2,
+/// The measure whose unit (and for PM, truncation) a pollutant's hourly values share.
+pub fn hourly_measure(p: Pollutant) -> Measure {
+    match p {
+        Pollutant::Pm25 => Measure::Pm25,
+        Pollutant::Pm10 => Measure::Pm10,
+        Pollutant::O3 => Measure::O3_1h,
+        Pollutant::Co => Measure::Co,
+        Pollutant::So2 => Measure::So2_1h,
+        Pollutant::No2 => Measure::No2,
+    }
 }
 
-impl Hourly {
-    pub const ALL: [Hourly; 6] = [Self::Pm25, Self::Pm10, Self::O3, Self::Co, Self::So2, Self::No2];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Pm25 => "pm25",
-            Self::Pm10 => "pm10",
-            Self::O3 => "o3",
-            Self::Co => "co",
-            Self::So2 => "so2",
-            Self::No2 => "no2",
-        }
-    }
-
-    /// The measure whose unit (and for PM, truncation) hourly values share.
-    pub fn measure(self) -> Measure {
-        match self {
-            Self::Pm25 => Measure::Pm25,
-            Self::Pm10 => Measure::Pm10,
-            Self::O3 => Measure::O3_1h,
-            Self::Co => Measure::Co,
-            Self::So2 => Measure::So2_1h,
-            Self::No2 => Measure::No2,
-        }
-    }
-
-    pub fn parse(key: &str) -> Result<Hourly> {
-        recognise(key).ok_or_else(|| {
-            Error::spec(format!("unknown pollutant '{key}'; expected one of pm25, pm10, o3, co, so2, no2"))
-        })
-    }
+/// Parses a pollutant key as `pollutants=` and `units=` give it.
+pub fn parse_pollutant(key: &str) -> Result<Pollutant> {
+    recognise(key).ok_or_else(|| {
+        Error::spec(format!("unknown pollutant '{key}'; expected one of pm25, pm10, o3, co, so2, no2"))
+    })
 }
 
 /// Recognises an hourly pollutant column name.
-fn recognise(name: &str) -> Option<Hourly> {
+fn recognise(name: &str) -> Option<Pollutant> {
     match normalize_name(name).as_str() {
-        "pm25" => Some(Hourly::Pm25),
-        "pm10" => Some(Hourly::Pm10),
-        "o3" | "ozone" | "o31h" => Some(Hourly::O3),
-        "co" => Some(Hourly::Co),
-        "so2" | "so21h" => Some(Hourly::So2),
-        "no2" | "no21h" => Some(Hourly::No2),
+        "pm25" => Some(Pollutant::Pm25),
+        "pm10" => Some(Pollutant::Pm10),
+        "o3" | "ozone" | "o31h" => Some(Pollutant::O3),
+        "co" => Some(Pollutant::Co),
+        "so2" | "so21h" => Some(Pollutant::So2),
+        "no2" | "no21h" => Some(Pollutant::No2),
         _ => None,
     }
 }
@@ -80,7 +55,7 @@ pub struct HourlyOptions {
     pub duplicates: Duplicates,
 }
 
-/// Hourly data ready for per-station work.
+/// Pollutant data ready for per-station work.
 pub struct Prepared {
     pub batch: RecordBatch,
     pub station: ArrayRef,
@@ -90,7 +65,7 @@ pub struct Prepared {
     /// Each station's rows on its hour grid.
     pub layouts: Vec<Layout>,
     /// Pollutant, column name, values in the measure's native unit.
-    pub columns: Vec<(Hourly, String, Float64Array)>,
+    pub columns: Vec<(Pollutant, String, Float64Array)>,
 }
 
 fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a ArrayRef> {
@@ -104,8 +79,8 @@ fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a Arra
 pub fn choose(
     batch: &RecordBatch,
     options: &HourlyOptions,
-    allowed: &[Hourly],
-) -> Result<Vec<(Hourly, String)>> {
+    allowed: &[Pollutant],
+) -> Result<Vec<(Pollutant, String)>> {
     let mut chosen = Vec::new();
     if options.pollutants.is_empty() {
         for field in batch.schema().fields() {
@@ -122,7 +97,7 @@ pub fn choose(
         }
     } else {
         for (key, name) in &options.pollutants {
-            let p = Hourly::parse(key)?;
+            let p = parse_pollutant(key)?;
             if !allowed.contains(&p) {
                 return Err(Error::spec(format!(
                     "{} is not used here; expected one of {}",
@@ -160,7 +135,7 @@ pub enum Clock<'a> {
 pub fn prepare(
     batch: RecordBatch,
     options: &HourlyOptions,
-    allowed: &[Hourly],
+    allowed: &[Pollutant],
     clock: Clock<'_>,
 ) -> Result<Prepared> {
     let chosen = choose(&batch, options, allowed)?;
@@ -173,9 +148,9 @@ pub fn prepare(
     };
     let mut columns = Vec::with_capacity(chosen.len());
     for (p, name) in chosen {
-        let unit = options.units.iter().find(|(k, _)| Hourly::parse(k).ok() == Some(p));
+        let unit = options.units.iter().find(|(k, _)| parse_pollutant(k).ok() == Some(p));
         let factor = match unit {
-            Some((_, text)) => Some(Unit::parse(text, p.measure())?.factor_to(p.measure())?),
+            Some((_, text)) => Some(Unit::parse(text, hourly_measure(p))?.factor_to(hourly_measure(p))?),
             None => None,
         };
         let values = as_f64(&name, column(&batch, &name, p.key())?)?;
