@@ -18,6 +18,8 @@ __all__ = [
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
+    "quality_check",
+    "quality_reconcile",
     "set_num_threads",
 ]
 
@@ -45,6 +47,10 @@ def aqi_subindex(
 ) -> pa.Array: ...
 def aqi_concentration(indices: Any, measure: str, *, standard: str = "us_epa_2024") -> pa.Array: ...
 def aqi_standards() -> list[str]: ...
+def quality_check(data: Any, rules: str, *, max_examples: int = 5) -> pa.Table: ...
+def quality_reconcile(
+    source: Any, target: Any, *, key: list[str] | None = None, max_examples: int = 5
+) -> pa.Table: ...
 def aqi_nowcast(
     data: Any,
     *,

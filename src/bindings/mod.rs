@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod aqi;
 mod aqi_hourly;
 mod errors;
+mod quality;
 mod threads;
 
 #[pymodule(gil_used = false)]
@@ -17,6 +18,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::engine::VERSION)?;
     aqi::register(m)?;
     aqi_hourly::register(m)?;
+    quality::register(m)?;
     threads::register(m)?;
     Ok(())
 }

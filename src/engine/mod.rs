@@ -4,6 +4,7 @@ pub mod aqi;
 pub mod columns;
 pub mod error;
 pub mod parallel;
+pub mod quality;
 
 pub use error::{Error, Result};
 

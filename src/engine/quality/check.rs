@@ -1,0 +1,287 @@
+//! `pt.quality.check`: every rule over the data, the rules in parallel, one report row each.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt64Array};
+use arrow_cast::cast;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use hashbrown::{HashMap, HashSet};
+use rayon::prelude::*;
+
+use super::keys::key_rows;
+use super::rules::Rule;
+use crate::engine::columns::as_f64;
+use crate::engine::parallel::install;
+use crate::engine::{Error, Result};
+
+/// What one rule found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub passed: bool,
+    pub failing_rows: u64,
+    pub example_rows: Vec<u64>,
+    pub examples: Vec<String>,
+    pub detail: String,
+}
+
+pub(super) fn column<'a>(batch: &'a RecordBatch, name: &str, rule: &str) -> Result<&'a ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| Error::ColumnNotFound {
+        what: format!("column '{name}' of rule {rule} is not in the data"),
+        available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
+    })
+}
+
+/// Text of one value, for examples.
+pub(super) fn text(array: &dyn Array, row: usize) -> String {
+    let options = FormatOptions::default().with_null("null");
+    ArrayFormatter::try_new(array, &options).map_or_else(|_| "?".into(), |f| f.value(row).to_string())
+}
+
+/// Counts the rows `failing` selects and keeps the first `max_examples` of them.
+fn failing(
+    rows: usize,
+    max_examples: usize,
+    example: impl Fn(usize) -> String,
+    failing: impl Fn(usize) -> bool,
+) -> Outcome {
+    let mut out = Outcome::default();
+    for row in (0..rows).filter(|&r| failing(r)) {
+        out.failing_rows += 1;
+        if out.example_rows.len() < max_examples {
+            out.example_rows.push(row as u64);
+            out.examples.push(example(row));
+        }
+    }
+    out.passed = out.failing_rows == 0;
+    out
+}
+
+fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Outcome> {
+    let rows = batch.num_rows();
+    let name = rule.name();
+    let outcome = match rule {
+        Rule::NotNull { column: c, allow_nan } => {
+            let array = column(batch, c, name)?;
+            let floats =
+                matches!(array.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64);
+            let values = if floats { Some(as_f64(c, array)?) } else { None };
+            let nan = |r: usize| values.as_ref().is_some_and(|v| v.is_valid(r) && v.value(r).is_nan());
+            let mut out = failing(
+                rows,
+                max_examples,
+                |r| text(array, r),
+                |r| array.is_null(r) || (!allow_nan && nan(r)),
+            );
+            let nans = (0..rows).filter(|&r| nan(r)).count();
+            out.detail = format!(
+                "{} null, {nans} NaN{}",
+                array.null_count(),
+                if *allow_nan { " (allowed)" } else { "" }
+            );
+            out
+        }
+        Rule::InRange { column: c, min, max } => {
+            let values = as_f64(c, column(batch, c, name)?)?;
+            let (lo, hi) = (min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY));
+            let mut out = failing(
+                rows,
+                max_examples,
+                |r| values.value(r).to_string(),
+                |r| values.is_valid(r) && !(lo..=hi).contains(&values.value(r)),
+            );
+            out.detail = format!("outside [{lo}, {hi}] or NaN; nulls not checked");
+            out
+        }
+        Rule::AcceptedValues { column: c, values } => {
+            let array = column(batch, c, name)?;
+            let strings = cast(array, &DataType::Utf8)?;
+            let strings = strings.as_string::<i32>();
+            let accepted: HashSet<&str> = values.iter().map(String::as_str).collect();
+            let mut out = failing(
+                rows,
+                max_examples,
+                |r| strings.value(r).to_owned(),
+                |r| strings.is_valid(r) && !accepted.contains(strings.value(r)),
+            );
+            out.detail = format!("{} accepted values; nulls not checked", accepted.len());
+            out
+        }
+        Rule::Unique { columns } => {
+            let arrays =
+                columns.iter().map(|c| column(batch, c, name).cloned()).collect::<Result<Vec<_>>>()?;
+            let keys = key_rows(&arrays)?;
+            let mut count: HashMap<&[u8], u32> = HashMap::new();
+            for r in 0..rows {
+                *count.entry(keys.row(r).data()).or_default() += 1;
+            }
+            let example = |r: usize| arrays.iter().map(|a| text(a, r)).collect::<Vec<_>>().join(", ");
+            let mut out = failing(rows, max_examples, example, |r| count[keys.row(r).data()] > 1);
+            let duplicated = count.values().filter(|&&n| n > 1).count();
+            out.detail = format!("{duplicated} key values appear more than once");
+            out
+        }
+        Rule::RowCount { min, max } => {
+            let n = rows as u64;
+            let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+            let bound = |b: &Option<u64>| b.map_or("-".to_owned(), |v| v.to_string());
+            Outcome {
+                passed: ok,
+                detail: format!("{n} rows, expected [{}, {}]", bound(min), bound(max)),
+                ..Outcome::default()
+            }
+        }
+        Rule::Freshness { column: c, max_age_seconds, as_of } => {
+            let array = column(batch, c, name)?;
+            let seconds = epoch_seconds(c, array)?;
+            let newest = seconds.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
+            let age = as_of - newest;
+            let passed = newest.is_finite() && age <= *max_age_seconds;
+            let newest_row = seconds.iter().position(|s| *s == Some(newest));
+            Outcome {
+                passed,
+                failing_rows: 0,
+                example_rows: newest_row.map(|r| r as u64).into_iter().collect(),
+                examples: newest_row.map(|r| text(array, r)).into_iter().collect(),
+                detail: if newest.is_finite() {
+                    format!("newest value is {age:.0} s old (at most {max_age_seconds:.0} s)")
+                } else {
+                    "no value".into()
+                },
+            }
+        }
+    };
+    Ok(outcome)
+}
+
+/// Seconds since the epoch of a timestamp or date column.
+fn epoch_seconds(name: &str, array: &ArrayRef) -> Result<Vec<Option<f64>>> {
+    let per_second = match array.data_type() {
+        DataType::Timestamp(unit, _) => match unit {
+            TimeUnit::Second => 1.0,
+            TimeUnit::Millisecond => 1e3,
+            TimeUnit::Microsecond => 1e6,
+            TimeUnit::Nanosecond => 1e9,
+        },
+        DataType::Date32 => 1.0 / 86_400.0,
+        DataType::Date64 => 1e3,
+        other => {
+            return Err(Error::UnsupportedType {
+                column: name.to_owned(),
+                data_type: other.to_string(),
+                expected: "freshness needs a timestamp or date column".into(),
+            })
+        }
+    };
+    let raw = cast(array, &DataType::Int64)?;
+    Ok(raw
+        .as_primitive::<arrow_array::types::Int64Type>()
+        .iter()
+        .map(|v| v.map(|v| v as f64 / per_second))
+        .collect())
+}
+
+/// The report: one row per rule, in the order given.
+pub fn check(batch: &RecordBatch, rules: &[Rule], max_examples: usize) -> Result<RecordBatch> {
+    let outcomes: Vec<Outcome> =
+        install(|| rules.par_iter().map(|r| evaluate(batch, r, max_examples)).collect::<Result<_>>())?;
+    let mut examples = ListBuilder::new(StringBuilder::new());
+    let mut example_rows = ListBuilder::new(UInt64Builder::new());
+    for o in &outcomes {
+        examples.append_value(o.examples.iter().map(Some));
+        example_rows.append_value(o.example_rows.iter().map(|r| Some(*r)));
+    }
+    let schema = Schema::new(vec![
+        Field::new("rule", DataType::Utf8, false),
+        Field::new("column", DataType::Utf8, true),
+        Field::new("passed", DataType::Boolean, false),
+        Field::new("failing_rows", DataType::UInt64, false),
+        Field::new("examples", DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false),
+        Field::new(
+            "example_rows",
+            DataType::List(Arc::new(Field::new("item", DataType::UInt64, true))),
+            false,
+        ),
+        Field::new("detail", DataType::Utf8, false),
+    ]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(rules.iter().map(Rule::name))),
+        Arc::new(StringArray::from(rules.iter().map(Rule::columns).collect::<Vec<_>>())),
+        Arc::new(BooleanArray::from(outcomes.iter().map(|o| o.passed).collect::<Vec<_>>())),
+        Arc::new(UInt64Array::from(outcomes.iter().map(|o| o.failing_rows).collect::<Vec<_>>())),
+        Arc::new(examples.finish()),
+        Arc::new(example_rows.finish()),
+        Arc::new(StringArray::from_iter_values(outcomes.iter().map(|o| o.detail.as_str()))),
+    ];
+    Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::quality::rules::parse;
+    use arrow_array::{Float64Array, Int32Array, TimestampSecondArray};
+
+    fn batch() -> RecordBatch {
+        let cols: Vec<(&str, ArrayRef)> = vec![
+            ("aqi", Arc::new(Int32Array::from(vec![Some(10), None, Some(600), Some(50)]))),
+            ("pm", Arc::new(Float64Array::from(vec![Some(1.0), Some(f64::NAN), Some(-2.0), None]))),
+            ("cat", Arc::new(StringArray::from(vec![Some("Good"), Some("Bad"), None, Some("Good")]))),
+            ("t", Arc::new(TimestampSecondArray::from(vec![100, 300, 200, 50]))),
+        ];
+        RecordBatch::try_from_iter(cols).unwrap()
+    }
+
+    fn run(rules: &str) -> Vec<(bool, u64, Vec<u64>, String)> {
+        let report = check(&batch(), &parse(rules).unwrap(), 5).unwrap();
+        let passed = report.column(2).as_boolean();
+        let failing = report.column(3).as_primitive::<arrow_array::types::UInt64Type>();
+        let rows = report.column(5).as_list::<i32>();
+        let detail = report.column(6).as_string::<i32>();
+        (0..report.num_rows())
+            .map(|i| {
+                let r = rows.value(i);
+                let r = r.as_primitive::<arrow_array::types::UInt64Type>();
+                (passed.value(i), failing.value(i), r.values().to_vec(), detail.value(i).to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_rule() {
+        let out = run(r#"[
+            {"rule": "not_null", "column": "aqi"},
+            {"rule": "not_null", "column": "pm"},
+            {"rule": "not_null", "column": "pm", "allow_nan": true},
+            {"rule": "in_range", "column": "aqi", "min": 0, "max": 500},
+            {"rule": "in_range", "column": "pm", "min": 0},
+            {"rule": "accepted_values", "column": "cat", "values": ["Good", "Moderate"]},
+            {"rule": "unique", "columns": ["cat"]},
+            {"rule": "row_count", "min": 1, "max": 3},
+            {"rule": "freshness", "column": "t", "max_age_seconds": 60, "as_of": 330},
+            {"rule": "freshness", "column": "t", "max_age_seconds": 10, "as_of": 330}
+        ]"#);
+        assert_eq!((out[0].0, out[0].1), (false, 1));
+        assert_eq!((out[1].1, out[1].2.clone(), out[1].3.as_str()), (2, vec![1, 3], "1 null, 1 NaN"));
+        assert_eq!((out[2].1, out[2].2.clone()), (1, vec![3]));
+        assert_eq!((out[3].1, out[3].2.clone()), (1, vec![2]));
+        assert_eq!((out[4].1, out[4].2.clone()), (2, vec![1, 2])); // NaN and -2; the null is not checked
+        assert_eq!((out[5].1, out[5].2.clone()), (1, vec![1]));
+        assert_eq!((out[6].1, out[6].2.clone()), (2, vec![0, 3])); // "Good" twice
+        assert!(!out[7].0 && out[7].3 == "4 rows, expected [1, 3]");
+        assert!(out[8].0 && out[8].3 == "newest value is 30 s old (at most 60 s)");
+        assert!(!out[9].0);
+    }
+
+    #[test]
+    fn names_missing_and_wrong_columns() {
+        let err =
+            check(&batch(), &parse(r#"[{"rule": "not_null", "column": "x"}]"#).unwrap(), 5).unwrap_err();
+        assert!(err.to_string().contains("column 'x' of rule not_null"), "{err}");
+        let err = check(&batch(), &parse(r#"[{"rule": "in_range", "column": "cat", "min": 0}]"#).unwrap(), 5)
+            .unwrap_err();
+        assert!(matches!(err, Error::UnsupportedType { .. }));
+    }
+}
