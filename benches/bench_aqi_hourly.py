@@ -164,15 +164,13 @@ def main() -> None:
     # Correctness first: every tool gives our NowCast and daily means.
     ours = nowcast_pt(table)
     for name, fn in (("pandas", nowcast_pandas), ("polars", nowcast_polars)):
-        theirs = fn(table)
+        # polars' float division leaves last-bit noise (16.900000000000002): compare the decimals.
+        theirs = np.round(fn(table), 1)
         both = np.isnan(ours) == np.isnan(theirs)
         close = np.isclose(ours, theirs, atol=0.1 + 1e-9, equal_nan=True)
         exact = np.mean(np.where(np.isnan(ours), np.isnan(theirs), ours == theirs))
         assert both.all() and close.all(), f"{name} NowCast disagrees"
-        print(
-            f"nowcast check {name}: ok (identical on {exact:.6%} of rows; others differ by "
-            f"one 0.1 step where float summation order lands on a truncation boundary)"
-        )
+        print(f"nowcast check {name}: ok (identical on {exact:.6%} of rows, the rest within 0.1)")
     d_pt = daily_pt(table).select(["station", "date", "pm25_24h", "pm25_hours"]).to_pandas()
     d_pt = d_pt.sort_values(["station", "date"])  # ours: stations in order of first appearance
     d_pd = daily_pandas(table)

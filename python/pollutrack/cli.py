@@ -1,17 +1,50 @@
-"""The ``pollutrack`` command line (click). Subcommands: ``demo``.
+"""The ``pollutrack`` command line (click): ``aqi``, ``check`` and ``demo``.
 
-Bad input exits with status 2 and a one-line reason on stderr, never a traceback.
+Exit codes: 0 success; 1 checks failed (with ``--fail-on-checks``); 2 bad usage or unreadable
+input, with a one-line reason on stderr and no traceback.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from pollutrack import __version__
 from pollutrack.exceptions import PollutrackError
+
+OK, CHECKS_FAILED, BAD_INPUT = 0, 1, 2
+
+
+def reasons(command: Callable[..., int | None]) -> Callable[..., None]:
+    """Turns pollutrack and file errors into a one-line reason and exit status 2."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            status = command(*args, **kwargs)
+        except (PollutrackError, OSError) as exc:
+            click.echo(f"pollutrack: {exc}", err=True)
+            sys.exit(BAD_INPUT)
+        sys.exit(status or OK)
+
+    return run
+
+
+def pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``KEY=VALUE`` options as a dict."""
+    out = {}
+    for v in values:
+        key, sep, value = v.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got '{v}'", param_hint=option)
+        out[key.strip()] = value.strip()
+    return out
 
 
 @click.group()
@@ -40,6 +73,160 @@ def demo(standard: str, out: Path | None) -> None:
     if out is not None:
         _write(result.daily, out)
         click.echo(f"\nwrote {result.daily.num_rows:,} rows to {out}")
+
+
+def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
+    """Runs the rules file on the output; True when every rule passed."""
+    if rules_path is None:
+        return True
+    from pollutrack import quality
+
+    try:
+        rules = json.loads(rules_path.read_text())
+    except json.JSONDecodeError as exc:
+        raise PollutrackError(f"{rules_path}: not JSON: {exc}") from exc
+    result = quality.check(table, rules).to_pylist()
+    report.checks = result
+    for row in result:
+        mark = "ok  " if row["passed"] else "FAIL"
+        click.echo(
+            f"  {mark} {row['rule']:<16} {row['column'] or '':<20} {row['detail']}", err=True
+        )
+    return all(row["passed"] for row in result)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output: .parquet (default), .csv or .json; a folder with --partition-by.",
+)
+@click.option("--standard", default="us_epa_2024", show_default=True)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="MEASURE=COLUMN",
+    help="Name the column of a measure (repeatable).",
+)
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="MEASURE=UNIT",
+    help="Unit of a measure's column (repeatable).",
+)
+@click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
+@click.option(
+    "--beyond", type=click.Choice(["extend", "cap", "null"]), default="extend", show_default=True
+)
+@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
+@click.option(
+    "--checks",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="Quality rules (JSON list) run on the output.",
+)
+@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Run report (JSON); default: <out>.report.json.",
+)
+@reasons
+def aqi(
+    inputs: tuple[str, ...],
+    out: Path,
+    standard: str,
+    columns: tuple[str, ...],
+    units: tuple[str, ...],
+    subindices: bool,
+    beyond: str,
+    partition_by: str | None,
+    rules_path: Path | None,
+    fail_on_checks: bool,
+    report_path: Path | None,
+) -> int:
+    """Compute the AQI of CSV, Parquet or JSON INPUTS (files, globs or folders)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from tqdm import tqdm
+
+    from pollutrack import aqi as engine
+    from pollutrack import files
+    from pollutrack.run_report import RunReport
+
+    options: dict[str, Any] = {
+        "standard": standard,
+        "columns": pairs(columns, "--column"),
+        "units": pairs(units, "--unit"),
+        "subindices": subindices,
+        "beyond": beyond,
+    }
+    report = RunReport("aqi", {**options, "partition_by": partition_by})
+    paths = files.expand(inputs)
+    report.inputs = [files.fingerprint(p) for p in paths]
+    stream = engine.compute_stream(files.read_all(paths), **options)
+    batches = []
+    with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
+        for batch in stream:
+            batches.append(batch)
+            bar.update(batch.num_rows)
+    table = pa.Table.from_batches(batches, schema=stream.schema)
+    report.lap("read_and_compute")
+    statuses = pc.value_counts(table["aqi_status"].cast(pa.string())).to_pylist()
+    report.counts = {
+        "rows_in": table.num_rows,
+        "rows_out": table.num_rows,
+        "rows_rejected": 0,
+        "aqi_status": {s["values"]: s["counts"] for s in statuses},
+    }
+    report.outputs = files.write(table, out, partition_by=partition_by)
+    report.lap("write")
+    passed = _checks(table, rules_path, report)
+    report.lap("checks")
+    report.save(report_path or out.with_name(out.name + ".report.json"))
+    click.echo(f"{table.num_rows:,} rows -> {out}", err=True)
+    return CHECKS_FAILED if fail_on_checks and not passed else OK
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Quality rules: a JSON list of rule objects.",
+)
+@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Also write the run report here (JSON).",
+)
+@reasons
+def check(
+    inputs: tuple[str, ...], rules_path: Path, fail_on_checks: bool, report_path: Path | None
+) -> int:
+    """Run quality rules over CSV, Parquet or JSON INPUTS."""
+    from pollutrack import files
+    from pollutrack.run_report import RunReport
+
+    report = RunReport("check", {"rules": str(rules_path)})
+    paths = files.expand(inputs)
+    report.inputs = [files.fingerprint(p) for p in paths]
+    table = files.read_all(paths).read_all()
+    report.counts = {"rows_in": table.num_rows}
+    passed = _checks(table, rules_path, report)
+    if report_path is not None:
+        report.save(report_path)
+    return CHECKS_FAILED if fail_on_checks and not passed else OK
 
 
 def _write(table: object, out: Path) -> None:

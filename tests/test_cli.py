@@ -1,0 +1,148 @@
+"""The pollutrack command line: outputs, run report, exit codes and one-line reasons."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from pollutrack.cli import main
+
+
+@pytest.fixture
+def readings(tmp_path: Path) -> Path:
+    table = pa.table(
+        {
+            "station": ["A", "A", "B", "B"],
+            "date": ["2024-01-01", "2024-01-02", "2024-01-01", "2024-01-02"],
+            "pm25": [5.0, 40.0, None, 330.0],
+        }
+    )
+    path = tmp_path / "readings.csv"
+    pacsv.write_csv(table, path)
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_aqi_writes_parquet_and_a_report(readings: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "aqi.parquet"
+    code, _, err = run("aqi", str(readings), "-o", str(out))
+    assert code == 0, err
+    table = pq.read_table(out)
+    assert table.column("aqi").to_pylist() == [28, 112, None, 509]
+    assert table.schema.metadata[b"pollutrack"]  # lineage travels in the file too
+    report = json.loads((tmp_path / "out" / "aqi.parquet.report.json").read_text())
+    assert report["counts"] == {
+        "rows_in": 4,
+        "rows_out": 4,
+        "rows_rejected": 0,
+        "aqi_status": {"ok": 2, "no_data": 1, "beyond_index": 1},
+    }
+    (inp,) = report["inputs"]
+    assert inp["sha256"] == hashlib.sha256(readings.read_bytes()).hexdigest()
+    assert inp["bytes"] == readings.stat().st_size
+    assert report["outputs"] == [str(out)] and report["options"]["standard"] == "us_epa_2024"
+    assert set(report["timings_seconds"]) == {"read_and_compute", "write", "checks"}
+
+
+def test_aqi_partitioned_by_date(readings: Path, tmp_path: Path) -> None:
+    out = tmp_path / "aqi"
+    code, _, err = run("aqi", str(readings), "-o", str(out), "--partition-by", "date")
+    assert code == 0, err
+    parts = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert parts == ["date=2024-01-01", "date=2024-01-02"]
+    assert len(list(out.rglob("*.parquet"))) == 2  # one file per day, not a swarm
+    table = ds.dataset(out, partitioning="hive").to_table()
+    assert table.num_rows == 4
+
+
+def test_checks_and_exit_codes(readings: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps(
+            [
+                {"rule": "in_range", "column": "aqi", "min": 0, "max": 500},
+                {"rule": "row_count", "min": 4, "max": 4},
+            ]
+        )
+    )
+    out = tmp_path / "aqi.parquet"
+    code, _, err = run("aqi", str(readings), "-o", str(out), "--checks", str(rules))
+    assert code == 0 and "FAIL in_range" in err and "ok   row_count" in err
+    code, _, _ = run(
+        "aqi", str(readings), "-o", str(out), "--checks", str(rules), "--fail-on-checks"
+    )
+    assert code == 1
+    report = json.loads((tmp_path / "aqi.parquet.report.json").read_text())
+    assert [c["passed"] for c in report["checks"]] == [False, True]
+    code, _, _ = run("check", str(out), "--rules", str(rules), "--fail-on-checks")
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["aqi", "missing.csv", "-o", "x.parquet"], "missing.csv: no such file or folder"),
+        (["aqi", "*.nothing", "-o", "x.parquet"], "*.nothing: no file matches"),
+        (["aqi", "{readings}", "-o", "x.parquet", "--column", "pm25"], "expected KEY=VALUE"),
+        (["aqi", "{readings}", "-o", "x.parquet", "--standard", "mars"], "unknown standard 'mars'"),
+        (["aqi", "{text}", "-o", "x.parquet"], "unknown file type '.txt'"),
+        (["check", "{readings}", "--rules", "{readings}"], "not JSON"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    readings: Path, tmp_path: Path, args: list[str], reason: str
+) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    args = [a.format(readings=readings, text=text) for a in args]
+    code, _, err = run(*args)
+    assert code == 2
+    assert reason in err
+    assert "Traceback" not in err
+
+
+def test_folder_with_mixed_formats(readings: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    table = pacsv.read_csv(readings)
+    pacsv.write_csv(table, folder / "a.csv")
+    pq.write_table(table, folder / "b.parquet")
+    code, _, err = run("aqi", str(folder), "-o", str(tmp_path / "o.parquet"))
+    assert code == 0, err
+    assert pq.read_table(tmp_path / "o.parquet").num_rows == 8
+    pq.write_table(pa.table({"other": [1]}), folder / "c.parquet")
+    code, _, err = run("aqi", str(folder), "-o", str(tmp_path / "o.parquet"))
+    assert (code == 2 and "no pollutant column" not in err) or code == 2
+
+
+def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pollutrack.cli",
+            "aqi",
+            str(tmp_path / "nope.csv"),
+            "-o",
+            str(tmp_path / "o.parquet"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"pollutrack: {tmp_path / 'nope.csv'}: no such file or folder"
+    ]
