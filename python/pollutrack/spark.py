@@ -27,7 +27,17 @@ from pollutrack.spark_sql import aqi_column
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["aqi_column", "daily", "nowcast", "with_aqi"]
+    from pollutrack.mapping import Mapping as ValueMapping
+
+__all__ = [
+    "apply_mapping",
+    "aqi_column",
+    "aqi_status_counts",
+    "daily",
+    "nowcast",
+    "unmapped_report",
+    "with_aqi",
+]
 
 
 def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
@@ -120,3 +130,77 @@ def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFr
 def daily(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
     """:func:`pollutrack.aqi.daily` per station, through ``groupBy(station).applyInArrow``."""
     return _grouped(df, station, aqi_hourly.daily, station=station, time=time, **options)
+
+
+def aqi_status_counts(df: DataFrame, **options: Any) -> DataFrame:
+    """Rows per ``aqi_status`` (counted on the executors), to fail or alert a job cheaply."""
+    return with_aqi(df, **options).groupBy("aqi_status").count()
+
+
+def apply_mapping(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    on_unmapped: str = "null",
+    default: str | None = None,
+    normalize: bool | str | list[str] | None = None,
+    replace: bool = False,
+) -> DataFrame:
+    """:meth:`pollutrack.Mapping.apply` on a Spark DataFrame, in ``mapInArrow``.
+
+    The mapping pickles compactly and travels to the executors with the function. With
+    ``on_unmapped="error"`` the task fails with the engine's message (its row counts within the
+    Arrow batch). Use :func:`unmapped_report` for the report.
+    """
+    large = _large_strings(df)
+    arrow_in = _arrow_schema(df, large)
+    options: dict[str, Any] = {
+        "fields": fields,
+        "on_unmapped": on_unmapped,
+        "default": default,
+        "normalize": normalize,
+        "replace": replace,
+    }
+    empty = pa.Table.from_batches([], schema=arrow_in)
+    out = _plain(mapping.apply(empty, **options).table.schema, large)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from mapping.apply(batch, **options).table.cast(out).to_batches()
+
+    return df.mapInArrow(run, _spark_schema(out))
+
+
+def unmapped_report(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    normalize: bool | str | list[str] | None = None,
+) -> DataFrame:
+    """Every distinct unmapped value with its count and suggestion, aggregated on the executors.
+
+    Columns: ``field``, ``value``, ``count``, ``suggestion``. Nothing is collected to the driver.
+    """
+    from pyspark.sql import functions as sf
+
+    schema = pa.schema(
+        [
+            ("field", pa.string()),
+            ("value", pa.string()),
+            ("count", pa.int64()),
+            ("suggestion", pa.string()),
+        ]
+    )
+
+    def report(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            rep = mapping.apply(batch, fields=fields, normalize=normalize).report
+            rep = rep.select(["field", "value", "count", "suggestion"])
+            yield from rep.cast(schema).to_batches()
+
+    partial = df.mapInArrow(report, _spark_schema(schema))
+    return partial.groupBy("field", "value").agg(
+        sf.sum("count").alias("count"), sf.first("suggestion", ignorenulls=True).alias("suggestion")
+    )
