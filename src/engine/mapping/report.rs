@@ -26,6 +26,7 @@ pub struct Unmapped {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldReport {
     pub field: String,
+    pub target_field: String,
     pub output: String,
     pub rows: u64,
     pub mapped: u64,
@@ -77,6 +78,7 @@ pub fn apply(mapping: &Mapping, schema: &Schema, batches: &[RecordBatch], option
         let unmapped = values.iter().map(|u| u.count).sum();
         fields.push(FieldReport {
             field: planned.rules.name.clone(),
+            target_field: planned.rules.output_name().to_owned(),
             output: planned.output.clone(),
             rows,
             mapped: rows - unmapped - null_inputs,
@@ -110,12 +112,13 @@ fn ints(values: impl Iterator<Item = u64>) -> ArrayRef {
     Arc::new(values.map(|v| v as i64).collect::<Int64Array>())
 }
 
-/// Per field: field, target_field, rows, mapped, unmapped, null_inputs, distinct_unmapped.
+/// Per field: field, target_field, column (the output column), rows, mapped, unmapped, null_inputs, distinct_unmapped.
 pub fn counts_table(fields: &[FieldReport]) -> Result<RecordBatch> {
     let int = |name: &str| Field::new(name, DataType::Int64, false);
     let schema = Schema::new(vec![
         Field::new("field", DataType::Utf8, false),
         Field::new("target_field", DataType::Utf8, false),
+        Field::new("column", DataType::Utf8, false),
         int("rows"),
         int("mapped"),
         int("unmapped"),
@@ -126,6 +129,7 @@ pub fn counts_table(fields: &[FieldReport]) -> Result<RecordBatch> {
         Arc::new(schema),
         vec![
             strings(fields.iter().map(|f| Some(f.field.as_str()))),
+            strings(fields.iter().map(|f| Some(f.target_field.as_str()))),
             strings(fields.iter().map(|f| Some(f.output.as_str()))),
             ints(fields.iter().map(|f| f.rows)),
             ints(fields.iter().map(|f| f.mapped)),

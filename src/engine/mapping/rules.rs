@@ -2,6 +2,10 @@
 //! worksheet and row, exact repeats are kept aside as duplicates (reported, not fatal).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
 
 use super::cell::Origin;
 use crate::engine::{Error, Result};
@@ -161,6 +165,52 @@ impl Mapping {
     }
 }
 
+fn text_column<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(values.collect::<StringArray>())
+}
+
+fn row_column<'a>(origins: impl Iterator<Item = &'a Origin>) -> ArrayRef {
+    Arc::new(origins.map(|o| i64::from(o.row)).collect::<Int64Array>())
+}
+
+fn rule_columns(rules: &[&RawRule]) -> (Vec<Field>, Vec<ArrayRef>) {
+    let fields = vec![
+        Field::new("field", DataType::Utf8, false),
+        Field::new("source", DataType::Utf8, false),
+        Field::new("target", DataType::Utf8, false),
+        Field::new("target_field", DataType::Utf8, true),
+        Field::new("sheet", DataType::Utf8, false),
+        Field::new("row", DataType::Int64, false),
+    ];
+    let columns = vec![
+        text_column(rules.iter().map(|r| Some(r.field.as_str()))),
+        text_column(rules.iter().map(|r| Some(r.source.as_str()))),
+        text_column(rules.iter().map(|r| Some(r.target.as_str()))),
+        text_column(rules.iter().map(|r| r.target_field.as_deref())),
+        text_column(rules.iter().map(|r| Some(r.origin.sheet.as_str()))),
+        row_column(rules.iter().map(|r| &r.origin)),
+    ];
+    (fields, columns)
+}
+
+impl Mapping {
+    /// The unique rules: field, source, target, target_field, sheet, row.
+    pub fn rules_table(&self) -> Result<RecordBatch> {
+        let (fields, columns) = rule_columns(&self.rules.iter().collect::<Vec<_>>());
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    }
+
+    /// The exact repeats: the rule columns, then first_sheet and first_row of the original.
+    pub fn duplicates_table(&self) -> Result<RecordBatch> {
+        let (mut fields, mut columns) = rule_columns(&self.duplicates.iter().map(|d| &d.rule).collect::<Vec<_>>());
+        fields.push(Field::new("first_sheet", DataType::Utf8, false));
+        fields.push(Field::new("first_row", DataType::Int64, false));
+        columns.push(text_column(self.duplicates.iter().map(|d| Some(d.first.sheet.as_str()))));
+        columns.push(row_column(self.duplicates.iter().map(|d| &d.first)));
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -183,6 +233,8 @@ pub(crate) mod tests {
         assert_eq!(m.duplicates[0].first.row, 2);
         assert_eq!(m.fields[0].targets, ["A"]);
         assert_eq!(m.fields[0].target_ids, [0, 0]);
+        assert_eq!(m.rules_table().unwrap().num_rows(), 2);
+        assert_eq!(m.duplicates_table().unwrap().num_columns(), 8);
         let err = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "B", 7)]).unwrap_err();
         assert_eq!(
             err.to_string(),

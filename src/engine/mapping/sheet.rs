@@ -80,7 +80,8 @@ pub struct Positions {
     pub target_field: Option<usize>,
 }
 
-/// Checks one row's texts and makes a rule; `None` for a row blank in every rule column.
+/// Checks one row's texts and makes a rule; `None` for a row whose source and target are both
+/// blank (a field column filled down past the last rule is common).
 pub fn make_rule(
     at: Origin,
     field: Option<String>,
@@ -88,7 +89,7 @@ pub fn make_rule(
     target: Option<String>,
     target_field: Option<String>,
 ) -> Result<Option<RawRule>> {
-    if field.is_none() && source.is_none() && target.is_none() && target_field.is_none() {
+    if source.is_none() && target.is_none() {
         return Ok(None);
     }
     let blank = |what: &str, hint: &str| Error::spec(format!("{at}: the {what} is blank{hint}"));
@@ -136,9 +137,6 @@ pub fn rules_from_rows<C>(
         let source = read(cells, &at, Some(pos.source), "source")?;
         let target = read(cells, &at, Some(pos.target), "target")?;
         let target_field = read(cells, &at, pos.target_field, "target field")?;
-        // In the one-worksheet-per-field layout the field is implied: a row is blank when its
-        // rule columns are.
-        let field = if pos.field.is_none() && source.is_none() && target.is_none() { None } else { field };
         if let Some(rule) = make_rule(at, field, source, target, target_field)? {
             out.push(rule);
         }
