@@ -10,7 +10,9 @@ use pyo3::types::PyTuple;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 
-use crate::engine::mapping::{self, drift, readers, report, ApplyOptions, ColumnNames, Normalize, OnUnmapped};
+use crate::engine::mapping::{
+    self, drift, readers, report, ApplyOptions, ColumnNames, Normalize, OnUnmapped,
+};
 use crate::engine::Error;
 
 fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
@@ -115,18 +117,27 @@ impl Mapping {
 /// A mapping from a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods).
 #[pyfunction]
 #[pyo3(signature = (path, *, sheets=None, columns=None))]
-fn mapping_from_excel(py: Python<'_>, path: PathBuf, sheets: Option<Vec<String>>, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
+fn mapping_from_excel(
+    py: Python<'_>,
+    path: PathBuf,
+    sheets: Option<Vec<String>>,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
     let names = names(columns)?;
-    let rules = py.detach(|| readers::read_excel(&path, sheets.as_deref(), &names))?;
+    let rules = py.detach(move || readers::read_excel(&path, sheets.as_deref(), &names))?;
     wrap(rules)
 }
 
 /// A mapping from a CSV file.
 #[pyfunction]
 #[pyo3(signature = (path, *, columns=None))]
-fn mapping_from_csv(py: Python<'_>, path: PathBuf, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
+fn mapping_from_csv(
+    py: Python<'_>,
+    path: PathBuf,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
     let names = names(columns)?;
-    let rules = py.detach(|| readers::read_csv(&path, &names))?;
+    let rules = py.detach(move || readers::read_csv(&path, &names))?;
     wrap(rules)
 }
 
@@ -140,7 +151,12 @@ fn mapping_from_json(text: &str, name: &str, columns: Option<HashMap<String, Str
 /// A mapping from an Arrow table of rules.
 #[pyfunction]
 #[pyo3(signature = (data, *, name="table", columns=None))]
-fn mapping_from_table(py: Python<'_>, data: AnyRecordBatch, name: &str, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
+fn mapping_from_table(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    name: &str,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
     let names = names(columns)?;
     let reader = data.into_reader()?;
     let schema = reader.schema();

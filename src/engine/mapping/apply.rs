@@ -11,7 +11,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
 use super::index::{FastMap, Index, MISS, NULL_ID};
-use super::kernel::{map_column, Column, Mapped, OnUnmapped};
+use super::kernel::{map_column, Column, OnUnmapped};
 use super::normalize::Normalize;
 use super::rules::{FieldRules, Mapping};
 use crate::engine::parallel::{install, task_ranges};
@@ -78,7 +78,9 @@ impl<'m> ApplyPlan<'m> {
             None => mapping.fields.iter().collect(),
             Some(names) => names
                 .iter()
-                .map(|n| mapping.field(n).ok_or_else(|| Error::spec(format!("the mapping has no field '{n}'"))))
+                .map(|n| {
+                    mapping.field(n).ok_or_else(|| Error::spec(format!("the mapping has no field '{n}'")))
+                })
                 .collect::<Result<_>>()?,
         };
         let mut fields = Vec::new();
@@ -117,8 +119,11 @@ impl<'m> ApplyPlan<'m> {
 
     /// The output schema, with provenance metadata (input row count when known).
     pub fn schema(&self, input_rows: u64) -> SchemaRef {
-        let fields: serde_json::Map<_, _> =
-            self.fields.iter().map(|f| (f.rules.name.clone(), serde_json::Value::from(f.output.clone()))).collect();
+        let fields: serde_json::Map<_, _> = self
+            .fields
+            .iter()
+            .map(|f| (f.rules.name.clone(), serde_json::Value::from(f.output.clone())))
+            .collect();
         let on_unmapped = match &self.options.on_unmapped {
             OnUnmapped::Null => "null",
             OnUnmapped::Keep => "keep",
@@ -166,30 +171,52 @@ impl<'m> ApplyPlan<'m> {
 /// A finder that normalises each distinct value once per task.
 fn cached_finder<'k, 'i>(index: &'i Index) -> impl FnMut(&'k str) -> Option<u32> + use<'k, 'i> {
     let mut cache: FastMap<&'k str, Option<u32>> = FastMap::default();
-    move |k: &'k str| *cache.entry(k).or_insert_with(|| index.text.get(index.normalize.apply(k).as_str()).copied())
+    move |k: &'k str| {
+        *cache.entry(k).or_insert_with(|| index.text.get(index.normalize.apply(k).as_str()).copied())
+    }
 }
 
 fn texts<K>(misses: Vec<(K, u64, usize)>, text: impl Fn(K) -> String) -> Vec<(String, u64, usize)> {
     misses.into_iter().map(|(k, c, f)| (text(k), c, f)).collect()
 }
 
-/// Maps a plain (not dictionary) column; `ids` are kept when `collect_ids`.
-fn map_plain(field: &Planned<'_>, array: &ArrayRef, mode: &OnUnmapped, collect_ids: bool) -> Result<(ColumnOut, Vec<u32>)> {
+/// Maps a plain (not dictionary) column; each row's target id is returned when `collect_ids`.
+fn map_plain(
+    field: &Planned<'_>,
+    array: &ArrayRef,
+    mode: &OnUnmapped,
+    collect_ids: bool,
+) -> Result<(ColumnOut, Vec<u32>)> {
     let targets = &field.rules.targets;
     let index = &field.index;
     let write_str = |k: &str, out: &mut Vec<u8>| out.extend_from_slice(k.as_bytes());
+    macro_rules! run {
+        ($column:expr, $large:expr, $text:expr) => {{
+            let column = $column;
+            let m = map_column(&column, mode, $large)?;
+            let ids = if collect_ids { column.ids() } else { Vec::new() };
+            (m.array, m.nulls, texts(m.misses, $text), ids)
+        }};
+    }
     macro_rules! strings {
         ($arr:expr, $large:expr) => {{
             let arr = $arr;
             let get = |i: usize| arr.is_valid(i).then(|| arr.value(i));
-            let m: Mapped<&str> = if index.normalize.is_exact() {
-                let column = Column { rows: arr.len(), get, make_find: || |k: &str| index.text.get(k).copied(), write: write_str, targets };
-                map_column(&column, mode, $large, collect_ids)?
+            if index.normalize.is_exact() {
+                let make_find = || |k: &str| index.short.get(k.as_bytes());
+                run!(
+                    Column { rows: arr.len(), get, make_find, write: write_str, targets },
+                    $large,
+                    str::to_owned
+                )
             } else {
                 let make_find = || cached_finder(index);
-                map_column(&Column { rows: arr.len(), get, make_find, write: write_str, targets }, mode, $large, collect_ids)?
-            };
-            (m.array, m.nulls, texts(m.misses, str::to_owned), m.ids)
+                run!(
+                    Column { rows: arr.len(), get, make_find, write: write_str, targets },
+                    $large,
+                    str::to_owned
+                )
+            }
         }};
     }
     let (out, nulls, misses, ids) = match array.data_type() {
@@ -214,8 +241,7 @@ fn map_plain(field: &Planned<'_>, array: &ArrayRef, mode: &OnUnmapped, collect_i
                 write: |k: i64, out: &mut Vec<u8>| out.extend_from_slice(k.to_string().as_bytes()),
                 targets,
             };
-            let m = map_column(&column, mode, false, collect_ids)?;
-            (m.array, m.nulls, texts(m.misses, |k: i64| k.to_string()), m.ids)
+            run!(column, false, |k: i64| k.to_string())
         }
         other => unreachable!("output_type refused {other}"),
     };
@@ -233,7 +259,9 @@ fn map_any(field: &Planned<'_>, array: &ArrayRef, options: &ApplyOptions) -> Res
             // are shared with the input. Counting rows per value is one pass over the keys.
             let (values, ids) = map_plain(field, array.values(), mode, true)?;
             let keys = array.keys();
-            let (counts, firsts, null_keys) = key_histogram(keys.values(), keys.nulls(), ids.len());
+            let (counts, null_keys) = key_histogram(keys.values(), keys.nulls(), ids.len());
+            let wanted: Vec<bool> = ids.iter().zip(&counts).map(|(&id, &c)| id == MISS && c > 0).collect();
+            let firsts = first_rows(keys.values(), keys.nulls(), &wanted);
             let mut nulls = null_keys;
             let value_text = cast(array.values(), &DataType::Utf8)?;
             let value_text = value_text.as_string::<i32>();
@@ -258,39 +286,63 @@ fn map_any(field: &Planned<'_>, array: &ArrayRef, options: &ApplyOptions) -> Res
     )
 }
 
-/// Rows per dictionary value, the first row of each, and the null keys, in row tasks.
+/// Rows per dictionary value and the null keys, in row tasks (a branch-free count when the keys
+/// have no nulls).
 fn key_histogram<K: arrow_buffer::ArrowNativeType>(
     keys: &[K],
     nulls: Option<&arrow_buffer::NullBuffer>,
     values: usize,
-) -> (Vec<u64>, Vec<usize>, u64) {
-    let parts: Vec<(Vec<u64>, Vec<usize>, u64)> = install(|| {
+) -> (Vec<u64>, u64) {
+    let nulls = nulls.filter(|n| n.null_count() > 0);
+    let parts: Vec<(Vec<u64>, u64)> = install(|| {
         task_ranges(keys.len())
             .into_par_iter()
             .map(|range| {
-                let (mut counts, mut firsts, mut null_keys) = (vec![0_u64; values], vec![usize::MAX; values], 0);
-                for row in range {
-                    if nulls.is_some_and(|n| n.is_null(row)) {
-                        null_keys += 1;
-                        continue;
+                let mut counts = vec![0_u64; values];
+                let mut null_keys = 0;
+                match nulls {
+                    None => keys[range].iter().for_each(|k| counts[k.as_usize()] += 1),
+                    Some(n) => {
+                        for row in range {
+                            if n.is_valid(row) {
+                                counts[keys[row].as_usize()] += 1;
+                            } else {
+                                null_keys += 1;
+                            }
+                        }
                     }
-                    let k = keys[row].as_usize();
-                    if counts[k] == 0 {
-                        firsts[k] = row;
-                    }
-                    counts[k] += 1;
                 }
-                (counts, firsts, null_keys)
+                (counts, null_keys)
             })
             .collect()
     });
-    let (mut counts, mut firsts, mut null_keys) = (vec![0_u64; values], vec![usize::MAX; values], 0);
-    for (c, f, n) in parts {
+    let mut counts = vec![0_u64; values];
+    let mut null_keys = 0;
+    for (c, n) in parts {
         null_keys += n;
-        for v in 0..values {
-            counts[v] += c[v];
-            firsts[v] = firsts[v].min(f[v]);
+        counts.iter_mut().zip(c).for_each(|(total, c)| *total += c);
+    }
+    (counts, null_keys)
+}
+
+/// The first row of each wanted dictionary value: a scan that stops once all are found (unmapped
+/// values are few, and usually appear early).
+fn first_rows<K: arrow_buffer::ArrowNativeType>(
+    keys: &[K],
+    nulls: Option<&arrow_buffer::NullBuffer>,
+    wanted: &[bool],
+) -> Vec<usize> {
+    let mut firsts = vec![usize::MAX; wanted.len()];
+    let mut left = wanted.iter().filter(|&&w| w).count();
+    for (row, k) in keys.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let k = k.as_usize();
+        if wanted[k] && firsts[k] == usize::MAX && nulls.is_none_or(|n| n.is_valid(row)) {
+            firsts[k] = row;
+            left -= 1;
         }
     }
-    (counts, firsts, null_keys)
+    firsts
 }

@@ -41,11 +41,10 @@ pub fn text(value: &str) -> Option<String> {
 pub fn excel_text(cell: &Data, at: &Origin, column: &str) -> Result<Option<String>> {
     Ok(match cell {
         Data::Empty => None,
-        Data::String(s) => text(s),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => text(s),
         Data::Int(i) => Some(i.to_string()),
         Data::Float(x) => number_text(*x),
         Data::Bool(b) => Some(b.to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => text(s),
         Data::DateTime(dt) if dt.is_duration() => Some(format!("{}", dt.as_f64())),
         Data::DateTime(dt) => {
             let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
@@ -73,7 +72,9 @@ pub fn json_text(value: &serde_json::Value, at: &Origin, column: &str) -> Result
             None => n.as_f64().and_then(number_text),
         },
         Value::Array(_) | Value::Object(_) => {
-            return Err(Error::spec(format!("{at}, column '{column}': expected text or a number, not {value}")));
+            return Err(Error::spec(format!(
+                "{at}, column '{column}': expected text or a number, not {value}"
+            )));
         }
     })
 }
@@ -117,7 +118,8 @@ mod tests {
     #[test]
     fn json_values() {
         let v: serde_json::Value = serde_json::json!([1, 1.0, "1", null, " ", [1]]);
-        let got: Vec<_> = v.as_array().unwrap()[..5].iter().map(|x| json_text(x, &at(), "s").unwrap()).collect();
+        let got: Vec<_> =
+            v.as_array().unwrap()[..5].iter().map(|x| json_text(x, &at(), "s").unwrap()).collect();
         assert_eq!(got, [Some("1".into()), Some("1".into()), Some("1".into()), None, None]);
         assert!(json_text(&v[5], &at(), "s").is_err());
     }

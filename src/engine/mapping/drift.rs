@@ -40,30 +40,54 @@ pub fn parse_allowed(json: &str) -> Result<Vec<(String, Allowed)>> {
     let value: Value = serde_json::from_str(json).map_err(|e| bad(&format!("not valid JSON: {e}")))?;
     let object = value.as_object().ok_or_else(|| bad("expected a JSON object"))?;
     let mut out = Vec::new();
-    if let Some(Value::Array(fields)) = object.get("fields").filter(|f| f.as_array().is_some_and(|a| a.iter().all(Value::is_object))) {
+    if let Some(Value::Array(fields)) =
+        object.get("fields").filter(|f| f.as_array().is_some_and(|a| a.iter().all(Value::is_object)))
+    {
         for f in fields {
-            let name = f.get("name").or_else(|| f.get("field")).and_then(Value::as_str).ok_or_else(|| bad("each field needs a \"name\""))?;
-            let options = f.get("options").and_then(Value::as_array).ok_or_else(|| bad(&format!("field '{name}' needs an \"options\" list")))?;
+            let name = f
+                .get("name")
+                .or_else(|| f.get("field"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("each field needs a \"name\""))?;
+            let options = f
+                .get("options")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad(&format!("field '{name}' needs an \"options\" list")))?;
             let mut allowed = Allowed::default();
             for option in options {
                 let (text, on) = match option {
                     Value::Object(o) => {
-                        let text = o.get("value").and_then(option_text).ok_or_else(|| bad(&format!("an option of field '{name}' has no \"value\"")))?;
+                        let text = o
+                            .get("value")
+                            .and_then(option_text)
+                            .ok_or_else(|| bad(&format!("an option of field '{name}' has no \"value\"")))?;
                         let disabled = o.get("disabled").and_then(Value::as_bool) == Some(true)
                             || o.get("enabled").and_then(Value::as_bool) == Some(false);
                         (text, !disabled)
                     }
-                    other => (option_text(other).ok_or_else(|| bad(&format!("bad option {other} of field '{name}'")))?, true),
+                    other => (
+                        option_text(other)
+                            .ok_or_else(|| bad(&format!("bad option {other} of field '{name}'")))?,
+                        true,
+                    ),
                 };
-                if on { allowed.enabled.push(text) } else { allowed.disabled.push(text) }
+                if on {
+                    allowed.enabled.push(text);
+                } else {
+                    allowed.disabled.push(text);
+                }
             }
             out.push((name.to_owned(), allowed));
         }
         return Ok(out);
     }
     for (name, values) in object {
-        let values = values.as_array().ok_or_else(|| bad(&format!("field '{name}' must map to a list of values")))?;
-        let enabled = values.iter().map(|v| option_text(v).ok_or_else(|| bad(&format!("bad value {v} of field '{name}'")))).collect::<Result<_>>()?;
+        let values =
+            values.as_array().ok_or_else(|| bad(&format!("field '{name}' must map to a list of values")))?;
+        let enabled = values
+            .iter()
+            .map(|v| option_text(v).ok_or_else(|| bad(&format!("bad value {v} of field '{name}'"))))
+            .collect::<Result<_>>()?;
         out.push((name.clone(), Allowed { enabled, disabled: Vec::new() }));
     }
     Ok(out)
@@ -85,15 +109,24 @@ pub fn drift(mapping: &Mapping, allowed: &[(String, Allowed)]) -> Vec<Drift> {
     let mut out = Vec::new();
     for field in &mapping.fields {
         let name = field.output_name();
-        let Some((_, allowed)) = allowed.iter().find(|(n, _)| n == name).or_else(|| allowed.iter().find(|(n, _)| *n == field.name)) else {
+        let Some((_, allowed)) = allowed
+            .iter()
+            .find(|(n, _)| n == name)
+            .or_else(|| allowed.iter().find(|(n, _)| *n == field.name))
+        else {
             continue;
         };
-        let mut unreached: Vec<&String> = allowed.enabled.iter().filter(|o| !field.targets.contains(o)).collect();
+        let mut unreached: Vec<&String> =
+            allowed.enabled.iter().filter(|o| !field.targets.contains(o)).collect();
         for (t, target) in field.targets.iter().enumerate() {
             if allowed.enabled.contains(target) {
                 continue;
             }
-            let first = field.target_ids.iter().position(|&id| id as usize == t).map(|i| &mapping.rules[field.rules[i]].origin);
+            let first = field
+                .target_ids
+                .iter()
+                .position(|&id| id as usize == t)
+                .map(|i| &mapping.rules[field.rules[i]].origin);
             let key = near_key(target);
             let rename = unreached.iter().position(|o| near_key(o) == key);
             let disabled = allowed.disabled.contains(target);
@@ -133,7 +166,9 @@ pub fn drift(mapping: &Mapping, allowed: &[(String, Allowed)]) -> Vec<Drift> {
 
 /// The drift rows as a table: field, kind, value, suggestion, detail, sheet, row.
 pub fn drift_table(rows: &[Drift]) -> Result<RecordBatch> {
-    let s = |f: &dyn Fn(&Drift) -> Option<&str>| -> ArrayRef { Arc::new(rows.iter().map(f).collect::<StringArray>()) };
+    let s = |f: &dyn Fn(&Drift) -> Option<&str>| -> ArrayRef {
+        Arc::new(rows.iter().map(f).collect::<StringArray>())
+    };
     let schema = Schema::new(vec![
         Field::new("field", DataType::Utf8, false),
         Field::new("kind", DataType::Utf8, false),
@@ -175,7 +210,8 @@ mod tests {
             {"value": "Open"}, {"value": "Closed", "disabled": true}, "In-Progress", "Blocked",
             {"value": "Old", "enabled": false}]}, {"name": "other", "options": []}]}"#;
         let rows = drift(&m, &parse_allowed(export).unwrap());
-        let got: Vec<_> = rows.iter().map(|d| (d.kind, d.value.as_str(), d.suggestion.as_deref(), d.row)).collect();
+        let got: Vec<_> =
+            rows.iter().map(|d| (d.kind, d.value.as_str(), d.suggestion.as_deref(), d.row)).collect();
         assert_eq!(
             got,
             [

@@ -10,7 +10,7 @@ use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer
 use rayon::prelude::*;
 
 use super::index::{FastMap, MISS, NULL_ID};
-use crate::engine::parallel::{install, task_ranges};
+use crate::engine::parallel::{install, task_ranges, TASK_ROWS};
 use crate::engine::{Error, Result};
 
 /// What an unmapped value becomes.
@@ -43,22 +43,11 @@ impl OnUnmapped {
 /// Distinct unmapped keys of a column: (key, count, first row), in order of first row.
 pub type Misses<K> = Vec<(K, u64, usize)>;
 
-/// The mapped column, its null-input count, its unmapped keys and (when asked) each row's
-/// target id (`MISS`, `NULL_ID` for the others).
+/// The mapped column, its null-input count and its unmapped keys.
 pub struct Mapped<K> {
     pub array: ArrayRef,
     pub nulls: u64,
     pub misses: Misses<K>,
-    pub ids: Vec<u32>,
-}
-
-struct TaskOut<K> {
-    ends: Vec<usize>,
-    values: Vec<u8>,
-    valid: Vec<u64>,
-    nulls: u64,
-    misses: FastMap<K, (u64, usize)>,
-    ids: Vec<u32>,
 }
 
 /// What the kernel needs of a column: the key of a row (`None` when null), a fresh finder per
@@ -71,8 +60,37 @@ pub struct Column<'t, G, M, W> {
     pub targets: &'t [String],
 }
 
-/// Maps one column. `large` picks 64-bit offsets (large_string output).
-pub fn map_column<K, G, M, F, W>(column: &Column<'_, G, M, W>, mode: &OnUnmapped, large: bool, collect_ids: bool) -> Result<Mapped<K>>
+/// What one task learns in the first pass.
+struct Sizes<K> {
+    bytes: usize,
+    nulls: u64,
+    valid: Vec<u64>,
+    misses: FastMap<K, (u64, usize)>,
+}
+
+impl<G, M, W> Column<'_, G, M, W> {
+    /// Each row's target id (`MISS`, `NULL_ID` for the others), serially: for dictionary
+    /// values, which are few.
+    pub fn ids<K, F>(&self) -> Vec<u32>
+    where
+        G: Fn(usize) -> Option<K>,
+        M: Fn() -> F,
+        F: FnMut(K) -> Option<u32>,
+    {
+        let mut find = (self.make_find)();
+        (0..self.rows).map(|row| (self.get)(row).map_or(NULL_ID, |k| find(k).unwrap_or(MISS))).collect()
+    }
+}
+
+/// Maps one column in two passes over fixed row tasks: the first looks every value up once,
+/// storing its target id, counting output bytes and recording misses; the second writes the
+/// strings straight into the final buffers (no per-task staging copies).
+/// `large` picks 64-bit offsets (`large_string` output).
+pub fn map_column<K, G, M, F, W>(
+    column: &Column<'_, G, M, W>,
+    mode: &OnUnmapped,
+    large: bool,
+) -> Result<Mapped<K>>
 where
     K: Copy + Eq + Hash + Send + Sync,
     G: Fn(usize) -> Option<K> + Sync,
@@ -80,62 +98,64 @@ where
     F: FnMut(K) -> Option<u32>,
     W: Fn(K, &mut Vec<u8>) + Sync,
 {
-    let targets: Vec<&[u8]> = column.targets.iter().map(|t| t.as_bytes()).collect();
+    let lengths: Vec<usize> = column.targets.iter().map(String::len).collect();
     let default = match mode {
         OnUnmapped::Default(d) => Some(d.as_bytes()),
         _ => None,
     };
     let keep = *mode == OnUnmapped::Keep;
-    let tasks: Vec<TaskOut<K>> = install(|| {
-        task_ranges(column.rows)
-            .into_par_iter()
-            .map(|range| {
-                let n = range.len();
+    let ranges = task_ranges(column.rows);
+    let mut ids = vec![0_u32; column.rows];
+    let sizes: Vec<Sizes<K>> = install(|| {
+        ranges
+            .par_iter()
+            .zip(ids.par_chunks_mut(TASK_ROWS))
+            .map(|(range, ids)| {
                 let mut find = (column.make_find)();
-                let mut out = TaskOut {
-                    ends: Vec::with_capacity(n),
-                    values: Vec::with_capacity(n * 8),
-                    valid: vec![0; n.div_ceil(64)],
+                let mut scratch = Vec::new();
+                let mut out = Sizes {
+                    bytes: 0,
                     nulls: 0,
+                    valid: vec![0; range.len().div_ceil(64)],
                     misses: FastMap::default(),
-                    ids: if collect_ids { Vec::with_capacity(n) } else { Vec::new() },
                 };
-                for (local, row) in range.enumerate() {
-                    let id = match (column.get)(row) {
-                        None => {
-                            out.nulls += 1;
-                            NULL_ID
-                        }
-                        Some(key) => {
-                            if let Some(t) = find(key) {
-                                out.values.extend_from_slice(targets[t as usize]);
-                                out.valid[local / 64] |= 1 << (local % 64);
-                                t
-                            } else {
-                                out.misses.entry(key).or_insert((0, row)).0 += 1;
-                                if keep {
-                                    (column.write)(key, &mut out.values);
-                                    out.valid[local / 64] |= 1 << (local % 64);
-                                } else if let Some(d) = default {
-                                    out.values.extend_from_slice(d);
-                                    out.valid[local / 64] |= 1 << (local % 64);
-                                }
-                                MISS
-                            }
+                for ((local, row), id) in range.clone().enumerate().zip(ids) {
+                    let Some(key) = (column.get)(row) else {
+                        *id = NULL_ID;
+                        out.nulls += 1;
+                        continue;
+                    };
+                    let found = find(key);
+                    *id = found.unwrap_or(MISS);
+                    let bytes = if let Some(t) = found {
+                        lengths[t as usize]
+                    } else {
+                        out.misses.entry(key).or_insert((0, row)).0 += 1;
+                        if keep {
+                            scratch.clear();
+                            (column.write)(key, &mut scratch);
+                            scratch.len()
+                        } else if let Some(d) = default {
+                            d.len()
+                        } else {
+                            continue;
                         }
                     };
-                    out.ends.push(out.values.len());
-                    if collect_ids {
-                        out.ids.push(id);
-                    }
+                    out.bytes += bytes;
+                    out.valid[local / 64] |= 1 << (local % 64);
                 }
                 out
             })
             .collect()
     });
+    let array = if large {
+        write::<O64, K, G, M, F, W>(column, &ids, &sizes, mode)?
+    } else {
+        write::<O32, K, G, M, F, W>(column, &ids, &sizes, mode)?
+    };
     let mut misses: FastMap<K, (u64, usize)> = FastMap::default();
     let mut nulls = 0;
-    for task in &tasks {
+    for task in &sizes {
         nulls += task.nulls;
         for (&key, &(count, first)) in &task.misses {
             let entry = misses.entry(key).or_insert((0, first));
@@ -145,42 +165,111 @@ where
     }
     let mut misses: Misses<K> = misses.into_iter().map(|(k, (c, f))| (k, c, f)).collect();
     misses.sort_unstable_by_key(|m| m.2);
-    let ids = if collect_ids { tasks.iter().flat_map(|t| t.ids.iter().copied()).collect() } else { Vec::new() };
-    let array = if large { stitch::<i64, K>(tasks, column.rows)? } else { stitch::<i32, K>(tasks, column.rows)? };
-    Ok(Mapped { array, nulls, misses, ids })
+    Ok(Mapped { array, nulls, misses })
 }
 
-/// Concatenates the tasks' buffers into one string array, copying in parallel.
-fn stitch<O: OffsetSizeTrait, K: Send + Sync>(tasks: Vec<TaskOut<K>>, rows: usize) -> Result<ArrayRef> {
-    let total: usize = tasks.iter().map(|t| t.values.len()).sum();
+type O32 = i32;
+type O64 = i64;
+
+/// Target strings laid end to end with 16 spare bytes, so that a short one is copied with one
+/// fixed 16-byte move (what follows it is overwritten by the next row).
+struct Packed {
+    bytes: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+}
+
+const WIDE: usize = 16;
+
+impl Packed {
+    fn new(targets: &[String]) -> Self {
+        let mut bytes = Vec::new();
+        let mut spans = Vec::with_capacity(targets.len());
+        for t in targets {
+            spans.push((bytes.len(), t.len()));
+            bytes.extend_from_slice(t.as_bytes());
+        }
+        bytes.extend_from_slice(&[0; WIDE]);
+        Self { bytes, spans }
+    }
+
+    /// Writes target `t` at `out[pos..]` and returns its length.
+    #[inline]
+    fn put(&self, t: usize, out: &mut [u8], pos: usize) -> usize {
+        let (start, len) = self.spans[t];
+        if len <= WIDE && pos + WIDE <= out.len() {
+            out[pos..pos + WIDE].copy_from_slice(&self.bytes[start..start + WIDE]);
+        } else {
+            out[pos..pos + len].copy_from_slice(&self.bytes[start..start + len]);
+        }
+        len
+    }
+}
+
+/// The second pass: every task writes its rows' bytes and offsets into its own slices of the
+/// final buffers, from the ids of the first pass.
+fn write<O, K, G, M, F, W>(
+    column: &Column<'_, G, M, W>,
+    ids: &[u32],
+    sizes: &[Sizes<K>],
+    mode: &OnUnmapped,
+) -> Result<ArrayRef>
+where
+    O: OffsetSizeTrait,
+    K: Copy + Send + Sync,
+    G: Fn(usize) -> Option<K> + Sync,
+    M: Fn() -> F + Sync,
+    F: FnMut(K) -> Option<u32>,
+    W: Fn(K, &mut Vec<u8>) + Sync,
+{
+    let total: usize = sizes.iter().map(|s| s.bytes).sum();
     if O::from_usize(total).is_none() {
         return Err(Error::spec(format!(
             "the mapped column would hold {total} bytes, more than a string column can; pass large_string input"
         )));
     }
+    let packed = Packed::new(column.targets);
+    let (keep, default) = match mode {
+        OnUnmapped::Keep => (true, None),
+        OnUnmapped::Default(d) => (false, Some(d.as_bytes())),
+        _ => (false, None),
+    };
     let mut values = vec![0_u8; total];
-    let mut offsets = vec![O::usize_as(0); rows + 1];
-    let mut words: Vec<u64> = Vec::with_capacity(rows.div_ceil(64));
-    let mut parts = Vec::with_capacity(tasks.len());
-    let (mut value_rest, mut offset_rest) = (values.as_mut_slice(), &mut offsets[1..]);
+    let mut offsets = vec![O::usize_as(0); column.rows + 1];
+    let mut parts = Vec::with_capacity(sizes.len());
+    let mut rest = values.as_mut_slice();
     let mut base = 0;
-    for task in &tasks {
-        let (v, vr) = value_rest.split_at_mut(task.values.len());
-        let (o, or) = offset_rest.split_at_mut(task.ends.len());
-        (value_rest, offset_rest) = (vr, or);
-        parts.push((task, v, o, base));
-        base += task.values.len();
-        words.extend_from_slice(&task.valid);
+    for (((size, offsets), ids), task) in
+        sizes.iter().zip(offsets[1..].chunks_mut(TASK_ROWS)).zip(ids.chunks(TASK_ROWS)).zip(0..)
+    {
+        let (mine, others) = rest.split_at_mut(size.bytes);
+        rest = others;
+        parts.push((task * TASK_ROWS, ids, mine, offsets, base));
+        base += size.bytes;
     }
     install(|| {
-        parts.into_par_iter().for_each(|(task, v, o, base)| {
-            v.copy_from_slice(&task.values);
-            for (slot, end) in o.iter_mut().zip(&task.ends) {
-                *slot = O::usize_as(base + end);
+        parts.into_par_iter().for_each(|(first, ids, out, offsets, base)| {
+            let mut scratch = Vec::new();
+            let mut pos = 0;
+            for ((slot, &id), row) in offsets.iter_mut().zip(ids).zip(first..) {
+                if id < MISS {
+                    pos += packed.put(id as usize, out, pos);
+                } else if id == MISS {
+                    let bytes: &[u8] = if keep {
+                        scratch.clear();
+                        (column.write)((column.get)(row).expect("a miss is not null"), &mut scratch);
+                        &scratch
+                    } else {
+                        default.unwrap_or_default()
+                    };
+                    out[pos..pos + bytes.len()].copy_from_slice(bytes);
+                    pos += bytes.len();
+                }
+                *slot = O::usize_as(base + pos);
             }
         });
     });
-    let valid = NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(words), 0, rows));
+    let words: Vec<u64> = sizes.iter().flat_map(|s| s.valid.iter().copied()).collect();
+    let valid = NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(words), 0, column.rows));
     let nulls = (valid.null_count() > 0).then_some(valid);
     let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
     Ok(Arc::new(GenericStringArray::<O>::try_new(offsets, Buffer::from_vec(values), nulls)?))
@@ -196,15 +285,19 @@ mod tests {
         let column = Column {
             rows: data.len(),
             get: |i: usize| data[i],
-            make_find: || |k: &str| match k {
-                "a" => Some(0),
-                "b" => Some(1),
-                _ => None,
+            make_find: || {
+                |k: &str| match k {
+                    "a" => Some(0),
+                    "b" => Some(1),
+                    _ => None,
+                }
             },
             write: |k: &str, out: &mut Vec<u8>| out.extend_from_slice(k.as_bytes()),
             targets: &targets,
         };
-        map_column(&column, mode, false, true).unwrap()
+        let mapped = map_column(&column, mode, false).unwrap();
+        assert_eq!(column.ids().len(), data.len());
+        mapped
     }
 
     #[test]
@@ -215,7 +308,6 @@ mod tests {
         assert_eq!(strings.iter().collect::<Vec<_>>(), [Some("A"), None, None, Some("B"), None, None]);
         assert_eq!(out.nulls, 1);
         assert_eq!(out.misses, [("x", 2, 2), ("y", 1, 5)]);
-        assert_eq!(out.ids, [0, NULL_ID, MISS, 1, MISS, MISS]);
         let kept = run(&data, &OnUnmapped::Keep);
         let strings = kept.array.as_any().downcast_ref::<StringArray>().unwrap();
         assert_eq!(strings.value(2), "x");
@@ -226,7 +318,8 @@ mod tests {
 
     #[test]
     fn many_tasks_and_options() {
-        let data: Vec<Option<&'static str>> = (0..200_000).map(|i| Some(if i % 3 == 0 { "a" } else { "z" })).collect();
+        let data: Vec<Option<&'static str>> =
+            (0..200_000).map(|i| Some(if i % 3 == 0 { "a" } else { "z" })).collect();
         let out = run(&data, &OnUnmapped::Null);
         assert_eq!(out.array.null_count(), 200_000 - 66_667);
         assert_eq!(out.misses, [("z", 200_000 - 66_667, 1)]);

@@ -20,7 +20,8 @@ fn file_name(path: &Path) -> String {
 /// Rules from a workbook. `sheets`: the worksheets to read (all when `None`; then empty
 /// worksheets are skipped). Each worksheet has its own layout (see `sheet`).
 pub fn read_excel(path: &Path, sheets: Option<&[String]>, names: &ColumnNames) -> Result<Vec<RawRule>> {
-    let cannot = |e: &dyn std::fmt::Display| Error::spec(format!("cannot read workbook '{}': {e}", path.display()));
+    let cannot =
+        |e: &dyn std::fmt::Display| Error::spec(format!("cannot read workbook '{}': {e}", path.display()));
     let mut workbook = open_workbook_auto(path).map_err(|e| cannot(&e))?;
     let available = workbook.sheet_names();
     let chosen: Vec<String> = match sheets {
@@ -68,9 +69,11 @@ pub fn read_excel(path: &Path, sheets: Option<&[String]>, names: &ColumnNames) -
 /// Rules from a CSV file (UTF-8, comma-separated, header row). Without a field column the
 /// file's stem is the field.
 pub fn read_csv(path: &Path, names: &ColumnNames) -> Result<Vec<RawRule>> {
-    let cannot = |e: &dyn std::fmt::Display| Error::spec(format!("cannot read CSV '{}': {e}", path.display()));
+    let cannot =
+        |e: &dyn std::fmt::Display| Error::spec(format!("cannot read CSV '{}': {e}", path.display()));
     let content = std::fs::read_to_string(path).map_err(|e| cannot(&e))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| cannot(&e))?;
@@ -79,30 +82,33 @@ pub fn read_csv(path: &Path, names: &ColumnNames) -> Result<Vec<RawRule>> {
         while matches!(content.as_bytes().get(offset), Some(b'\n' | b'\r')) {
             offset += 1;
         }
-        let line = content.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let line = content[..offset].lines().count() as u32 + 1;
         rows.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
     }
     let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let plain = |cell: &String, _: &Origin, _: &str| Ok(text(cell));
     let rules = rules_from_rows(&stem, &rows, names, plain)?
         .ok_or_else(|| Error::spec(format!("CSV '{}' is empty", file_name(path))))?;
-    Ok(rules.into_iter().map(|r| RawRule { origin: Origin { sheet: file_name(path), ..r.origin }, ..r }).collect())
+    Ok(rules
+        .into_iter()
+        .map(|r| RawRule { origin: Origin { sheet: file_name(path), ..r.origin }, ..r })
+        .collect())
 }
 
 /// Rules from JSON text: either a list of rule objects
 /// (`[{"field": .., "source": .., "target": .., "target_field": ..}]`, row = position from 1)
 /// or `{field: {source: target}}` (sheet = field, row = position within it).
 pub fn read_json(text_in: &str, name: &str, names: &ColumnNames) -> Result<Vec<RawRule>> {
-    let value: serde_json::Value =
-        serde_json::from_str(text_in).map_err(|e| Error::spec(format!("mapping JSON '{name}' is not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text_in)
+        .map_err(|e| Error::spec(format!("mapping JSON '{name}' is not valid JSON: {e}")))?;
     let mut rules = Vec::new();
     match &value {
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let at = Origin { sheet: name.to_owned(), row: i as u32 + 1 };
-                let object = item
-                    .as_object()
-                    .ok_or_else(|| Error::spec(format!("{at}: expected an object with field, source and target")))?;
+                let object = item.as_object().ok_or_else(|| {
+                    Error::spec(format!("{at}: expected an object with field, source and target"))
+                })?;
                 let header: Vec<String> = object.keys().cloned().collect();
                 let pos = names.locate(&header, name)?;
                 let get = |p: Option<usize>, column: &str| match p {
@@ -123,7 +129,9 @@ pub fn read_json(text_in: &str, name: &str, names: &ColumnNames) -> Result<Vec<R
         serde_json::Value::Object(fields) => {
             for (field, pairs) in fields {
                 let pairs = pairs.as_object().ok_or_else(|| {
-                    Error::spec(format!("mapping JSON '{name}': field '{field}' must be an object of source: target"))
+                    Error::spec(format!(
+                        "mapping JSON '{name}': field '{field}' must be an object of source: target"
+                    ))
                 })?;
                 for (i, (source, target)) in pairs.iter().enumerate() {
                     let at = Origin { sheet: field.clone(), row: i as u32 + 1 };
@@ -132,7 +140,11 @@ pub fn read_json(text_in: &str, name: &str, names: &ColumnNames) -> Result<Vec<R
                 }
             }
         }
-        _ => return Err(Error::spec(format!("mapping JSON '{name}' must be a list of rules or an object of fields"))),
+        _ => {
+            return Err(Error::spec(format!(
+                "mapping JSON '{name}' must be a list of rules or an object of fields"
+            )))
+        }
     }
     if rules.is_empty() {
         return Err(Error::spec(format!("mapping JSON '{name}' has no rules")));
@@ -154,7 +166,10 @@ fn column_text(batch: &RecordBatch, index: usize) -> Result<Vec<Option<String>>>
         return Ok(floats.iter().map(|x| x.and_then(number_text)).collect());
     }
     let readable = data_type.is_integer()
-        || matches!(data_type, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Boolean | DataType::Null);
+        || matches!(
+            data_type,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Boolean | DataType::Null
+        );
     if !readable {
         return Err(Error::UnsupportedType {
             column: name,
@@ -168,13 +183,20 @@ fn column_text(batch: &RecordBatch, index: usize) -> Result<Vec<Option<String>>>
 }
 
 /// Rules from an Arrow table (its batches); row = position from 1.
-pub fn read_batches(batches: &[RecordBatch], schema: &arrow_schema::Schema, name: &str, names: &ColumnNames) -> Result<Vec<RawRule>> {
+pub fn read_batches(
+    batches: &[RecordBatch],
+    schema: &arrow_schema::Schema,
+    name: &str,
+    names: &ColumnNames,
+) -> Result<Vec<RawRule>> {
     let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let pos = names.locate(&header, name)?;
     let mut rules = Vec::new();
     let mut row = 0_u32;
     for batch in batches {
-        let read = |p: Option<usize>| -> Result<Option<Vec<Option<String>>>> { p.map(|p| column_text(batch, p)).transpose() };
+        let read = |p: Option<usize>| -> Result<Option<Vec<Option<String>>>> {
+            p.map(|p| column_text(batch, p)).transpose()
+        };
         let (fields, sources, targets, target_fields) =
             (read(pos.field)?, read(Some(pos.source))?, read(Some(pos.target))?, read(pos.target_field)?);
         let (sources, targets) = (sources.expect("required"), targets.expect("required"));
@@ -203,14 +225,18 @@ mod tests {
     #[test]
     fn json_shapes() {
         let names = ColumnNames::default();
-        let rules = read_json(r#"[{"field": "s", "source": 1.0, "target": "One"}]"#, "m.json", &names).unwrap();
+        let rules =
+            read_json(r#"[{"field": "s", "source": 1.0, "target": "One"}]"#, "m.json", &names).unwrap();
         assert_eq!((rules[0].source.as_str(), rules[0].origin.row), ("1", 1));
         let rules = read_json(r#"{"cbwd": {"NE": "northeast", "cv": "calm"}}"#, "m", &names).unwrap();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[1].origin.sheet, "cbwd");
         assert!(read_json("[", "m", &names).unwrap_err().to_string().contains("not valid JSON"));
         assert!(read_json("[]", "m", &names).unwrap_err().to_string().contains("no rules"));
-        assert!(read_json(r#"[{"source": "a", "target": "b"}]"#, "m", &names).unwrap_err().to_string().contains("field is blank"));
+        assert!(read_json(r#"[{"source": "a", "target": "b"}]"#, "m", &names)
+            .unwrap_err()
+            .to_string()
+            .contains("field is blank"));
     }
 
     #[test]
@@ -221,7 +247,9 @@ mod tests {
             ("target", Arc::new(StringArray::from(vec!["A", "B"])) as _),
         ])
         .unwrap();
-        let rules = read_batches(&[batch.clone()], &batch.schema(), "table", &ColumnNames::default()).unwrap();
+        let rules =
+            read_batches(std::slice::from_ref(&batch), &batch.schema(), "table", &ColumnNames::default())
+                .unwrap();
         assert_eq!(rules.iter().map(|r| r.source.as_str()).collect::<Vec<_>>(), ["1", "2.5"]);
 
         let dir = std::env::temp_dir().join(format!("pt-mapping-{}", std::process::id()));
@@ -229,7 +257,10 @@ mod tests {
         let path = dir.join("status.csv");
         std::fs::write(&path, "source,target\nopen,Open\n\nclosed,Closed\n").unwrap();
         let rules = read_csv(&path, &ColumnNames::default()).unwrap();
-        assert_eq!(rules.iter().map(|r| (r.field.as_str(), r.origin.row)).collect::<Vec<_>>(), [("status", 2), ("status", 4)]);
+        assert_eq!(
+            rules.iter().map(|r| (r.field.as_str(), r.origin.row)).collect::<Vec<_>>(),
+            [("status", 2), ("status", 4)]
+        );
         assert_eq!(rules[0].origin.sheet, "status.csv");
         std::fs::write(&path, "").unwrap();
         assert!(read_csv(&path, &ColumnNames::default()).unwrap_err().to_string().contains("is empty"));

@@ -43,7 +43,12 @@ pub struct Applied {
 }
 
 /// Maps `batches` (all of one `schema`) and reports.
-pub fn apply(mapping: &Mapping, schema: &Schema, batches: &[RecordBatch], options: ApplyOptions) -> Result<Applied> {
+pub fn apply(
+    mapping: &Mapping,
+    schema: &Schema,
+    batches: &[RecordBatch],
+    options: ApplyOptions,
+) -> Result<Applied> {
     let plan = ApplyPlan::new(mapping, schema, options)?;
     let results = plan.map_batches(batches)?;
     let rows: u64 = batches.iter().map(|b| b.num_rows() as u64).sum();
@@ -112,7 +117,8 @@ fn ints(values: impl Iterator<Item = u64>) -> ArrayRef {
     Arc::new(values.map(|v| v as i64).collect::<Int64Array>())
 }
 
-/// Per field: field, target_field, column (the output column), rows, mapped, unmapped, null_inputs, distinct_unmapped.
+/// Per field: `field`, `target_field`, `column` (the output column), `rows`, `mapped`,
+/// `unmapped`, `null_inputs`, `distinct_unmapped`.
 pub fn counts_table(fields: &[FieldReport]) -> Result<RecordBatch> {
     let int = |name: &str| Field::new(name, DataType::Int64, false);
     let schema = Schema::new(vec![
@@ -140,9 +146,10 @@ pub fn counts_table(fields: &[FieldReport]) -> Result<RecordBatch> {
     )?)
 }
 
-/// Every distinct unmapped value: field, value, count, first_row, suggestion.
+/// Every distinct unmapped value: `field`, `value`, `count`, `first_row`, `suggestion`.
 pub fn report_table(fields: &[FieldReport]) -> Result<RecordBatch> {
-    let all: Vec<(&str, &Unmapped)> = fields.iter().flat_map(|f| f.values.iter().map(|u| (f.field.as_str(), u))).collect();
+    let all: Vec<(&str, &Unmapped)> =
+        fields.iter().flat_map(|f| f.values.iter().map(|u| (f.field.as_str(), u))).collect();
     let schema = Schema::new(vec![
         Field::new("field", DataType::Utf8, false),
         Field::new("value", DataType::Utf8, false),
@@ -172,7 +179,8 @@ mod tests {
     use arrow_array::{Array, DictionaryArray, Int32Array};
 
     fn mapping() -> Mapping {
-        Mapping::new(vec![rule("s", "Finance", "FIN", 2), rule("s", "1", "One", 3), rule("s", "HR", "HR", 4)]).unwrap()
+        Mapping::new(vec![rule("s", "Finance", "FIN", 2), rule("s", "1", "One", 3), rule("s", "HR", "HR", 4)])
+            .unwrap()
     }
 
     fn options(mode: OnUnmapped) -> ApplyOptions {
@@ -186,14 +194,18 @@ mod tests {
 
     #[test]
     fn strings_report_and_suggestions() {
-        let data: ArrayRef = Arc::new(StringArray::from(vec![Some("Finance"), Some("Finance "), None, Some("x")]));
+        let data: ArrayRef =
+            Arc::new(StringArray::from(vec![Some("Finance"), Some("Finance "), None, Some("x")]));
         let out = run(data, OnUnmapped::Null).unwrap();
         let col = out.batches[0].column(1).as_string::<i32>();
         assert_eq!(col.iter().collect::<Vec<_>>(), [Some("FIN"), None, None, None]);
         assert_eq!(out.schema.field(1).name(), "s_mapped");
         let f = &out.fields[0];
         assert_eq!((f.rows, f.mapped, f.unmapped, f.null_inputs), (6, 1, 3, 2));
-        assert_eq!(f.values[0], Unmapped { value: "Finance ".into(), count: 2, first_row: 1, suggestion: Some("Finance".into()) });
+        assert_eq!(
+            f.values[0],
+            Unmapped { value: "Finance ".into(), count: 2, first_row: 1, suggestion: Some("Finance".into()) }
+        );
         assert_eq!(f.values[1].first_row, 3);
         assert_eq!(report_table(&out.fields).unwrap().num_rows(), 2);
         assert_eq!(counts_table(&out.fields).unwrap().num_rows(), 1);
@@ -209,30 +221,47 @@ mod tests {
     #[test]
     fn dictionaries_and_integers_match_plain_strings() {
         let keys = arrow_array::Int8Array::from(vec![Some(0), Some(1), None, Some(0), Some(2)]);
-        let dict: ArrayRef =
-            Arc::new(DictionaryArray::<Int8Type>::try_new(keys, Arc::new(StringArray::from(vec!["HR", "zz", "1"]))).unwrap());
+        let dict: ArrayRef = Arc::new(
+            DictionaryArray::<Int8Type>::try_new(keys, Arc::new(StringArray::from(vec!["HR", "zz", "1"])))
+                .unwrap(),
+        );
         let out = run(dict, OnUnmapped::Keep).unwrap();
         let col = out.batches[0].column(1);
         assert!(matches!(col.data_type(), DataType::Dictionary(..)));
         let plain = arrow_cast::cast(col, &DataType::Utf8).unwrap();
         let plain = plain.as_string::<i32>();
         assert_eq!(plain.iter().collect::<Vec<_>>(), [Some("HR"), Some("zz"), None, Some("HR"), Some("One")]);
-        assert_eq!(out.fields[0].values[0], Unmapped { value: "zz".into(), count: 2, first_row: 1, suggestion: None });
+        assert_eq!(
+            out.fields[0].values[0],
+            Unmapped { value: "zz".into(), count: 2, first_row: 1, suggestion: None }
+        );
         let ints: ArrayRef = Arc::new(Int32Array::from(vec![1, 2, 1]));
         let out = run(ints, OnUnmapped::Keep).unwrap();
-        assert_eq!(out.batches[0].column(1).as_string::<i32>().iter().collect::<Vec<_>>(), [Some("One"), Some("2"), Some("One")]);
+        assert_eq!(
+            out.batches[0].column(1).as_string::<i32>().iter().collect::<Vec<_>>(),
+            [Some("One"), Some("2"), Some("One")]
+        );
     }
 
     #[test]
     fn same_result_at_one_and_many_threads() {
-        let data: ArrayRef = Arc::new((0..300_000).map(|i| ["HR", "x", "Finance", "y"][(i % 4 + usize::from(i % 7 == 0)) % 4]).map(Some).collect::<StringArray>());
+        let data: ArrayRef = Arc::new(
+            (0..300_000)
+                .map(|i| ["HR", "x", "Finance", "y"][(i % 4 + usize::from(i % 7 == 0)) % 4])
+                .map(Some)
+                .collect::<StringArray>(),
+        );
         set_num_threads(1).unwrap();
         let one = run(Arc::clone(&data), OnUnmapped::Null).unwrap();
         set_num_threads(3).unwrap();
         let many = run(data, OnUnmapped::Null).unwrap();
         assert_eq!(one.batches, many.batches);
         assert_eq!(one.fields, many.fields);
-        let floats = RecordBatch::try_from_iter([("s", Arc::new(arrow_array::Float64Array::from(vec![1.0])) as ArrayRef)]).unwrap();
+        let floats = RecordBatch::try_from_iter([(
+            "s",
+            Arc::new(arrow_array::Float64Array::from(vec![1.0])) as ArrayRef,
+        )])
+        .unwrap();
         let err = apply(&mapping(), &floats.schema(), &[floats], options(OnUnmapped::Null)).unwrap_err();
         assert!(matches!(err, Error::UnsupportedType { .. }), "{err}");
     }

@@ -101,12 +101,11 @@ impl Mapping {
                     _ => field.target_field = Some(tf.clone()),
                 }
             }
-            let id = match field.targets.iter().position(|t| t == &raw.target) {
-                Some(id) => id,
-                None => {
-                    field.targets.push(raw.target.clone());
-                    field.targets.len() - 1
-                }
+            let id = if let Some(id) = field.targets.iter().position(|t| t == &raw.target) {
+                id
+            } else {
+                field.targets.push(raw.target.clone());
+                field.targets.len() - 1
             };
             field.target_ids.push(id as u32);
             field.rules.push(rules.len());
@@ -194,15 +193,16 @@ fn rule_columns(rules: &[&RawRule]) -> (Vec<Field>, Vec<ArrayRef>) {
 }
 
 impl Mapping {
-    /// The unique rules: field, source, target, target_field, sheet, row.
+    /// The unique rules: `field`, `source`, `target`, `target_field`, `sheet`, `row`.
     pub fn rules_table(&self) -> Result<RecordBatch> {
         let (fields, columns) = rule_columns(&self.rules.iter().collect::<Vec<_>>());
         Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
     }
 
-    /// The exact repeats: the rule columns, then first_sheet and first_row of the original.
+    /// The exact repeats: the rule columns, then `first_sheet` and `first_row` of the original.
     pub fn duplicates_table(&self) -> Result<RecordBatch> {
-        let (mut fields, mut columns) = rule_columns(&self.duplicates.iter().map(|d| &d.rule).collect::<Vec<_>>());
+        let (mut fields, mut columns) =
+            rule_columns(&self.duplicates.iter().map(|d| &d.rule).collect::<Vec<_>>());
         fields.push(Field::new("first_sheet", DataType::Utf8, false));
         fields.push(Field::new("first_row", DataType::Int64, false));
         columns.push(text_column(self.duplicates.iter().map(|d| Some(d.first.sheet.as_str()))));
@@ -227,7 +227,8 @@ pub(crate) mod tests {
 
     #[test]
     fn conflicts_and_duplicates() {
-        let m = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "A", 3), rule("s", "b", "A", 4)]).unwrap();
+        let m = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "A", 3), rule("s", "b", "A", 4)])
+            .unwrap();
         assert_eq!(m.rules.len(), 2);
         assert_eq!(m.duplicates.len(), 1);
         assert_eq!(m.duplicates[0].first.row, 2);
@@ -254,7 +255,10 @@ pub(crate) mod tests {
         assert_eq!(m.fields[0].output_name(), "t");
         let mut c = rule("x", "a", "A", 5);
         c.target_field = Some("s".into());
-        assert!(Mapping::new(vec![rule("s", "a", "A", 2), c]).unwrap_err().to_string().contains("both write"));
+        assert!(Mapping::new(vec![rule("s", "a", "A", 2), c])
+            .unwrap_err()
+            .to_string()
+            .contains("both write"));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl Default for ColumnNames {
 }
 
 impl ColumnNames {
-    /// Defaults with some columns renamed: keys "field", "source", "target", "target_field".
+    /// Defaults with some columns renamed: keys `field`, `source`, `target`, `target_field`.
     pub fn with(names: &[(String, String)]) -> Result<Self> {
         let mut out = Self::default();
         for (key, name) in names {
@@ -148,6 +148,7 @@ pub fn rules_from_rows<C>(
 mod tests {
     use super::*;
 
+    #[allow(clippy::unnecessary_wraps)] // the signature `rules_from_rows` takes
     fn plain(cell: &&str, _: &Origin, _: &str) -> Result<Option<String>> {
         Ok(super::super::cell::text(cell))
     }
@@ -158,7 +159,12 @@ mod tests {
 
     #[test]
     fn one_sheet_layout() {
-        let rows = grid(&[&["", ""], &["Field", "Source value", "Target value", "notes"], &["s", "a", "A", "x"], &["", "", "", "n"]]);
+        let rows = grid(&[
+            &["", ""],
+            &["Field", "Source value", "Target value", "notes"],
+            &["s", "a", "A", "x"],
+            &["", "", "", "n"],
+        ]);
         let rules = rules_from_rows("Map", &rows, &ColumnNames::default(), plain).unwrap().unwrap();
         assert_eq!(rules.len(), 1);
         assert_eq!((rules[0].field.as_str(), rules[0].origin.row), ("s", 3));
