@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pollutrack as pt
 import pyarrow as pa
 import pyarrow.compute as pc
-
-import pollutrack as pt
 
 FIELDS = ("department", "status", "cost_centre")
 DISTINCT = 1_000
@@ -111,7 +110,9 @@ def make_polars(rules: dict[str, dict[str, str]]) -> Callable[[Any], list[Any]]:
 
     def run(df: Any) -> list[Any]:
         exprs = [
-            pl.col(f).replace_strict(list(rules[f]), list(rules[f].values()), default=None, return_dtype=pl.String)
+            pl.col(f).replace_strict(
+                list(rules[f]), list(rules[f].values()), default=None, return_dtype=pl.String
+            )
             for f in FIELDS
         ]
         out = df.select(exprs)
@@ -123,7 +124,9 @@ def make_polars(rules: dict[str, dict[str, str]]) -> Callable[[Any], list[Any]]:
 def make_pyarrow(rules: dict[str, dict[str, str]]) -> Callable[[Any], list[Any]]:
     keys = {f: pa.array(list(rules[f])) for f in FIELDS}
     targets = {f: pa.array(list(rules[f].values())) for f in FIELDS}
-    return lambda t: [pc.take(targets[f], pc.index_in(t.column(f), value_set=keys[f])) for f in FIELDS]
+    return lambda t: [
+        pc.take(targets[f], pc.index_in(t.column(f), value_set=keys[f])) for f in FIELDS
+    ]
 
 
 def make_duckdb(rules: dict[str, dict[str, str]], threads: int) -> Callable[[Any], list[Any]]:
@@ -132,8 +135,12 @@ def make_duckdb(rules: dict[str, dict[str, str]], threads: int) -> Callable[[Any
     con = duckdb.connect()
     con.execute(f"SET threads={threads}")
     for i, f in enumerate(FIELDS):
-        con.register(f"rules{i}", pa.table({"source": list(rules[f]), "target": list(rules[f].values())}))
-    joins = " ".join(f"LEFT JOIN rules{i} r{i} ON t.{f} = r{i}.source" for i, f in enumerate(FIELDS))
+        con.register(
+            f"rules{i}", pa.table({"source": list(rules[f]), "target": list(rules[f].values())})
+        )
+    joins = " ".join(
+        f"LEFT JOIN rules{i} r{i} ON t.{f} = r{i}.source" for i, f in enumerate(FIELDS)
+    )
     select = ", ".join(f"r{i}.target AS {f}" for i, f in enumerate(FIELDS))
 
     def run(table: pa.Table) -> list[Any]:
@@ -181,7 +188,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rows", type=int, default=10_000_000, help="rows (default 10_000_000)")
     p.add_argument("--repeat", type=int, default=3, help="timed runs per tool, best kept (3)")
     p.add_argument("--seed", type=int, default=20261121, help="data seed")
-    p.add_argument("--duckdb-threads", type=int, default=os.cpu_count() or 1, help="DuckDB threads (all)")
+    p.add_argument(
+        "--duckdb-threads", type=int, default=os.cpu_count() or 1, help="DuckDB threads (all)"
+    )
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     return p.parse_args(argv)
 
@@ -210,7 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pandas Series.map": (make_pandas(rules), inputs["pandas"]),
         "polars replace_strict": (make_polars(rules), inputs["polars"]),
         "pyarrow index_in + take": (make_pyarrow(rules), inputs["pyarrow"]),
-        f"DuckDB LEFT JOIN ({args.duckdb_threads} threads)": (make_duckdb(rules, args.duckdb_threads), inputs["duckdb"]),
+        f"DuckDB LEFT JOIN ({args.duckdb_threads} threads)": (
+            make_duckdb(rules, args.duckdb_threads),
+            inputs["duckdb"],
+        ),
     }
     ours = make_pt(mapping)
     expected = as_arrow(ours(plain))
@@ -222,22 +234,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"MISMATCH: {name} differs from pollutrack on field {f}", file=sys.stderr)
                 return 1
     encoded_out = as_arrow(ours(encoded))
-    assert all(e.equals(g) for e, g in zip(expected, encoded_out, strict=True)), "dictionary output differs"
-    print(f"verified: every tool gives pollutrack's output on all {args.rows:,} rows x {len(FIELDS)} fields")
+    assert all(e.equals(g) for e, g in zip(expected, encoded_out, strict=True)), (
+        "dictionary output differs"
+    )
+    print(
+        f"verified: every tool gives pollutrack's output on all {args.rows:,} rows "
+        f"x {len(FIELDS)} fields"
+    )
 
     timings: dict[str, float] = {}
     threads = pt.get_num_threads()
-    timings[f"pollutrack, plain strings, {threads} threads"] = best_of(lambda: ours(plain), args.repeat)
+    timings[f"pollutrack, plain strings, {threads} threads"] = best_of(
+        lambda: ours(plain), args.repeat
+    )
     pt.set_num_threads(1)
     timings["pollutrack, plain strings, 1 thread"] = best_of(lambda: ours(plain), args.repeat)
     pt.set_num_threads(threads)
-    timings[f"pollutrack, dictionary-encoded, {threads} threads"] = best_of(lambda: ours(encoded), args.repeat)
+    timings[f"pollutrack, dictionary-encoded, {threads} threads"] = best_of(
+        lambda: ours(encoded), args.repeat
+    )
     for name, (fn, data) in tools.items():
         timings[name] = best_of(lambda fn=fn, data=data: fn(data), args.repeat)
 
     ours_plain = timings[f"pollutrack, plain strings, {threads} threads"]
     ours_dict = timings[f"pollutrack, dictionary-encoded, {threads} threads"]
-    print(f"\n{args.rows:,} rows x {len(FIELDS)} string fields, {len(mapping):,} rules, best of {args.repeat}")
+    print(
+        f"\n{args.rows:,} rows x {len(FIELDS)} string fields, {len(mapping):,} rules, "
+        f"best of {args.repeat}"
+    )
     print(f"{'tool':<46} {'seconds':>9} {'x pollutrack plain':>19}")
     for name, seconds in sorted(timings.items(), key=lambda kv: kv[1]):
         print(f"{name:<46} {seconds:>9.3f} {seconds / ours_plain:>19.2f}")
@@ -247,10 +271,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     vs_fastest = timings[fastest_name] / ours_plain
     dict_ratio = ours_plain / ours_dict
     verdict = lambda ok: "PASS" if ok else "MISS"  # noqa: E731
-    print(f"\ntarget: >= {TARGET_VS_FASTEST:g}x faster than the fastest other tool ({fastest_name}): "
-          f"{vs_fastest:.2f}x {verdict(vs_fastest >= TARGET_VS_FASTEST)}")
-    print(f"target: dictionary input >= {TARGET_DICT_VS_PLAIN:g}x faster than our plain strings: "
-          f"{dict_ratio:.1f}x {verdict(dict_ratio >= TARGET_DICT_VS_PLAIN)}")
+    print(
+        f"\ntarget: >= {TARGET_VS_FASTEST:g}x faster than the fastest other tool ({fastest_name}): "
+        f"{vs_fastest:.2f}x {verdict(vs_fastest >= TARGET_VS_FASTEST)}"
+    )
+    print(
+        f"target: dictionary input >= {TARGET_DICT_VS_PLAIN:g}x faster than our plain strings: "
+        f"{dict_ratio:.1f}x {verdict(dict_ratio >= TARGET_DICT_VS_PLAIN)}"
+    )
     if args.json:
         result = {
             "rows": args.rows,
@@ -262,7 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fastest_other": fastest_name,
             "speedup_vs_fastest": vs_fastest,
             "dictionary_speedup": dict_ratio,
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "pollutrack": pt.__version__},
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "pollutrack": pt.__version__,
+            },
         }
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

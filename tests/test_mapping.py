@@ -5,49 +5,67 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import polars as pl
+import pollutrack as pt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pollutrack as pt
 from pollutrack.demo import sample_path
 
 M = pt.Mapping.from_dict(
-    {"status": {"open": "Open", "closed": "Closed", "1": "One"}, "dept": {"Finance": "FIN", "HR": "HR"}}
+    {
+        "status": {"open": "Open", "closed": "Closed", "1": "One"},
+        "dept": {"Finance": "FIN", "HR": "HR"},
+    }
 )
 
 
 def test_beijing_wind_codes_with_the_shipped_sheet() -> None:
     hourly = pacsv.read_csv(sample_path(), convert_options=pacsv.ConvertOptions(null_values=["NA"]))
     for kind in ("xlsx", "csv"):
-        m = (pt.Mapping.from_excel if kind == "xlsx" else pt.Mapping.from_csv)(pt.mapping.sample_sheet(kind))
+        m = (pt.Mapping.from_excel if kind == "xlsx" else pt.Mapping.from_csv)(
+            pt.mapping.sample_sheet(kind)
+        )
         res = m.apply(hourly)
         assert res.table.num_rows == hourly.num_rows == 43_824
         assert res.table.select(hourly.column_names).equals(hourly)  # input columns untouched
         pt.testing.assert_no_unmapped(res)
         codes = Counter(hourly.column("cbwd").to_pylist())
         names = {"NE": "northeast", "NW": "northwest", "SE": "southeast", "cv": "calm or variable"}
-        assert Counter(res.table.column("cbwd_mapped").to_pylist()) == {names[c]: n for c, n in codes.items()}
+        assert Counter(res.table.column("cbwd_mapped").to_pylist()) == {
+            names[c]: n for c, n in codes.items()
+        }
         counts = res.counts.to_pylist()[0]
         assert counts == {
-            "field": "cbwd", "target_field": "cbwd", "column": "cbwd_mapped", "rows": 43_824, "mapped": 43_824,
-            "unmapped": 0, "null_inputs": 0, "distinct_unmapped": 0,
+            "field": "cbwd",
+            "target_field": "cbwd",
+            "column": "cbwd_mapped",
+            "rows": 43_824,
+            "mapped": 43_824,
+            "unmapped": 0,
+            "null_inputs": 0,
+            "distinct_unmapped": 0,
         }
 
 
 def test_on_unmapped_modes() -> None:
     data = {"status": ["open", None, "gone", "closed", "gone"]}
-    out = lambda **kw: M.apply(data, fields=["status"], **kw).table.column("status_mapped").to_pylist()  # noqa: E731
+
+    def out(**kw: Any) -> list[Any]:
+        return M.apply(data, fields=["status"], **kw).table.column("status_mapped").to_pylist()
+
     assert out() == ["Open", None, None, "Closed", None]
     assert out(on_unmapped="keep") == ["Open", None, "gone", "Closed", "gone"]
     assert out(on_unmapped="default", default="?") == ["Open", None, "?", "Closed", "?"]
-    with pytest.raises(pt.InvalidValueError, match="row 2, field 'status': value 'gone' is not mapped") as err:
+    with pytest.raises(
+        pt.InvalidValueError, match="row 2, field 'status': value 'gone' is not mapped"
+    ) as err:
         M.apply(data, fields=["status"], on_unmapped="error")
     assert (err.value.row, err.value.column, err.value.value) == (2, "status", "gone")
     with pytest.raises(pt.InvalidSpecError, match="needs default="):
@@ -67,7 +85,10 @@ def test_error_reports_the_earliest_row_over_fields_and_batches() -> None:
 
 
 def test_report_counts_and_suggestions_over_chunks() -> None:
-    chunks = [pa.record_batch({"dept": ["Finance", "Finance ", None]}), pa.record_batch({"dept": ["hr", "Finance ", "IT"]})]
+    chunks = [
+        pa.record_batch({"dept": ["Finance", "Finance ", None]}),
+        pa.record_batch({"dept": ["hr", "Finance ", "IT"]}),
+    ]
     res = M.apply(pa.Table.from_batches(chunks), fields=["dept"])
     assert res.report.to_pylist() == [
         {"field": "dept", "value": "Finance ", "count": 2, "first_row": 1, "suggestion": "Finance"},
@@ -75,7 +96,16 @@ def test_report_counts_and_suggestions_over_chunks() -> None:
         {"field": "dept", "value": "IT", "count": 1, "first_row": 5, "suggestion": None},
     ]
     assert res.counts.to_pylist() == [
-        {"field": "dept", "target_field": "dept", "column": "dept_mapped", "rows": 6, "mapped": 1, "unmapped": 4, "null_inputs": 1, "distinct_unmapped": 3}
+        {
+            "field": "dept",
+            "target_field": "dept",
+            "column": "dept_mapped",
+            "rows": 6,
+            "mapped": 1,
+            "unmapped": 4,
+            "null_inputs": 1,
+            "distinct_unmapped": 3,
+        }
     ]
     assert res.unmapped == 4
     assert repr(res) == "MappingResult(rows=6, unmapped=4)"
@@ -83,7 +113,10 @@ def test_report_counts_and_suggestions_over_chunks() -> None:
 
 def test_normalize_steps() -> None:
     data = {"dept": ["  finance", "ＨＲ", "Finance\u00a0", "HR "]}
-    out = lambda n: M.apply(data, fields=["dept"], normalize=n).table.column("dept_mapped").to_pylist()  # noqa: E731
+
+    def out(n: Any) -> list[Any]:
+        return M.apply(data, fields=["dept"], normalize=n).table.column("dept_mapped").to_pylist()
+
     assert out(True) == ["FIN", "HR", "FIN", "HR"]
     assert out(None) == [None, None, None, None]
     assert out("trim") == [None, None, "FIN", "HR"]  # Unicode white space, no-break space included
@@ -91,7 +124,9 @@ def test_normalize_steps() -> None:
     with pytest.raises(pt.InvalidSpecError, match="unknown normalize step 'upper'"):
         out("upper")
     clash = pt.Mapping.from_dict({"s": {"Open": "A", "open ": "B"}})
-    with pytest.raises(pt.InvalidSpecError, match="source values 'Open' .* and 'open ' .* both become 'open'"):
+    with pytest.raises(
+        pt.InvalidSpecError, match=r"source values 'Open' .* and 'open ' .* both become 'open'"
+    ):
         clash.apply({"s": ["x"]}, normalize=True)
     assert clash.apply({"s": ["Open"]}).table.column("s_mapped").to_pylist() == ["A"]
 
@@ -105,7 +140,9 @@ def test_string_types_and_dictionaries_give_identical_results() -> None:
         pa.array(values, pa.string_view()),
         pa.array(values).dictionary_encode(),
         pa.array(values, pa.large_string()).dictionary_encode(),
-        pa.DictionaryArray.from_arrays(pa.array([0, 1, None, 2, 0, 3, 2], pa.int8()), ["open", None, "x", "1", "unused"]),
+        pa.DictionaryArray.from_arrays(
+            pa.array([0, 1, None, 2, 0, 3, 2], pa.int8()), ["open", None, "x", "1", "unused"]
+        ),
     ):
         res = M.apply({"status": array}, fields=["status"], on_unmapped="keep")
         column = res.table.column("status_mapped")
@@ -129,10 +166,14 @@ def test_dictionary_maps_only_its_values() -> None:
     column = res.table.column("status_mapped").chunk(0)
     assert column.indices.equals(indices)  # the keys are the input's
     assert column.dictionary.to_pylist() == ["Open", None]
-    assert res.report.to_pylist() == [{"field": "status", "value": "zzz", "count": 100_000, "first_row": 1, "suggestion": None}]
+    assert res.report.to_pylist() == [
+        {"field": "status", "value": "zzz", "count": 100_000, "first_row": 1, "suggestion": None}
+    ]
 
 
-@pytest.mark.parametrize("type_", [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint32(), pa.uint64()])
+@pytest.mark.parametrize(
+    "type_", [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint32(), pa.uint64()]
+)
 def test_integer_keys(type_: pa.DataType) -> None:
     data = pa.array([1, None, 7], type_)
     res = M.apply({"status": data}, fields=["status"], on_unmapped="keep")
@@ -152,8 +193,13 @@ def test_columns_options_and_types() -> None:
     assert inplace.table.to_pylist() == [{"status": "Open", "dept": "HR", "other": 1.5}]
     meta = json.loads(res.table.schema.metadata[b"pollutrack"])
     assert meta["function"] == "mapping.apply"
-    assert (meta["input_rows"], meta["fields"]) == (1, {"status": "status_mapped", "dept": "dept_mapped"})
-    with pytest.raises(pt.ColumnNotFoundError, match="column 'dept' of the mapping is not in the data") as err:
+    assert (meta["input_rows"], meta["fields"]) == (
+        1,
+        {"status": "status_mapped", "dept": "dept_mapped"},
+    )
+    with pytest.raises(
+        pt.ColumnNotFoundError, match="column 'dept' of the mapping is not in the data"
+    ) as err:
         M.apply({"status": ["open"]})
     assert isinstance(err.value, KeyError)
     with pytest.raises(pt.InvalidSpecError, match="the mapping has no field 'nope'"):
@@ -198,7 +244,9 @@ def test_same_result_at_one_and_many_threads() -> None:
     assert many.table.num_rows == n
 
 
-def oracle(rules: dict[str, str], values: list[str | None]) -> tuple[list[str | None], dict[str, tuple[int, int]]]:
+def oracle(
+    rules: dict[str, str], values: list[str | None]
+) -> tuple[list[str | None], dict[str, tuple[int, int]]]:
     out: list[str | None] = []
     misses: dict[str, tuple[int, int]] = {}
     for row, v in enumerate(values):
@@ -215,11 +263,18 @@ def oracle(rules: dict[str, str], values: list[str | None]) -> tuple[list[str | 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    rules=st.dictionaries(st.text(max_size=4).filter(str.strip), st.text(min_size=1, max_size=3).filter(str.strip), min_size=1, max_size=8),
+    rules=st.dictionaries(
+        st.text(max_size=4).filter(str.strip),
+        st.text(min_size=1, max_size=3).filter(str.strip),
+        min_size=1,
+        max_size=8,
+    ),
     values=st.lists(st.one_of(st.none(), st.text(max_size=4)), max_size=60),
     encode=st.booleans(),
 )
-def test_matches_a_plain_python_oracle(rules: dict[str, str], values: list[str | None], encode: bool) -> None:
+def test_matches_a_plain_python_oracle(
+    rules: dict[str, str], values: list[str | None], encode: bool
+) -> None:
     m = pt.Mapping.from_dict({"f": rules})
     array = pa.array(values, pa.string())
     res = m.apply({"f": array.dictionary_encode() if encode else array}, on_unmapped="keep")

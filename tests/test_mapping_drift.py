@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pollutrack as pt
 import pytest
 from mapping_sheets import write_json, write_xlsx
-
-import pollutrack as pt
 
 EXPORT = {
     "fields": [
@@ -69,7 +68,7 @@ def test_plain_dict_and_no_drift(mapping: pt.Mapping) -> None:
 def test_bad_allowed_values(mapping: pt.Mapping, tmp_path: Path) -> None:
     with pytest.raises(pt.InvalidSpecError, match="field 'Status' must map to a list"):
         mapping.drift({"Status": "Open"})
-    with pytest.raises(pt.InvalidSpecError, match="needs an \"options\" list"):
+    with pytest.raises(pt.InvalidSpecError, match='needs an "options" list'):
         mapping.drift({"fields": [{"name": "Status"}]})
     broken = tmp_path / "b.json"
     broken.write_text("{", encoding="utf-8")

@@ -1,6 +1,5 @@
 """Type stubs of the Rust extension ``pollutrack._core`` (checked with mypy.stubtest)."""
 
-from collections.abc import Mapping
 from collections.abc import Mapping as Mapping_
 from os import PathLike
 from typing import Any, final
@@ -34,8 +33,8 @@ def aqi_compute(
     data: Any,
     *,
     standard: str = "us_epa_2024",
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
+    columns: Mapping_[str, str | None] | None = None,
+    units: Mapping_[str, str] | None = None,
     subindices: bool = False,
     on_invalid: str = "flag",
     beyond: str = "extend",
@@ -60,8 +59,8 @@ class AqiPlan:
         schema: Any,
         *,
         standard: str = "us_epa_2024",
-        columns: Mapping[str, str | None] | None = None,
-        units: Mapping[str, str] | None = None,
+        columns: Mapping_[str, str | None] | None = None,
+        units: Mapping_[str, str] | None = None,
         subindices: bool = False,
         on_invalid: str = "flag",
         beyond: str = "extend",
@@ -100,7 +99,9 @@ def mapping_from_excel(
     sheets: list[str] | None = None,
     columns: Mapping_[str, str] | None = None,
 ) -> Mapping: ...
-def mapping_from_csv(path: str | PathLike[str], *, columns: Mapping_[str, str] | None = None) -> Mapping: ...
+def mapping_from_csv(
+    path: str | PathLike[str], *, columns: Mapping_[str, str] | None = None
+) -> Mapping: ...
 def mapping_from_json(
     text: str, *, name: str = "json", columns: Mapping_[str, str] | None = None
 ) -> Mapping: ...

@@ -109,10 +109,15 @@ class MappingResult:
         """
         rows = self.report.to_pylist()
         total = sum(self.counts.column("rows").to_pylist())
-        lines = [f"{self.unmapped} of {total} values unmapped ({len(rows)} distinct value{'s' * (len(rows) != 1)}):"]
+        lines = [
+            f"{self.unmapped} of {total} values unmapped "
+            f"({len(rows)} distinct value{'s' * (len(rows) != 1)}):"
+        ]
         for r in rows[:max_values]:
             hint = f"; did you mean {r['suggestion']!r}?" if r["suggestion"] is not None else ""
-            lines.append(f"  {r['field']}: {r['value']!r} x{r['count']}, first row {r['first_row']}{hint}")
+            lines.append(
+                f"  {r['field']}: {r['value']!r} x{r['count']}, first row {r['first_row']}{hint}"
+            )
         if len(rows) > max_values:
             lines.append(f"  ... and {len(rows) - max_values} more")
         return "\n".join(lines)
@@ -169,7 +174,9 @@ class Mapping:
             {'source': 'NE', 'target': 'northeast', 'row': 2}
         """
         sheets = [sheet] if isinstance(sheet, str) else (list(sheet) if sheet is not None else None)
-        return cls(_core.mapping_from_excel(_existing(path), sheets=sheets, columns=_columns(columns)))
+        return cls(
+            _core.mapping_from_excel(_existing(path), sheets=sheets, columns=_columns(columns))
+        )
 
     @classmethod
     def from_csv(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
@@ -194,7 +201,11 @@ class Mapping:
             ['One', None]
         """
         p = _existing(path)
-        return cls(_core.mapping_from_json(p.read_text(encoding="utf-8"), name=p.name, columns=_columns(columns)))
+        return cls(
+            _core.mapping_from_json(
+                p.read_text(encoding="utf-8"), name=p.name, columns=_columns(columns)
+            )
+        )
 
     @classmethod
     def from_table(cls, data: Any, *, columns: MappingABC[str, str] | None = None) -> Mapping:
@@ -216,7 +227,8 @@ class Mapping:
 
         Example:
             >>> import pollutrack as pt
-            >>> pt.Mapping.from_dict({"priority": {1.0: "High", 2: "Low"}}).rules.column("source").to_pylist()
+            >>> m = pt.Mapping.from_dict({"priority": {1.0: "High", 2: "Low"}})
+            >>> m.rules.column("source").to_pylist()
             ['1', '2']
         """
         listed = [
@@ -260,8 +272,10 @@ class Mapping:
             >>> m = pt.Mapping.from_dict({"dept": {"Finance": "FIN", "HR": "HR"}})
             >>> data = pa.table({"dept": pa.array(["hr", "Finance", "x"]).dictionary_encode()})
             >>> res = m.apply(data, normalize=True, on_unmapped="keep", replace=True)
-            >>> res.table.column("dept").to_pylist(), res.table.schema.field("dept").type
-            (['HR', 'FIN', 'x'], DictionaryType(dictionary<values=string, indices=int32, ordered=0>))
+            >>> res.table.column("dept").to_pylist()
+            ['HR', 'FIN', 'x']
+            >>> res.table.schema.field("dept").type
+            DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
         """
         table, report, counts = self._core.apply(
             as_arrow_tabular(data),
@@ -325,7 +339,8 @@ class Mapping:
         return len(self._core)
 
     def __repr__(self) -> str:
-        return f"Mapping(fields={self.fields}, rules={len(self)}, duplicates={self.duplicates.num_rows})"
+        duplicates = self.duplicates.num_rows
+        return f"Mapping(fields={self.fields}, rules={len(self)}, duplicates={duplicates})"
 
 
 def _columns(columns: MappingABC[str, str] | None) -> dict[str, str] | None:

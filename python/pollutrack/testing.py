@@ -33,7 +33,9 @@ def assert_no_unmapped(result: MappingResult, *, max_values: int = 20) -> None:
         raise AssertionError(result.summary(max_values))
 
 
-def assert_no_drift(mapping: Mapping, allowed: MappingABC[str, Any] | PathLike, *, max_rows: int = 20) -> None:
+def assert_no_drift(
+    mapping: Mapping, allowed: MappingABC[str, Any] | PathLike, *, max_rows: int = 20
+) -> None:
     """Fails, listing each drift row (see :meth:`Mapping.drift`), if the sheet has drifted.
 
     Example:
@@ -49,11 +51,16 @@ def assert_no_drift(mapping: Mapping, allowed: MappingABC[str, Any] | PathLike, 
     rows = mapping.drift(allowed).to_pylist()
     if not rows:
         return
-    lines = [f"the mapping has drifted from the allowed values ({len(rows)} finding{'s' * (len(rows) != 1)}):"]
+    lines = [
+        f"the mapping has drifted from the allowed values "
+        f"({len(rows)} finding{'s' * (len(rows) != 1)}):"
+    ]
     for r in rows[:max_rows]:
         where = f" ({r['sheet']} row {r['row']})" if r["sheet"] is not None else ""
         if r["kind"] == "likely_rename":
-            lines.append(f"  {r['field']}: likely_rename {r['value']!r} -> {r['suggestion']!r}{where}")
+            lines.append(
+                f"  {r['field']}: likely_rename {r['value']!r} -> {r['suggestion']!r}{where}"
+            )
         else:
             lines.append(f"  {r['field']}: {r['kind']} {r['value']!r}: {r['detail']}{where}")
     if len(rows) > max_rows:

@@ -271,8 +271,24 @@ where
     let words: Vec<u64> = sizes.iter().flat_map(|s| s.valid.iter().copied()).collect();
     let valid = NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(words), 0, column.rows));
     let nulls = (valid.null_count() > 0).then_some(valid);
+    Ok(Arc::new(assemble(offsets, values, nulls)))
+}
+
+/// The output array from buffers this module wrote.
+#[allow(unsafe_code)]
+fn assemble<O: OffsetSizeTrait>(
+    offsets: Vec<O>,
+    values: Vec<u8>,
+    nulls: Option<NullBuffer>,
+) -> GenericStringArray<O> {
+    debug_assert!(std::str::from_utf8(&values).is_ok());
     let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
-    Ok(Arc::new(GenericStringArray::<O>::try_new(offsets, Buffer::from_vec(values), nulls)?))
+    // SAFETY: the offsets rise from 0 to `values.len()` (each task adds the lengths it wrote
+    // to its base, the bases are the running sums of the tasks' byte counts), and every range
+    // is a copy of a whole `String` (a target or the default) or of a whole value of the input
+    // string array, so each is valid UTF-8. `try_new` would re-validate all the output bytes
+    // on one thread (measured: 8 % of `apply` on 1 M rows).
+    unsafe { GenericStringArray::<O>::new_unchecked(offsets, Buffer::from_vec(values), nulls) }
 }
 
 #[cfg(test)]
