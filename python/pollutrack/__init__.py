@@ -6,7 +6,7 @@ Example:
     ['Good', 'Unhealthy for Sensitive Groups']
 """
 
-from pollutrack import aqi, quality
+from pollutrack import aqi, mapping, quality, testing
 from pollutrack._core import __version__, get_num_threads, set_num_threads
 from pollutrack.exceptions import (
     ColumnNotFoundError,
@@ -16,17 +16,22 @@ from pollutrack.exceptions import (
     PollutrackError,
     UnsupportedTypeError,
 )
+from pollutrack.mapping import Mapping, MappingResult
 
 __all__ = [
     "ColumnNotFoundError",
     "InvalidSpecError",
     "InvalidValueError",
     "JsonFormatError",
+    "Mapping",
+    "MappingResult",
     "PollutrackError",
     "UnsupportedTypeError",
     "__version__",
     "aqi",
     "get_num_threads",
+    "mapping",
     "quality",
     "set_num_threads",
+    "testing",
 ]

@@ -1,12 +1,14 @@
 """Type stubs of the Rust extension ``pollutrack._core`` (checked with mypy.stubtest)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping as Mapping_
+from os import PathLike
 from typing import Any, final
 
 import pyarrow as pa
 
 __all__ = [
     "AqiPlan",
+    "Mapping",
     "__version__",
     "aqi_breakpoints",
     "aqi_categories",
@@ -18,6 +20,11 @@ __all__ = [
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
+    "mapping_from_csv",
+    "mapping_from_excel",
+    "mapping_from_json",
+    "mapping_from_state",
+    "mapping_from_table",
     "quality_check",
     "quality_reconcile",
     "set_num_threads",
@@ -31,8 +38,8 @@ def aqi_compute(
     data: Any,
     *,
     standard: str = "us_epa_2024",
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
+    columns: Mapping_[str, str | None] | None = None,
+    units: Mapping_[str, str] | None = None,
     subindices: bool = False,
     on_invalid: str = "flag",
     beyond: str = "extend",
@@ -56,8 +63,8 @@ def aqi_nowcast(
     *,
     station: str,
     time: str,
-    pollutants: Mapping[str, str] | None = None,
-    units: Mapping[str, str] | None = None,
+    pollutants: Mapping_[str, str] | None = None,
+    units: Mapping_[str, str] | None = None,
     duplicates: str = "error",
     standard: str = "us_epa_2024",
 ) -> pa.Table: ...
@@ -68,8 +75,8 @@ def aqi_daily(
     time: str,
     standard: str = "us_epa_2024",
     tz: str | None = None,
-    pollutants: Mapping[str, str] | None = None,
-    units: Mapping[str, str] | None = None,
+    pollutants: Mapping_[str, str] | None = None,
+    units: Mapping_[str, str] | None = None,
     duplicates: str = "error",
 ) -> pa.Table: ...
 def aqi_rolling(
@@ -92,8 +99,8 @@ class AqiPlan:
         schema: Any,
         *,
         standard: str = "us_epa_2024",
-        columns: Mapping[str, str | None] | None = None,
-        units: Mapping[str, str] | None = None,
+        columns: Mapping_[str, str | None] | None = None,
+        units: Mapping_[str, str] | None = None,
         subindices: bool = False,
         on_invalid: str = "flag",
         beyond: str = "extend",
@@ -102,3 +109,43 @@ class AqiPlan:
     def compute_batch(self, batch: Any) -> pa.RecordBatch: ...
     @property
     def rows_seen(self) -> int: ...
+
+@final
+class Mapping:
+    def apply(
+        self,
+        data: Any,
+        *,
+        fields: list[str] | None = None,
+        on_unmapped: str = "null",
+        default: str | None = None,
+        normalize: list[str] | None = None,
+        replace: bool = False,
+    ) -> tuple[pa.Table, pa.Table, pa.Table]: ...
+    def drift(self, allowed_json: str) -> pa.Table: ...
+    def rules(self) -> pa.Table: ...
+    def duplicates(self) -> pa.Table: ...
+    @property
+    def fields(self) -> list[str]: ...
+    @property
+    def target_fields(self) -> dict[str, str]: ...
+    def state(self) -> str: ...
+    def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+def mapping_from_excel(
+    path: str | PathLike[str],
+    *,
+    sheets: list[str] | None = None,
+    columns: Mapping_[str, str] | None = None,
+) -> Mapping: ...
+def mapping_from_csv(
+    path: str | PathLike[str], *, columns: Mapping_[str, str] | None = None
+) -> Mapping: ...
+def mapping_from_json(
+    text: str, *, name: str = "json", columns: Mapping_[str, str] | None = None
+) -> Mapping: ...
+def mapping_from_table(
+    data: Any, *, name: str = "table", columns: Mapping_[str, str] | None = None
+) -> Mapping: ...
+def mapping_from_state(state: str) -> Mapping: ...

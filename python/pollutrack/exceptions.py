@@ -52,18 +52,18 @@ class InvalidSpecError(PollutrackError):
 
 
 class InvalidValueError(PollutrackError):
-    """A data value refused under ``on_invalid="raise"``.
+    """A data value refused under ``on_invalid="raise"`` or ``on_unmapped="error"``.
 
     Attributes:
         row: the row, counted from 0 over the whole input.
-        column: the column holding the value.
-        value: the value.
+        column: the column holding the value (the mapped field).
+        value: the value (a number for the AQI, the text for a mapping).
         reason: why it was refused.
     """
 
     row: int
     column: str
-    value: float
+    value: float | str
     reason: str
 
 

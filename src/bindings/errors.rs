@@ -33,6 +33,13 @@ fn to_python(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             attrs.set_item("reason", reason)?;
             "InvalidValueError"
         }
+        Error::Unmapped { row, field, value } => {
+            attrs.set_item("row", row)?;
+            attrs.set_item("column", field)?;
+            attrs.set_item("value", value)?;
+            attrs.set_item("reason", "not mapped by any rule")?;
+            "InvalidValueError"
+        }
         Error::Arrow(_) => return Ok(PyValueError::new_err(err.to_string())),
     };
     let exception = py.import("pollutrack.exceptions")?.getattr(class)?.call1((err.to_string(),))?;

@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod aqi;
 mod aqi_hourly;
 mod errors;
+mod mapping;
 mod quality;
 mod threads;
 
@@ -19,6 +20,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     aqi::register(m)?;
     aqi_hourly::register(m)?;
     quality::register(m)?;
+    mapping::register(m)?;
     threads::register(m)?;
     Ok(())
 }

@@ -22,6 +22,10 @@ pub enum Error {
     #[error("row {row}, column '{column}': {reason} (value {value})")]
     InvalidValue { row: u64, column: String, value: f64, reason: String },
 
+    /// A value no mapping rule maps, under `on_unmapped="error"`; `row` counts from 0.
+    #[error("row {row}, field '{field}': value '{value}' is not mapped by any rule")]
+    Unmapped { row: u64, field: String, value: String },
+
     /// Anything arrow-rs reports (malformed batches, failed casts).
     #[error("arrow: {0}")]
     Arrow(#[from] ArrowError),

@@ -1,0 +1,184 @@
+//! Bindings of `pollutrack.mapping`: extract, `py.detach(engine)`, export. No mapping logic here.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::PyTable;
+
+use crate::engine::mapping::{
+    self, drift, readers, report, ApplyOptions, ColumnNames, Normalize, OnUnmapped,
+};
+use crate::engine::Error;
+
+fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
+    let schema = batch.schema();
+    Ok(PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?.unbind())
+}
+
+fn names(columns: Option<HashMap<String, String>>) -> Result<ColumnNames, Error> {
+    let mut columns: Vec<_> = columns.unwrap_or_default().into_iter().collect();
+    columns.sort();
+    ColumnNames::with(&columns)
+}
+
+/// A validated mapping sheet, compiled for `apply` and `drift`.
+#[pyclass(frozen, name = "Mapping", module = "pollutrack._core")]
+struct Mapping {
+    inner: mapping::Mapping,
+}
+
+fn wrap(rules: Vec<mapping::rules::RawRule>) -> PyResult<Mapping> {
+    Ok(Mapping { inner: mapping::Mapping::new(rules)? })
+}
+
+#[pymethods]
+impl Mapping {
+    /// Maps `data`; returns (table, report, counts), three pyarrow.Tables.
+    #[pyo3(signature = (data, *, fields=None, on_unmapped="null", default=None, normalize=None, replace=false))]
+    #[allow(clippy::too_many_arguments)] // the keyword options of `pt.Mapping.apply`
+    fn apply(
+        &self,
+        py: Python<'_>,
+        data: AnyRecordBatch,
+        fields: Option<Vec<String>>,
+        on_unmapped: &str,
+        default: Option<&str>,
+        normalize: Option<Vec<String>>,
+        replace: bool,
+    ) -> PyResult<(Py<PyAny>, Py<PyAny>, Py<PyAny>)> {
+        let options = ApplyOptions {
+            fields,
+            on_unmapped: OnUnmapped::parse(on_unmapped, default)?,
+            normalize: Normalize::parse(&normalize.unwrap_or_default())?,
+            replace,
+        };
+        let reader = data.into_reader()?;
+        let schema = reader.schema();
+        let (applied, report, counts) = py.detach(|| -> Result<_, Error> {
+            let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+            let applied = mapping::apply(&self.inner, &schema, &batches, options)?;
+            let report = report::report_table(&applied.fields)?;
+            let counts = report::counts_table(&applied.fields)?;
+            Ok((applied, report, counts))
+        })?;
+        let out = PyTable::try_new(applied.batches, applied.schema)?.into_pyarrow(py)?.unbind();
+        Ok((out, table(py, report)?, table(py, counts)?))
+    }
+
+    /// Drift against allowed values given as JSON text (a pyarrow.Table).
+    fn drift(&self, py: Python<'_>, allowed_json: &str) -> PyResult<Py<PyAny>> {
+        let allowed = drift::parse_allowed(allowed_json)?;
+        let batch = drift::drift_table(&drift::drift(&self.inner, &allowed))?;
+        table(py, batch)
+    }
+
+    /// The unique rules (a pyarrow.Table).
+    fn rules(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        table(py, self.inner.rules_table()?)
+    }
+
+    /// The exact repeats found on load (a pyarrow.Table).
+    fn duplicates(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        table(py, self.inner.duplicates_table()?)
+    }
+
+    /// The mapped fields, in sheet order.
+    #[getter]
+    fn fields(&self) -> Vec<String> {
+        self.inner.fields.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// The target field (output name) of each field.
+    #[getter]
+    fn target_fields(&self) -> HashMap<String, String> {
+        self.inner.fields.iter().map(|f| (f.name.clone(), f.output_name().to_owned())).collect()
+    }
+
+    /// The compact state a pickle carries (every loaded row, as JSON).
+    fn state(&self) -> String {
+        self.inner.to_state()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.rules.len()
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let rebuild = py.import("pollutrack._core")?.getattr("mapping_from_state")?;
+        PyTuple::new(py, [rebuild.into_any(), PyTuple::new(py, [self.inner.to_state()])?.into_any()])
+    }
+}
+
+/// A mapping from a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods).
+#[pyfunction]
+#[pyo3(signature = (path, *, sheets=None, columns=None))]
+fn mapping_from_excel(
+    py: Python<'_>,
+    path: PathBuf,
+    sheets: Option<Vec<String>>,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
+    let names = names(columns)?;
+    let rules = py.detach(move || readers::read_excel(&path, sheets.as_deref(), &names))?;
+    wrap(rules)
+}
+
+/// A mapping from a CSV file.
+#[pyfunction]
+#[pyo3(signature = (path, *, columns=None))]
+fn mapping_from_csv(
+    py: Python<'_>,
+    path: PathBuf,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
+    let names = names(columns)?;
+    let rules = py.detach(move || readers::read_csv(&path, &names))?;
+    wrap(rules)
+}
+
+/// A mapping from JSON text; `name` stands for the sheet in messages.
+#[pyfunction]
+#[pyo3(signature = (text, *, name="json", columns=None))]
+fn mapping_from_json(text: &str, name: &str, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
+    wrap(readers::read_json(text, name, &names(columns)?)?)
+}
+
+/// A mapping from an Arrow table of rules.
+#[pyfunction]
+#[pyo3(signature = (data, *, name="table", columns=None))]
+fn mapping_from_table(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    name: &str,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
+    let names = names(columns)?;
+    let reader = data.into_reader()?;
+    let schema = reader.schema();
+    let rules = py.detach(|| -> Result<_, Error> {
+        let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+        readers::read_batches(&batches, &schema, name, &names)
+    })?;
+    wrap(rules)
+}
+
+/// A mapping rebuilt from `Mapping.state()` (used by pickle).
+#[pyfunction]
+fn mapping_from_state(state: &str) -> PyResult<Mapping> {
+    Ok(Mapping { inner: mapping::Mapping::from_state(state)? })
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Mapping>()?;
+    m.add_function(wrap_pyfunction!(mapping_from_excel, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping_from_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping_from_table, m)?)?;
+    m.add_function(wrap_pyfunction!(mapping_from_state, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Rules as loaded, validated into a `Mapping`: conflicting rules are an error naming the
+//! worksheet and row, exact repeats are kept aside as duplicates (reported, not fatal).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+
+use super::cell::Origin;
+use crate::engine::{Error, Result};
+
+/// One row of a mapping sheet, after cell conversion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRule {
+    pub field: String,
+    pub source: String,
+    pub target: String,
+    pub target_field: Option<String>,
+    pub origin: Origin,
+}
+
+/// A row that repeats an earlier rule exactly; `first` is where that rule was first written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub rule: RawRule,
+    pub first: Origin,
+}
+
+/// The rules of one field, in sheet order.
+#[derive(Debug, Clone)]
+pub struct FieldRules {
+    pub name: String,
+    pub target_field: Option<String>,
+    /// Indices into `Mapping::rules`.
+    pub rules: Vec<usize>,
+    /// Distinct target values in order of first use; `target_ids` index it, per rule.
+    pub targets: Vec<String>,
+    pub target_ids: Vec<u32>,
+}
+
+impl FieldRules {
+    /// The name of the output column and of the target system's field.
+    pub fn output_name(&self) -> &str {
+        self.target_field.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A validated mapping sheet.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// Every row as loaded, duplicates included (the pickled state).
+    pub loaded: Vec<RawRule>,
+    /// Unique rules, in sheet order.
+    pub rules: Vec<RawRule>,
+    pub duplicates: Vec<Duplicate>,
+    pub fields: Vec<FieldRules>,
+}
+
+impl Mapping {
+    pub fn new(loaded: Vec<RawRule>) -> Result<Self> {
+        if loaded.is_empty() {
+            return Err(Error::spec("the mapping sheet has no rules"));
+        }
+        let mut rules: Vec<RawRule> = Vec::new();
+        let mut duplicates = Vec::new();
+        let mut fields: Vec<FieldRules> = Vec::new();
+        let mut field_of: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for raw in &loaded {
+            let f = *field_of.entry(raw.field.clone()).or_insert_with(|| {
+                fields.push(FieldRules {
+                    name: raw.field.clone(),
+                    target_field: None,
+                    rules: Vec::new(),
+                    targets: Vec::new(),
+                    target_ids: Vec::new(),
+                });
+                fields.len() - 1
+            });
+            if let Some(&earlier) = seen.get(&(raw.field.clone(), raw.source.clone())) {
+                let first = &rules[earlier];
+                if first.target != raw.target {
+                    return Err(Error::spec(format!(
+                        "{}: conflicting rule: field '{}' source value '{}' maps to '{}' here but to '{}' at {}",
+                        raw.origin, raw.field, raw.source, raw.target, first.target, first.origin
+                    )));
+                }
+                duplicates.push(Duplicate { rule: raw.clone(), first: first.origin.clone() });
+                continue;
+            }
+            let field = &mut fields[f];
+            if let Some(tf) = &raw.target_field {
+                match &field.target_field {
+                    Some(existing) if existing != tf => {
+                        return Err(Error::spec(format!(
+                            "{}: field '{}' has target field '{tf}' here but '{existing}' on an earlier row",
+                            raw.origin, raw.field
+                        )));
+                    }
+                    _ => field.target_field = Some(tf.clone()),
+                }
+            }
+            let id = if let Some(id) = field.targets.iter().position(|t| t == &raw.target) {
+                id
+            } else {
+                field.targets.push(raw.target.clone());
+                field.targets.len() - 1
+            };
+            field.target_ids.push(id as u32);
+            field.rules.push(rules.len());
+            seen.insert((raw.field.clone(), raw.source.clone()), rules.len());
+            rules.push(raw.clone());
+        }
+        let mut outputs: HashMap<&str, &str> = HashMap::new();
+        for field in &fields {
+            if let Some(other) = outputs.insert(field.output_name(), &field.name) {
+                return Err(Error::spec(format!(
+                    "fields '{other}' and '{}' both write the target field '{}'",
+                    field.name,
+                    field.output_name()
+                )));
+            }
+        }
+        Ok(Self { loaded, rules, duplicates, fields })
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldRules> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Every loaded row as compact JSON (`[field, source, target, target_field, sheet, row]`),
+    /// the state a pickled mapping carries.
+    pub fn to_state(&self) -> String {
+        let rows: Vec<serde_json::Value> = self
+            .loaded
+            .iter()
+            .map(|r| {
+                serde_json::json!([r.field, r.source, r.target, r.target_field, r.origin.sheet, r.origin.row])
+            })
+            .collect();
+        serde_json::Value::Array(rows).to_string()
+    }
+
+    pub fn from_state(state: &str) -> Result<Self> {
+        let bad = || Error::spec("not a pickled pollutrack mapping state");
+        let value: serde_json::Value = serde_json::from_str(state).map_err(|_| bad())?;
+        let rows = value.as_array().ok_or_else(bad)?;
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            let text = |i: usize| row.get(i).and_then(serde_json::Value::as_str).map(str::to_owned);
+            loaded.push(RawRule {
+                field: text(0).ok_or_else(bad)?,
+                source: text(1).ok_or_else(bad)?,
+                target: text(2).ok_or_else(bad)?,
+                target_field: text(3),
+                origin: Origin {
+                    sheet: text(4).ok_or_else(bad)?,
+                    row: row.get(5).and_then(serde_json::Value::as_u64).ok_or_else(bad)? as u32,
+                },
+            });
+        }
+        Self::new(loaded)
+    }
+}
+
+fn text_column<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(values.collect::<StringArray>())
+}
+
+fn row_column<'a>(origins: impl Iterator<Item = &'a Origin>) -> ArrayRef {
+    Arc::new(origins.map(|o| i64::from(o.row)).collect::<Int64Array>())
+}
+
+fn rule_columns(rules: &[&RawRule]) -> (Vec<Field>, Vec<ArrayRef>) {
+    let fields = vec![
+        Field::new("field", DataType::Utf8, false),
+        Field::new("source", DataType::Utf8, false),
+        Field::new("target", DataType::Utf8, false),
+        Field::new("target_field", DataType::Utf8, true),
+        Field::new("sheet", DataType::Utf8, false),
+        Field::new("row", DataType::Int64, false),
+    ];
+    let columns = vec![
+        text_column(rules.iter().map(|r| Some(r.field.as_str()))),
+        text_column(rules.iter().map(|r| Some(r.source.as_str()))),
+        text_column(rules.iter().map(|r| Some(r.target.as_str()))),
+        text_column(rules.iter().map(|r| r.target_field.as_deref())),
+        text_column(rules.iter().map(|r| Some(r.origin.sheet.as_str()))),
+        row_column(rules.iter().map(|r| &r.origin)),
+    ];
+    (fields, columns)
+}
+
+impl Mapping {
+    /// The unique rules: `field`, `source`, `target`, `target_field`, `sheet`, `row`.
+    pub fn rules_table(&self) -> Result<RecordBatch> {
+        let (fields, columns) = rule_columns(&self.rules.iter().collect::<Vec<_>>());
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    }
+
+    /// The exact repeats: the rule columns, then `first_sheet` and `first_row` of the original.
+    pub fn duplicates_table(&self) -> Result<RecordBatch> {
+        let (mut fields, mut columns) =
+            rule_columns(&self.duplicates.iter().map(|d| &d.rule).collect::<Vec<_>>());
+        fields.push(Field::new("first_sheet", DataType::Utf8, false));
+        fields.push(Field::new("first_row", DataType::Int64, false));
+        columns.push(text_column(self.duplicates.iter().map(|d| Some(d.first.sheet.as_str()))));
+        columns.push(row_column(self.duplicates.iter().map(|d| &d.first)));
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn rule(field: &str, source: &str, target: &str, row: u32) -> RawRule {
+        RawRule {
+            field: field.into(),
+            source: source.into(),
+            target: target.into(),
+            target_field: None,
+            origin: Origin { sheet: "Sheet1".into(), row },
+        }
+    }
+
+    #[test]
+    fn conflicts_and_duplicates() {
+        let m = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "A", 3), rule("s", "b", "A", 4)])
+            .unwrap();
+        assert_eq!(m.rules.len(), 2);
+        assert_eq!(m.duplicates.len(), 1);
+        assert_eq!(m.duplicates[0].first.row, 2);
+        assert_eq!(m.fields[0].targets, ["A"]);
+        assert_eq!(m.fields[0].target_ids, [0, 0]);
+        assert_eq!(m.rules_table().unwrap().num_rows(), 2);
+        assert_eq!(m.duplicates_table().unwrap().num_columns(), 8);
+        let err = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "B", 7)]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "worksheet 'Sheet1' row 7: conflicting rule: field 's' source value 'a' maps to 'B' here but to 'A' at worksheet 'Sheet1' row 2"
+        );
+        assert!(Mapping::new(vec![]).is_err());
+    }
+
+    #[test]
+    fn target_fields_must_agree() {
+        let mut a = rule("s", "a", "A", 2);
+        a.target_field = Some("t".into());
+        let mut b = rule("s", "b", "B", 3);
+        b.target_field = Some("u".into());
+        assert!(Mapping::new(vec![a.clone(), b]).unwrap_err().to_string().contains("row 3"));
+        let m = Mapping::new(vec![a, rule("s", "c", "C", 4)]).unwrap();
+        assert_eq!(m.fields[0].output_name(), "t");
+        let mut c = rule("x", "a", "A", 5);
+        c.target_field = Some("s".into());
+        assert!(Mapping::new(vec![rule("s", "a", "A", 2), c])
+            .unwrap_err()
+            .to_string()
+            .contains("both write"));
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let m = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "A", 3)]).unwrap();
+        let back = Mapping::from_state(&m.to_state()).unwrap();
+        assert_eq!(back.loaded, m.loaded);
+        assert_eq!(back.duplicates.len(), 1);
+        assert!(Mapping::from_state("{}").is_err());
+    }
+}
