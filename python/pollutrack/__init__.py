@@ -6,7 +6,7 @@ Example:
     ['Good', 'Unhealthy for Sensitive Groups']
 """
 
-from pollutrack import aqi
+from pollutrack import aqi, io
 from pollutrack._core import __version__, get_num_threads, set_num_threads
 from pollutrack.exceptions import (
     ColumnNotFoundError,
@@ -27,5 +27,6 @@ __all__ = [
     "__version__",
     "aqi",
     "get_num_threads",
+    "io",
     "set_num_threads",
 ]

@@ -1,12 +1,14 @@
 """Type stubs of the Rust extension ``pollutrack._core`` (checked with mypy.stubtest)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from os import PathLike
 from typing import Any, final
 
 import pyarrow as pa
 
 __all__ = [
     "AqiPlan",
+    "JsonReader",
     "__version__",
     "aqi_breakpoints",
     "aqi_categories",
@@ -15,6 +17,7 @@ __all__ = [
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
+    "io_read_json",
     "set_num_threads",
 ]
 
@@ -62,3 +65,31 @@ class AqiPlan:
     def compute_batch(self, batch: Any) -> pa.RecordBatch: ...
     @property
     def rows_seen(self) -> int: ...
+
+def io_read_json(
+    paths: Sequence[str | PathLike[str]],
+    *,
+    schema: Any = None,
+    format: str = "auto",
+    on_error: str = "quarantine",
+    flatten: bool = False,
+    infer_rows: int = 10000,
+    chunk_bytes: int = 2097152,
+) -> tuple[pa.Table, pa.Table]: ...
+
+@final
+class JsonReader:
+    def __new__(
+        cls,
+        paths: Sequence[str | PathLike[str]],
+        *,
+        schema: Any = None,
+        format: str = "auto",
+        on_error: str = "quarantine",
+        flatten: bool = False,
+        infer_rows: int = 10000,
+        chunk_bytes: int = 2097152,
+        batch_rows: int = 65536,
+    ) -> JsonReader: ...
+    def schema(self) -> pa.Schema: ...
+    def next_batch(self) -> tuple[pa.RecordBatch, pa.RecordBatch] | None: ...

@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod aqi;
 mod errors;
+mod ingest;
 mod threads;
 
 #[pymodule(gil_used = false)]
@@ -15,6 +16,7 @@ mod threads;
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::engine::VERSION)?;
     aqi::register(m)?;
+    ingest::register(m)?;
     threads::register(m)?;
     Ok(())
 }

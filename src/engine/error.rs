@@ -22,6 +22,15 @@ pub enum Error {
     #[error("row {row}, column '{column}': {reason} (value {value})")]
     InvalidValue { row: u64, column: String, value: f64, reason: String },
 
+    /// A malformed JSON record under `on_error="raise"`: `line` counts from 1 and `offset` (bytes,
+    /// in the decompressed file) from 0.
+    #[error("{file}: line {line}, byte offset {offset}: {reason}")]
+    JsonFormat { file: String, line: u64, offset: u64, reason: String },
+
+    /// A file that cannot be opened or read (a corrupt gzip stream included).
+    #[error("{file}: {source}")]
+    Io { file: String, source: std::io::Error },
+
     /// Anything arrow-rs reports (malformed batches, failed casts).
     #[error("arrow: {0}")]
     Arrow(#[from] ArrowError),
