@@ -74,7 +74,7 @@ def io_read_json(
     on_error: str = "quarantine",
     flatten: bool = False,
     infer_rows: int = 10000,
-    chunk_bytes: int = 2097152,
+    chunk_bytes: int = 524288,
 ) -> tuple[pa.Table, pa.Table]: ...
 
 @final
@@ -88,7 +88,7 @@ class JsonReader:
         on_error: str = "quarantine",
         flatten: bool = False,
         infer_rows: int = 10000,
-        chunk_bytes: int = 2097152,
+        chunk_bytes: int = 524288,
         batch_rows: int = 65536,
     ) -> JsonReader: ...
     def schema(self) -> pa.Schema: ...

@@ -1,4 +1,4 @@
-"""JSON ingestion: NDJSON and JSON-array files (gzip or not) to Arrow, in parallel Rust.
+r"""JSON ingestion: NDJSON and JSON-array files (gzip or not) to Arrow, in parallel Rust.
 
 Files are cut into chunks at record boundaries (a top-level array is split element by element,
 never parsed as one document), chunks are decoded with the arrow-rs JSON decoder on all cores
@@ -10,7 +10,7 @@ Example:
     >>> import pathlib, tempfile
     >>> import pollutrack as pt
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "readings.ndjson"
-    >>> _ = path.write_text('{"station": "A", "pm25": 12.0}\\n{"station": "B", "pm25": }\\n')
+    >>> _ = path.write_text('{"station": "A", "pm25": 12.0}\n{"station": "B", "pm25": }\n')
     >>> result = pt.io.read_json(path)
     >>> result.table.to_pylist()
     [{'station': 'A', 'pm25': 12.0}]
@@ -42,7 +42,7 @@ RAW_TEXT_LIMIT = 1024
 #: Records sampled to infer a schema.
 INFER_ROWS = 10_000
 #: Raw bytes per parallel chunk.
-CHUNK_BYTES = 2 * 1024 * 1024
+CHUNK_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def iter_json(
     infer_rows: int = INFER_ROWS,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> pa.RecordBatchReader:
-    """Streams NDJSON or JSON-array files as record batches with bounded memory.
+    r"""Streams NDJSON or JSON-array files as record batches with bounded memory.
 
     Same rules as :func:`read_json`. Memory stays bounded by a window of chunks (a few MiB
     per thread) and ``batch_rows``, whatever the file size, so a file larger than memory
@@ -192,10 +192,10 @@ def iter_json(
         >>> import pathlib, tempfile
         >>> import pollutrack as pt
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.ndjson"
-        >>> _ = path.write_text("".join(f'{{"pm25": {v}}}\\n' for v in (5.0, 40.0, 80.0)))
+        >>> _ = path.write_text("".join(f'{{"pm25": {v}}}\n' for v in (5.0, 40.0, 80.0)))
         >>> aqi = pt.aqi.compute_stream(pt.io.iter_json(path, batch_rows=2))
         >>> [b.column("aqi").to_pylist() for b in aqi]
-        [[28, 112], [164]]
+        [[28, 112], [168]]
     """
     reader = _core.JsonReader(
         _expand(path_or_paths),

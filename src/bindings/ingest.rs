@@ -10,7 +10,9 @@ use pyo3_arrow::{PyRecordBatch, PySchema, PyTable};
 use crate::engine::ingest::{self, rejected, FormatChoice, OnError, ReadOptions, CHUNK_BYTES, INFER_ROWS};
 use crate::engine::Error;
 
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.io.read_json`
+// The signatures spell the defaults as literals so that Python shows them (stubtest checks).
+const _: () = assert!(INFER_ROWS == 10_000 && CHUNK_BYTES == 524_288);
+
 fn options(
     schema: Option<PySchema>,
     format: &str,
@@ -38,7 +40,7 @@ fn batch(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
 /// Reads JSON files whole; returns (table, rejected) as pyarrow Tables.
 #[allow(clippy::too_many_arguments)] // the keyword options of `pt.io.read_json`
 #[pyfunction]
-#[pyo3(signature = (paths, *, schema=None, format="auto", on_error="quarantine", flatten=false, infer_rows=INFER_ROWS, chunk_bytes=CHUNK_BYTES))]
+#[pyo3(signature = (paths, *, schema=None, format="auto", on_error="quarantine", flatten=false, infer_rows=10_000, chunk_bytes=524_288))]
 fn io_read_json(
     py: Python<'_>,
     paths: Vec<PathBuf>,
@@ -66,7 +68,7 @@ struct JsonReader {
 impl JsonReader {
     #[new]
     #[allow(clippy::too_many_arguments)] // the keyword options of `pt.io.iter_json`
-    #[pyo3(signature = (paths, *, schema=None, format="auto", on_error="quarantine", flatten=false, infer_rows=INFER_ROWS, chunk_bytes=CHUNK_BYTES, batch_rows=65_536))]
+    #[pyo3(signature = (paths, *, schema=None, format="auto", on_error="quarantine", flatten=false, infer_rows=10_000, chunk_bytes=524_288, batch_rows=65_536))]
     fn new(
         py: Python<'_>,
         paths: Vec<PathBuf>,

@@ -2,9 +2,9 @@
 //! batches, decoded in parallel in file order, with bad records quarantined.
 //!
 //! `split` finds records without parsing, `chunks` cuts files into chunks at record boundaries,
-//! `decode` turns a chunk into a batch with arrow-json and isolates bad records, `schema`
-//! infers and flattens schemas, `pipeline` runs it all in parallel, `rejected` builds the
-//! quarantine table.
+//! `decode` turns a chunk into a batch with arrow-json and isolates bad records, `timestamps`
+//! reads ISO-8601 columns fast, `schema` infers and flattens schemas, `pipeline` runs it all in
+//! parallel, `rejected` builds the quarantine table.
 
 pub mod chunks;
 pub mod decode;
@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod rejected;
 pub mod schema;
 pub mod split;
+pub mod timestamps;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;

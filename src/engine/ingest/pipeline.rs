@@ -11,8 +11,9 @@ use arrow_schema::SchemaRef;
 use rayon::prelude::*;
 
 use crate::engine::ingest::chunks::{Chunk, Chunker, FormatChoice};
-use crate::engine::ingest::decode::{decode_chunk, Decoded};
+use crate::engine::ingest::decode::Decoded;
 use crate::engine::ingest::schema::flatten_batch;
+use crate::engine::ingest::timestamps::DecodePlan;
 use crate::engine::{parallel, Result};
 
 /// A decoded chunk with where it came from.
@@ -26,7 +27,7 @@ pub struct Pipeline {
     rx: Option<Receiver<Result<Chunk>>>,
     producer: Option<JoinHandle<()>>,
     ready: VecDeque<Result<Part>>,
-    decode_schema: SchemaRef,
+    plan: DecodePlan,
     flat_schema: Option<SchemaRef>,
 }
 
@@ -50,7 +51,8 @@ impl Pipeline {
                 }
             })
             .expect("spawn the JSON reader thread");
-        Self { rx: Some(rx), producer: Some(producer), ready: VecDeque::new(), decode_schema, flat_schema }
+        let plan = DecodePlan::new(decode_schema);
+        Self { rx: Some(rx), producer: Some(producer), ready: VecDeque::new(), plan, flat_schema }
     }
 
     /// Decodes the next window of chunks (one per thread, at least two) in parallel.
@@ -72,12 +74,12 @@ impl Pipeline {
         if chunks.is_empty() || failed.is_some() {
             self.rx = None;
         }
-        let (schema, flat) = (&self.decode_schema, &self.flat_schema);
+        let (plan, flat) = (&self.plan, &self.flat_schema);
         let parts: Vec<Result<Part>> = parallel::install(|| {
             chunks
                 .par_iter()
                 .map(|chunk| {
-                    let mut decoded = decode_chunk(chunk, schema)?;
+                    let mut decoded = plan.decode(chunk)?;
                     if let Some(flat) = flat {
                         decoded.batch = flatten_batch(&decoded.batch, flat)?;
                     }

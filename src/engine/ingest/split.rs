@@ -73,6 +73,18 @@ pub fn ndjson_records(buf: &[u8]) -> Vec<Piece> {
     pieces
 }
 
+/// The bytes that change the scanner's state outside strings.
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let special = *b"\"{}[],";
+    while k < special.len() {
+        table[special[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     /// Before the opening '['.
@@ -125,6 +137,57 @@ impl ArrayScanner {
 
     fn empty_element(&mut self, at: usize, problem: &'static str) {
         self.pieces.push(Piece { span: at..at, problem: Some(problem) });
+    }
+
+    /// Inside an element: jumps to the next byte that matters (strings with `memchr2`).
+    fn element(&mut self, buf: &mut [u8], mut i: usize) -> usize {
+        let len = buf.len();
+        while i < len {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                    None => return len,
+                    Some(k) if buf[i + k] == b'\\' => {
+                        self.escaped = i + k + 1 == len;
+                        i += k + 2;
+                    }
+                    Some(k) => {
+                        self.in_string = false;
+                        i += k + 1;
+                    }
+                }
+                continue;
+            }
+            while i < len && !STRUCTURAL[usize::from(buf[i])] {
+                i += 1;
+            }
+            if i == len {
+                return len;
+            }
+            match buf[i] {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' => self.depth = self.depth.saturating_sub(1),
+                b']' if self.depth > 0 => self.depth -= 1,
+                b']' => {
+                    self.end_element(buf, i);
+                    self.state = State::Tail { reason: AFTER_ARRAY, in_line: false };
+                    return i + 1;
+                }
+                b',' if self.depth == 0 => {
+                    self.end_element(buf, i);
+                    self.state = State::Between { after_comma: true };
+                    return i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        i
     }
 
     /// Between elements: whitespace, an empty element, the end, or an element's first byte.
@@ -183,42 +246,7 @@ impl ArrayScanner {
         let mut i = self.pos;
         while i < len {
             match self.state {
-                State::Element if self.in_string => {
-                    if self.escaped {
-                        self.escaped = false;
-                        i += 1;
-                        continue;
-                    }
-                    match memchr::memchr2(b'"', b'\\', &buf[i..]) {
-                        None => i = len,
-                        Some(k) if buf[i + k] == b'\\' => {
-                            self.escaped = i + k + 1 == len;
-                            i += k + 2;
-                        }
-                        Some(k) => {
-                            self.in_string = false;
-                            i += k + 1;
-                        }
-                    }
-                }
-                State::Element => {
-                    match buf[i] {
-                        b'"' => self.in_string = true,
-                        b'{' | b'[' => self.depth += 1,
-                        b'}' => self.depth = self.depth.saturating_sub(1),
-                        b']' if self.depth > 0 => self.depth -= 1,
-                        b']' => {
-                            self.end_element(buf, i);
-                            self.state = State::Tail { reason: AFTER_ARRAY, in_line: false };
-                        }
-                        b',' if self.depth == 0 => {
-                            self.end_element(buf, i);
-                            self.state = State::Between { after_comma: true };
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
+                State::Element => i = self.element(buf, i),
                 State::Between { after_comma } => i = self.between(buf, i, after_comma),
                 State::Start => {
                     if buf[i] == b'[' {
