@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
-use crate::engine::ingest::split::{is_space, ArrayScanner, Format, Piece};
+use crate::engine::ingest::array::ArrayScanner;
+use crate::engine::ingest::split::{is_space, Format, Piece};
 use crate::engine::{Error, Result};
 
 /// Bytes of raw JSON per chunk: small enough that the chunks and decoder tapes in flight stay

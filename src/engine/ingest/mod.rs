@@ -1,13 +1,16 @@
 //! JSON ingestion: NDJSON and top-level JSON arrays (optionally gzip-compressed) to Arrow
 //! batches, decoded in parallel in file order, with bad records quarantined.
 //!
-//! `split` finds records without parsing, `chunks` cuts files into chunks at record boundaries,
-//! `decode` turns a chunk into a batch with arrow-json and isolates bad records, `timestamps`
-//! reads ISO-8601 columns fast, `schema` infers and flattens schemas, `pipeline` runs it all in
-//! parallel, `rejected` builds the quarantine table.
+//! `split` (NDJSON lines), `array` and `masks` (array elements) find records without parsing,
+//! `chunks` cuts files into chunks at record boundaries, `decode` turns a chunk into a batch
+//! with arrow-json and isolates bad records, `timestamps` reads ISO-8601 columns fast, `schema`
+//! infers and flattens schemas, `pipeline` runs it all in parallel, `rejected` builds the
+//! quarantine table.
 
+pub mod array;
 pub mod chunks;
 pub mod decode;
+pub mod masks;
 pub mod pipeline;
 pub mod rejected;
 pub mod schema;
