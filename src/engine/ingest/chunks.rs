@@ -84,28 +84,19 @@ impl Chunker {
         Self { files, format, chunk_bytes: chunk_bytes.max(1), next_file: 0, current: None }
     }
 
-    /// Reads until `buf` holds `want` bytes or the file ends.
+    /// Reads until `buf` holds `want` bytes or the file ends. `read_to_end` fills the spare
+    /// capacity without zeroing it first (the reader thread is the serial part).
     fn fill(file: &mut OpenFile, want: usize, path: &Path) -> Result<()> {
-        while !file.eof && file.buf.len() < want {
-            let len = file.buf.len();
-            file.buf.resize(want, 0);
-            let read = loop {
-                match file.reader.read(&mut file.buf[len..]) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    other => break other,
-                }
-            };
-            match read {
-                Ok(n) => {
-                    file.buf.truncate(len + n);
-                    file.eof = n == 0;
-                }
-                Err(source) => {
-                    file.buf.truncate(len);
-                    return Err(Error::Io { file: path.display().to_string(), source });
-                }
-            }
+        if file.eof || file.buf.len() >= want {
+            return Ok(());
         }
+        let missing = want - file.buf.len();
+        file.buf.reserve(missing);
+        let read = (&mut file.reader)
+            .take(missing as u64)
+            .read_to_end(&mut file.buf)
+            .map_err(|source| Error::Io { file: path.display().to_string(), source })?;
+        file.eof = read < missing;
         Ok(())
     }
 
