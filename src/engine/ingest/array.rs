@@ -2,6 +2,8 @@
 //! string, escape and nesting state, so the array is never parsed as one document and a file of
 //! any size streams through it.
 
+use std::ops::Range;
+
 use crate::engine::ingest::masks::{prefix_xor, Masks, BLOCK, NO_MASKS};
 use crate::engine::ingest::split::{is_space, trim, Piece};
 
@@ -48,6 +50,8 @@ pub struct ArrayScanner {
     boundary: usize,
     pieces: Vec<Piece>,
     masks: Masks,
+    /// A range of the buffer known to hold no backslash.
+    clean: Range<usize>,
 }
 
 impl Default for ArrayScanner {
@@ -62,6 +66,7 @@ impl Default for ArrayScanner {
             boundary: 0,
             pieces: Vec::new(),
             masks: NO_MASKS,
+            clean: 0..0,
         }
     }
 }
@@ -127,7 +132,13 @@ impl ArrayScanner {
     /// block serves several.
     fn masks(&mut self, buf: &[u8], start: usize) -> Masks {
         if self.masks.start != start {
-            self.masks = Masks::of(buf, start);
+            let end = start + BLOCK;
+            if !(self.clean.start <= start && end <= self.clean.end) {
+                // Bytes from `start` up to the next backslash need no backslash mask.
+                let next = memchr::memchr(b'\\', &buf[start..]).map_or(buf.len(), |k| start + k);
+                self.clean = start..next;
+            }
+            self.masks = Masks::of(buf, start, end > self.clean.end);
         }
         self.masks
     }
@@ -301,6 +312,7 @@ impl ArrayScanner {
         self.element_start = self.element_start.saturating_sub(cut);
         self.boundary = 0;
         self.masks = NO_MASKS; // positions moved
+        self.clean = 0..0;
         (cut, pieces)
     }
 }

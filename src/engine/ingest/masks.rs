@@ -39,14 +39,17 @@ pub struct Masks {
 pub const NO_MASKS: Masks = Masks { start: usize::MAX, quote: 0, slash: 0, structural: 0 };
 
 impl Masks {
-    /// The masks of `buf[start..start + BLOCK]`.
-    pub fn of(buf: &[u8], start: usize) -> Self {
+    /// The masks of `buf[start..start + BLOCK]`; `slashes: false` when the caller knows the
+    /// block holds no backslash (one `memchr` over the buffer is cheaper than a mask per block).
+    pub fn of(buf: &[u8], start: usize, slashes: bool) -> Self {
         let mut m = Masks { start, quote: 0, slash: 0, structural: 0 };
         for (w, word) in buf[start..start + BLOCK].chunks_exact(8).enumerate() {
             let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
             let folded = x | splat(0x20); // '[' -> '{', ']' -> '}'
             m.quote |= bits(eq(x, b'"')) << (8 * w);
-            m.slash |= bits(eq(x, b'\\')) << (8 * w);
+            if slashes {
+                m.slash |= bits(eq(x, b'\\')) << (8 * w);
+            }
             m.structural |= bits(eq(folded, b'{') | eq(folded, b'}') | eq(x, b',')) << (8 * w);
         }
         m
@@ -62,7 +65,7 @@ mod tests {
         let mut block = *br#"{"a": "x,]", "b": [1, {"c": 2}]}"#;
         let mut buf = block.to_vec();
         buf.resize(BLOCK, b' ');
-        let m = Masks::of(&buf, 0);
+        let m = Masks::of(&buf, 0, true);
         let expect = |f: &dyn Fn(u8) -> bool| {
             buf.iter().enumerate().filter(|(_, &b)| f(b)).map(|(k, _)| 1_u64 << k).sum::<u64>()
         };
@@ -70,7 +73,7 @@ mod tests {
         assert_eq!(m.slash, 0);
         assert_eq!(m.structural, expect(&|b| b"{}[],".contains(&b)));
         block[0] = b'\\';
-        assert_eq!(Masks::of(&[&block[..], &[b' '; 64][..]].concat(), 0).slash, 1);
+        assert_eq!(Masks::of(&[&block[..], &[b' '; 64][..]].concat(), 0, true).slash, 1);
         for x in [0_u64, 1, 0b1001, u64::MAX, 0x8000_0000_0000_0001] {
             let slow = (0..64).map(|k| u64::from((x & (u64::MAX >> (63 - k))).count_ones() % 2 == 1) << k);
             assert_eq!(prefix_xor(x), slow.sum::<u64>(), "{x:b}");
