@@ -6,7 +6,7 @@ Example:
     ['Good', 'Unhealthy for Sensitive Groups']
 """
 
-from pollutrack import aqi, mapping, quality, testing
+from pollutrack import aqi, io, mapping, quality, testing
 from pollutrack._core import __version__, get_num_threads, set_num_threads
 from pollutrack.exceptions import (
     ColumnNotFoundError,
@@ -30,6 +30,7 @@ __all__ = [
     "__version__",
     "aqi",
     "get_num_threads",
+    "io",
     "mapping",
     "quality",
     "set_num_threads",

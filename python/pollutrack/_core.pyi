@@ -1,6 +1,7 @@
 """Type stubs of the Rust extension ``pollutrack._core`` (checked with mypy.stubtest)."""
 
 from collections.abc import Mapping as Mapping_
+from collections.abc import Sequence
 from os import PathLike
 from typing import Any, final
 
@@ -8,6 +9,7 @@ import pyarrow as pa
 
 __all__ = [
     "AqiPlan",
+    "JsonReader",
     "Mapping",
     "__version__",
     "aqi_breakpoints",
@@ -20,6 +22,7 @@ __all__ = [
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
+    "io_read_json",
     "mapping_from_csv",
     "mapping_from_excel",
     "mapping_from_json",
@@ -149,3 +152,30 @@ def mapping_from_table(
     data: Any, *, name: str = "table", columns: Mapping_[str, str] | None = None
 ) -> Mapping: ...
 def mapping_from_state(state: str) -> Mapping: ...
+def io_read_json(
+    paths: Sequence[str | PathLike[str]],
+    *,
+    schema: Any = None,
+    format: str = "auto",
+    on_error: str = "quarantine",
+    flatten: bool = False,
+    infer_rows: int = 10000,
+    chunk_bytes: int = 524288,
+) -> tuple[pa.Table, pa.Table]: ...
+
+@final
+class JsonReader:
+    def __new__(
+        cls,
+        paths: Sequence[str | PathLike[str]],
+        *,
+        schema: Any = None,
+        format: str = "auto",
+        on_error: str = "quarantine",
+        flatten: bool = False,
+        infer_rows: int = 10000,
+        chunk_bytes: int = 524288,
+        batch_rows: int = 65536,
+    ) -> JsonReader: ...
+    def schema(self) -> pa.Schema: ...
+    def next_batch(self) -> tuple[pa.RecordBatch, pa.RecordBatch] | None: ...

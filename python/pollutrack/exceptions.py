@@ -68,4 +68,16 @@ class InvalidValueError(PollutrackError):
 
 
 class JsonFormatError(PollutrackError):
-    """Malformed JSON; the message names the file, line and byte offset."""
+    """A malformed JSON record under ``on_error="raise"``.
+
+    Attributes:
+        file: the file, as given.
+        line: the record's line, from 1.
+        offset: the record's byte offset in the (decompressed) file, from 0.
+        reason: why the record was refused.
+    """
+
+    file: str
+    line: int
+    offset: int
+    reason: str

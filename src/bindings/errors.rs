@@ -1,7 +1,7 @@
 //! The one place engine errors become Python exceptions (classes live in
 //! `pollutrack/exceptions.py`, so users can subclass and import them without the extension).
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -40,6 +40,17 @@ fn to_python(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             attrs.set_item("reason", "not mapped by any rule")?;
             "InvalidValueError"
         }
+        Error::JsonFormat { file, line, offset, reason } => {
+            attrs.set_item("file", file)?;
+            attrs.set_item("line", line)?;
+            attrs.set_item("offset", offset)?;
+            attrs.set_item("reason", reason)?;
+            "JsonFormatError"
+        }
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(PyFileNotFoundError::new_err(err.to_string()));
+        }
+        Error::Io { .. } => return Ok(PyOSError::new_err(err.to_string())),
         Error::Arrow(_) => return Ok(PyValueError::new_err(err.to_string())),
     };
     let exception = py.import("pollutrack.exceptions")?.getattr(class)?.call1((err.to_string(),))?;

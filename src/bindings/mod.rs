@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod aqi;
 mod aqi_hourly;
 mod errors;
+mod ingest;
 mod mapping;
 mod quality;
 mod threads;
@@ -19,8 +20,9 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::engine::VERSION)?;
     aqi::register(m)?;
     aqi_hourly::register(m)?;
-    quality::register(m)?;
+    ingest::register(m)?;
     mapping::register(m)?;
+    quality::register(m)?;
     threads::register(m)?;
     Ok(())
 }

@@ -25,6 +25,14 @@ pub enum Error {
     /// A value no mapping rule maps, under `on_unmapped="error"`; `row` counts from 0.
     #[error("row {row}, field '{field}': value '{value}' is not mapped by any rule")]
     Unmapped { row: u64, field: String, value: String },
+    /// A malformed JSON record under `on_error="raise"`: `line` counts from 1 and `offset` (bytes,
+    /// in the decompressed file) from 0.
+    #[error("{file}: line {line}, byte offset {offset}: {reason}")]
+    JsonFormat { file: String, line: u64, offset: u64, reason: String },
+
+    /// A file that cannot be opened or read (a corrupt gzip stream included).
+    #[error("{file}: {source}")]
+    Io { file: String, source: std::io::Error },
 
     /// Anything arrow-rs reports (malformed batches, failed casts).
     #[error("arrow: {0}")]

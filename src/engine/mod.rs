@@ -3,6 +3,7 @@
 pub mod aqi;
 pub mod columns;
 pub mod error;
+pub mod ingest;
 pub mod mapping;
 pub mod parallel;
 pub mod quality;
