@@ -176,3 +176,35 @@ def test_hourly_functions_per_station(spark: SparkSession) -> None:
     want_d = pt.aqi.daily(table, station="station", time="time")
     assert got_d.column("pm25_24h").to_pylist() == want_d.column("pm25_24h").to_pylist()
     assert got_d.column("aqi").to_pylist() == want_d.column("aqi").to_pylist()
+
+
+# --- mappings -------------------------------------------------------------------------------
+
+
+def test_apply_mapping_equals_the_engine(spark: SparkSession) -> None:
+    import pickle
+
+    from pollutrack.spark import apply_mapping, unmapped_report
+
+    mapping = pt.Mapping.from_dict(
+        {"cbwd": {"NE": "northeast", "NW": "northwest", "SE": "southeast"}}
+    )
+    assert len(pickle.dumps(mapping)) < 1000  # ships to executors compactly
+    codes = ["NE", "NW", "SE", "cv", None, "cv", "XX"] * 30
+    table = pa.table({"id": pa.array(range(len(codes)), pa.int64()), "cbwd": codes})
+    df = spark.createDataFrame(table).repartition(6)
+    got = apply_mapping(df, mapping).orderBy("id").toArrow()
+    want = mapping.apply(table)
+    assert got.column("cbwd_mapped").to_pylist() == want.table.column("cbwd_mapped").to_pylist()
+    kept = apply_mapping(df, mapping, on_unmapped="keep").orderBy("id").toArrow()
+    assert kept.column("cbwd_mapped").to_pylist()[3] == "cv"
+    report = {(r["field"], r["value"]): r["count"] for r in unmapped_report(df, mapping).collect()}
+    assert report == {("cbwd", "cv"): 60, ("cbwd", "XX"): 30}
+
+
+def test_status_counts(spark: SparkSession) -> None:
+    from pollutrack.spark import aqi_status_counts
+
+    df = spark.createDataFrame([(5.0,), (None,), (-1.0,), (400.0,), (7.0,)], "pm25 double")
+    counts = {r["aqi_status"]: r["count"] for r in aqi_status_counts(df).collect()}
+    assert counts == {"ok": 2, "no_data": 1, "negative": 1, "beyond_index": 1}
