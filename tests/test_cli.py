@@ -146,3 +146,18 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines() == [
         f"pollutrack: {tmp_path / 'nope.csv'}: no such file or folder"
     ]
+
+
+def test_demo_runs_the_whole_job(tmp_path: Path) -> None:
+    code, out, err = run("demo", "--out", str(tmp_path / "demo"))
+    assert code == 0, err
+    assert "days: 1,826; rated: 1,722; not rated: 104" in out
+    assert "quality checks: 6 of 6 passed" in out
+    years = sorted(p.name for p in (tmp_path / "demo" / "daily").iterdir())
+    assert years == ["year=2010", "year=2011", "year=2012", "year=2013", "year=2014"]
+    report = json.loads((tmp_path / "demo" / "run_report.json").read_text())
+    assert report["counts"]["days_out"] == 1826 and report["counts"]["unmapped_wind_codes"] == 0
+    assert len(report["inputs"]) == 2 and all(len(i["sha256"]) == 64 for i in report["inputs"])
+    # The answer comes from DuckDB over the Parquet folder: calm air is the worst.
+    assert "Which prevailing wind brings the worst air?" in out
+    assert out.strip().splitlines()[-4].split()[:3] == ["calm", "or", "variable"]

@@ -142,3 +142,16 @@ def test_reconcile_rows_and_keys() -> None:
     ]
     with pytest.raises(pt.ColumnNotFoundError, match="column 'x' of rule reconcile"):
         pt.quality.reconcile(source, target, key="x")
+
+
+def test_pytest_assertions() -> None:
+    pt.testing.assert_quality(data(), [q.row_count(min=5, max=5), q.not_null("station")])
+    with pytest.raises(AssertionError) as err:
+        pt.testing.assert_quality(data(), [q.not_null("station"), q.unique("station", "day")])
+    assert str(err.value) == (
+        "1 of 2 quality rules failed:\n"
+        "  unique station,day: 1 key values appear more than once; e.g. B, 1, B, 1"
+    )
+    pt.testing.assert_reconciled({"id": [1, 2]}, {"id": [2, 1]}, key="id")
+    with pytest.raises(AssertionError, match="row_count: source 2 rows, target 1 rows"):
+        pt.testing.assert_reconciled({"id": [1, 2]}, {"id": [2]})

@@ -57,22 +57,23 @@ def main() -> None:
 @click.option("--standard", default="us_epa_2024", show_default=True, help="AQI standard.")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the daily table here (.parquet or .csv).",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("pollutrack-demo-output"),
+    show_default=True,
+    help="Folder for the partitioned Parquet and the run report.",
 )
-def demo(standard: str, out: Path | None) -> None:
-    """Run the main job on the bundled Beijing data: hourly PM2.5 -> daily AQI."""
+@reasons
+def demo(standard: str, out: Path) -> int:
+    """Run the main job on the bundled Beijing data, end to end, and query the output."""
     from pollutrack import demo as job
 
-    try:
-        result = job.run(standard=standard)
-    except PollutrackError as exc:
-        click.echo(f"pollutrack: {exc}", err=True)
-        sys.exit(2)
+    result = job.run(standard=standard)
     click.echo(job.summary(result))
-    if out is not None:
-        _write(result.daily, out)
-        click.echo(f"\nwrote {result.daily.num_rows:,} rows to {out}")
+    report = job.write(result, out, standard=standard)
+    click.echo(f"\nwrote {out / 'daily'} (Parquet, partitioned by year) and {report}")
+    click.echo(f"DuckDB over {out / 'daily'}:\n")
+    click.echo(job.answer(job.ask(out)))
+    return OK
 
 
 def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
@@ -227,27 +228,6 @@ def check(
     if report_path is not None:
         report.save(report_path)
     return CHECKS_FAILED if fail_on_checks and not passed else OK
-
-
-def _write(table: object, out: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    assert isinstance(table, pa.Table)
-    if out.suffix == ".csv":
-        # CSV has no dictionary type: write the labels as plain strings.
-        plain = table.cast(
-            pa.schema(
-                [
-                    pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f
-                    for f in table.schema
-                ]
-            )
-        )
-        pacsv.write_csv(plain, out)
-    else:
-        pq.write_table(table, out, compression="zstd")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping as MappingABC
+from collections.abc import Sequence
 from typing import Any
 
+from pollutrack import quality
 from pollutrack.mapping import Mapping, MappingResult, PathLike
 
-__all__ = ["assert_no_drift", "assert_no_unmapped"]
+__all__ = ["assert_no_drift", "assert_no_unmapped", "assert_quality", "assert_reconciled"]
 
 
 def assert_no_unmapped(result: MappingResult, *, max_values: int = 20) -> None:
@@ -66,3 +68,53 @@ def assert_no_drift(
     if len(rows) > max_rows:
         lines.append(f"  ... and {len(rows) - max_rows} more")
     raise AssertionError("\n".join(lines))
+
+
+def _failures(rows: list[dict[str, Any]], name: str) -> list[str]:
+    lines = []
+    for r in rows:
+        if not r["passed"]:
+            where = f" {r['column']}" if r.get("column") else ""
+            examples = f"; e.g. {', '.join(r['examples'][:5])}" if r["examples"] else ""
+            lines.append(f"  {r[name]}{where}: {r['detail']}{examples}")
+    return lines
+
+
+def assert_quality(data: Any, rules: Sequence[quality.Rule], *, max_examples: int = 5) -> None:
+    """Fails, listing every rule that did not pass with its detail and examples.
+
+    Example:
+        >>> import pollutrack as pt
+        >>> from pollutrack import quality as q
+        >>> pt.testing.assert_quality({"aqi": [10, 900]}, [q.in_range("aqi", 0, 500)])
+        Traceback (most recent call last):
+        ...
+        AssertionError: 1 of 1 quality rules failed:
+          in_range aqi: outside [0, 500] or NaN; nulls not checked; e.g. 900
+    """
+    rows = quality.check(data, rules, max_examples=max_examples).to_pylist()
+    failed = _failures(rows, "rule")
+    if failed:
+        raise AssertionError(
+            f"{len(failed)} of {len(rows)} quality rules failed:\n" + "\n".join(failed)
+        )
+
+
+def assert_reconciled(
+    source: Any, target: Any, *, key: str | Sequence[str] | None = None, max_examples: int = 5
+) -> None:
+    """Fails when rows in and out differ or, with a key, keys went missing, appeared or repeat.
+
+    Example:
+        >>> import pollutrack as pt
+        >>> pt.testing.assert_reconciled({"id": [1, 2]}, {"id": [1, 3]}, key="id")
+        Traceback (most recent call last):
+        ...
+        AssertionError: source and target do not reconcile:
+          keys_missing_from_target: 1 source keys not in the target (key: id); e.g. 2
+          keys_added_in_target: 1 target keys not in the source (key: id); e.g. 3
+    """
+    rows = quality.reconcile(source, target, key=key, max_examples=max_examples).to_pylist()
+    failed = _failures(rows, "check")
+    if failed:
+        raise AssertionError("source and target do not reconcile:\n" + "\n".join(failed))
