@@ -161,3 +161,39 @@ def test_demo_runs_the_whole_job(tmp_path: Path) -> None:
     # The answer comes from DuckDB over the Parquet folder: calm air is the worst.
     assert "Which prevailing wind brings the worst air?" in out
     assert out.strip().splitlines()[-4].split()[:3] == ["calm", "or", "variable"]
+
+
+def test_map_and_drift(tmp_path: Path) -> None:
+    import pollutrack as pt
+
+    codes = tmp_path / "codes.csv"
+    pacsv.write_csv(pa.table({"cbwd": ["NE", "cv", "SW", "NW"]}), codes)
+    sheet = pt.mapping.sample_sheet()
+    out = tmp_path / "mapped.parquet"
+    code, _, err = run("map", str(codes), "--sheet", str(sheet), "-o", str(out))
+    assert code == 0, err
+    assert "cbwd: 'SW' x1, first row 2" in err
+    assert pq.read_table(out).column("cbwd_mapped").to_pylist() == [
+        "northeast",
+        "calm or variable",
+        None,
+        "northwest",
+    ]
+    report = json.loads((tmp_path / "mapped.parquet.report.json").read_text())
+    assert report["counts"]["unmapped"][0]["value"] == "SW"
+    code, _, _ = run("map", str(codes), "--sheet", str(sheet), "-o", str(out), "--fail-on-unmapped")
+    assert code == 1
+    allowed = tmp_path / "allowed.json"
+    allowed.write_text(
+        json.dumps({"cbwd": ["northeast", "northwest", "southeast", "calm/variable"]})
+    )
+    code, printed, _ = run(
+        "drift", "--sheet", str(sheet), "--allowed", str(allowed), "--fail-on-drift"
+    )
+    assert code == 1 and "calm or variable" in printed
+    allowed.write_text(
+        json.dumps({"cbwd": ["northeast", "northwest", "southeast", "calm or variable"]})
+    )
+    assert run("drift", "--sheet", str(sheet), "--allowed", str(allowed), "--fail-on-drift")[0] == 0
+    code, _, err = run("map", str(codes), "--sheet", str(codes.with_suffix(".txt")), "-o", str(out))
+    assert code == 2 and "a mapping sheet must be" in err

@@ -1,7 +1,7 @@
-"""The ``pollutrack`` command line (click): ``aqi``, ``check`` and ``demo``.
+"""The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
-Exit codes: 0 success; 1 checks failed (with ``--fail-on-checks``); 2 bad usage or unreadable
-input, with a one-line reason on stderr and no traceback.
+Exit codes: 0 success; 1 checks failed, values unmapped or drift found (when asked to fail on
+them); 2 bad usage or unreadable input, with a one-line reason on stderr and no traceback.
 """
 
 from __future__ import annotations
@@ -228,6 +228,118 @@ def check(
     if report_path is not None:
         report.save(report_path)
     return CHECKS_FAILED if fail_on_checks and not passed else OK
+
+
+def _sheet(path: Path) -> Any:
+    """A mapping sheet by its extension: Excel/ODS, CSV or JSON."""
+    from pollutrack.mapping import Mapping
+
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        return Mapping.from_excel(path)
+    if suffix == ".csv":
+        return Mapping.from_csv(path)
+    if suffix == ".json":
+        return Mapping.from_json(path)
+    raise PollutrackError(f"{path}: a mapping sheet must be .xlsx, .xls, .ods, .csv or .json")
+
+
+@main.command("map")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--sheet",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The mapping sheet (.xlsx, .ods, .csv or .json).",
+)
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--on-unmapped",
+    type=click.Choice(["null", "keep", "default", "error"]),
+    default="null",
+    show_default=True,
+)
+@click.option(
+    "--default", "default_value", help="The value for unmapped inputs with --on-unmapped default."
+)
+@click.option(
+    "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
+)
+@click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
+@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Run report (JSON); default: <out>.report.json.",
+)
+@reasons
+def map_values(
+    inputs: tuple[str, ...],
+    sheet: Path,
+    out: Path,
+    on_unmapped: str,
+    default_value: str | None,
+    normalize: bool,
+    fail_on_unmapped: bool,
+    partition_by: str | None,
+    report_path: Path | None,
+) -> int:
+    """Translate field values of INPUTS by a mapping sheet; report what is unmapped."""
+    from pollutrack import files
+    from pollutrack.run_report import RunReport
+
+    mapping = _sheet(sheet)
+    report = RunReport(
+        "map",
+        {
+            "sheet": str(sheet),
+            "on_unmapped": on_unmapped,
+            "normalize": normalize,
+            "partition_by": partition_by,
+        },
+    )
+    paths = files.expand(inputs)
+    report.inputs = [files.fingerprint(p) for p in [*paths, sheet]]
+    table = files.read_all(paths).read_all()
+    report.lap("read")
+    result = mapping.apply(
+        table, on_unmapped=on_unmapped, default=default_value, normalize=normalize or None
+    )
+    report.lap("map")
+    report.counts = {
+        "rows_in": table.num_rows,
+        "rows_out": result.table.num_rows,
+        "rows_rejected": 0,
+        "fields": result.counts.to_pylist(),
+        "unmapped": result.report.to_pylist(),
+    }
+    report.outputs = files.write(result.table, out, partition_by=partition_by)
+    report.lap("write")
+    report.save(report_path or out.with_name(out.name + ".report.json"))
+    if result.unmapped:
+        click.echo(result.summary(), err=True)
+    click.echo(f"{table.num_rows:,} rows -> {out}", err=True)
+    return CHECKS_FAILED if fail_on_unmapped and result.unmapped else OK
+
+
+@main.command()
+@click.option("--sheet", type=click.Path(path_type=Path), required=True, help="The mapping sheet.")
+@click.option(
+    "--allowed",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The target system's allowed values: {field: [values]} or its option export (JSON).",
+)
+@click.option("--fail-on-drift", is_flag=True, help="Exit 1 when the sheet has drifted.")
+@reasons
+def drift(sheet: Path, allowed: Path, fail_on_drift: bool) -> int:
+    """Compare a mapping sheet with the target system's allowed values."""
+    rows = _sheet(sheet).drift(allowed).to_pylist()
+    for r in rows:
+        click.echo("  ".join(f"{k}={v}" for k, v in r.items() if v is not None))
+    click.echo(f"{len(rows)} drift rows", err=True)
+    return CHECKS_FAILED if fail_on_drift and rows else OK
 
 
 if __name__ == "__main__":
