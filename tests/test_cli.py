@@ -48,6 +48,7 @@ def test_aqi_writes_parquet_and_a_report(readings: Path, tmp_path: Path) -> None
         "rows_in": 4,
         "rows_out": 4,
         "rows_rejected": 0,
+        "rejected": [],
         "aqi_status": {"ok": 2, "no_data": 1, "beyond_index": 1},
     }
     (inp,) = report["inputs"]
@@ -197,3 +198,23 @@ def test_map_and_drift(tmp_path: Path) -> None:
     assert run("drift", "--sheet", str(sheet), "--allowed", str(allowed), "--fail-on-drift")[0] == 0
     code, _, err = run("map", str(codes), "--sheet", str(codes.with_suffix(".txt")), "-o", str(out))
     assert code == 2 and "a mapping sheet must be" in err
+
+
+def test_json_input_counts_rejected_records(tmp_path: Path) -> None:
+    path = tmp_path / "readings.ndjson"
+    path.write_text('{"pm25": 5.0}\n{"pm25": 40.0\n{"pm25": 330.0}\n')
+    out = tmp_path / "o.parquet"
+    code, _, err = run("aqi", str(path), "-o", str(out))
+    assert code == 0, err
+    assert pq.read_table(out).column("aqi").to_pylist() == [28, 509]
+    counts = json.loads((tmp_path / "o.parquet.report.json").read_text())["counts"]
+    assert (counts["rows_in"], counts["rows_out"], counts["rows_rejected"]) == (3, 2, 1)
+    assert counts["rejected"][0]["line"] == 2
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"this is not parquet")
+    code, _, err = run("aqi", str(broken), "-o", str(tmp_path / "o.parquet"))
+    assert code == 2
+    assert str(broken) in err and "Traceback" not in err

@@ -171,7 +171,8 @@ def aqi(
     report = RunReport("aqi", {**options, "partition_by": partition_by})
     paths = files.expand(inputs)
     report.inputs = [files.fingerprint(p) for p in paths]
-    stream = engine.compute_stream(files.read_all(paths), **options)
+    rejected = files.Rejected()
+    stream = engine.compute_stream(files.read_all(paths, rejected), **options)
     batches = []
     with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
         for batch in stream:
@@ -181,9 +182,10 @@ def aqi(
     report.lap("read_and_compute")
     statuses = pc.value_counts(table["aqi_status"].cast(pa.string())).to_pylist()
     report.counts = {
-        "rows_in": table.num_rows,
+        "rows_in": table.num_rows + rejected.rows,
         "rows_out": table.num_rows,
-        "rows_rejected": 0,
+        "rows_rejected": rejected.rows,
+        "rejected": rejected.reasons(),
         "aqi_status": {s["values"]: s["counts"] for s in statuses},
     }
     report.outputs = files.write(table, out, partition_by=partition_by)
@@ -301,16 +303,18 @@ def map_values(
     )
     paths = files.expand(inputs)
     report.inputs = [files.fingerprint(p) for p in [*paths, sheet]]
-    table = files.read_all(paths).read_all()
+    rejected = files.Rejected()
+    table = files.read_all(paths, rejected).read_all()
     report.lap("read")
     result = mapping.apply(
         table, on_unmapped=on_unmapped, default=default_value, normalize=normalize or None
     )
     report.lap("map")
     report.counts = {
-        "rows_in": table.num_rows,
+        "rows_in": table.num_rows + rejected.rows,
         "rows_out": result.table.num_rows,
-        "rows_rejected": 0,
+        "rows_rejected": rejected.rows,
+        "rejected": rejected.reasons(),
         "fields": result.counts.to_pylist(),
         "unmapped": result.report.to_pylist(),
     }

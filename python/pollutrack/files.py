@@ -71,8 +71,31 @@ def expand(inputs: Sequence[str]) -> list[Path]:
     return found
 
 
-def read(path: Path) -> pa.RecordBatchReader:
-    """One file as a stream of batches."""
+class Rejected:
+    """Collects the records JSON inputs set aside, for the run report."""
+
+    def __init__(self) -> None:
+        self.tables: list[pa.Table] = []
+
+    def __call__(self, table: pa.Table) -> None:
+        """Receives one batch of rejected records from ``pt.io.iter_json``."""
+        self.tables.append(table)
+
+    @property
+    def rows(self) -> int:
+        """How many records were set aside."""
+        return sum(t.num_rows for t in self.tables)
+
+    def reasons(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The first rejected records: file, line, offset and reason."""
+        out: list[dict[str, Any]] = []
+        for t in self.tables:
+            out += t.select(["file", "line", "offset", "reason"]).to_pylist()
+        return out[:limit]
+
+
+def read(path: Path, rejected: Rejected | None = None) -> pa.RecordBatchReader:
+    """One file as a stream of batches; JSON records that fail go to ``rejected``."""
     fmt = kind(path)
     try:
         if fmt == "csv":
@@ -81,7 +104,7 @@ def read(path: Path) -> pa.RecordBatchReader:
             return _parquet(path)
         from pollutrack import io  # JSON ingestion
 
-        return io.iter_json(str(path))
+        return io.iter_json(str(path), on_rejected=rejected)
     except (OSError, pa.ArrowInvalid) as exc:
         raise InvalidSpecError(f"{path}: cannot be read: {exc}") from exc
 
@@ -91,9 +114,9 @@ def _parquet(path: Path) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(file.schema_arrow, file.iter_batches())
 
 
-def read_all(paths: Sequence[Path]) -> pa.RecordBatchReader:
+def read_all(paths: Sequence[Path], rejected: Rejected | None = None) -> pa.RecordBatchReader:
     """Every file as one stream; all must share one schema (after unifying types)."""
-    readers = [read(p) for p in paths]
+    readers = [read(p, rejected) for p in paths]
     names = readers[0].schema.names
     for path, reader in zip(paths, readers, strict=True):
         if sorted(reader.schema.names) != sorted(names):
