@@ -1,27 +1,14 @@
 //! Bindings of `pt.aqi.nowcast`, `pt.aqi.daily` and `pt.aqi.rolling`: extract, `py.detach`, export.
 
+use super::tables::{read_whole, to_table};
 use std::collections::HashMap;
 
-use arrow_array::RecordBatch;
-use arrow_schema::ArrowError;
-use arrow_select::concat::concat_batches;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
-use pyo3_arrow::PyTable;
 
 use crate::engine::aqi::hourly::rolling::RollingOptions;
 use crate::engine::aqi::hourly::{daily, nowcast, rolling, Duplicates, HourlyOptions};
 use crate::engine::Error;
-
-/// Reads the whole input into one batch (the per-station work needs every row of a station).
-fn read_all(data: AnyRecordBatch) -> PyResult<Box<dyn FnOnce() -> Result<RecordBatch, Error> + Send>> {
-    let reader = data.into_reader()?;
-    Ok(Box::new(move || {
-        let schema = reader.schema();
-        let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
-        Ok(concat_batches(&schema, &batches)?)
-    }))
-}
 
 fn options(
     station: &str,
@@ -43,11 +30,6 @@ fn options(
     })
 }
 
-fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
-    let schema = batch.schema();
-    Ok(PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?.unbind())
-}
-
 /// Hourly NowCast per station (a pyarrow.Table: the input rows with NowCast columns).
 #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.nowcast`
 #[pyfunction]
@@ -63,9 +45,9 @@ fn aqi_nowcast(
     standard: &str,
 ) -> PyResult<Py<PyAny>> {
     let options = options(station, time, pollutants, units, duplicates)?;
-    let read = read_all(data)?;
+    let read = read_whole(data)?;
     let out = py.detach(|| read().and_then(|batch| nowcast(batch, &options, standard)))?;
-    table(py, out)
+    to_table(py, out)
 }
 
 /// Daily AQI per station and local standard-time day (a pyarrow.Table).
@@ -84,9 +66,9 @@ fn aqi_daily(
     duplicates: &str,
 ) -> PyResult<Py<PyAny>> {
     let options = options(station, time, pollutants, units, duplicates)?;
-    let read = read_all(data)?;
+    let read = read_whole(data)?;
     let out = py.detach(|| read().and_then(|batch| daily(batch, &options, standard, tz)))?;
-    table(py, out)
+    to_table(py, out)
 }
 
 /// Trailing mean over `hours` hours per station (a pyarrow.Table).
@@ -111,9 +93,9 @@ fn aqi_rolling(
         min_valid,
         duplicates: Duplicates::parse(duplicates)?,
     };
-    let read = read_all(data)?;
+    let read = read_whole(data)?;
     let out = py.detach(|| read().and_then(|batch| rolling(&batch, &options)))?;
-    table(py, out)
+    to_table(py, out)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

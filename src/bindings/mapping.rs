@@ -1,9 +1,9 @@
 //! Bindings of `pollutrack.mapping`: extract, `py.detach(engine)`, export. No mapping logic here.
 
+use super::tables::to_table;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use arrow_array::RecordBatch;
 use arrow_schema::ArrowError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -14,11 +14,6 @@ use crate::engine::mapping::{
     self, drift, readers, report, ApplyOptions, ColumnNames, Normalize, OnUnmapped,
 };
 use crate::engine::Error;
-
-fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
-    let schema = batch.schema();
-    Ok(PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?.unbind())
-}
 
 fn names(columns: Option<HashMap<String, String>>) -> Result<ColumnNames, Error> {
     let mut columns: Vec<_> = columns.unwrap_or_default().into_iter().collect();
@@ -67,24 +62,24 @@ impl Mapping {
             Ok((applied, report, counts))
         })?;
         let out = PyTable::try_new(applied.batches, applied.schema)?.into_pyarrow(py)?.unbind();
-        Ok((out, table(py, report)?, table(py, counts)?))
+        Ok((out, to_table(py, report)?, to_table(py, counts)?))
     }
 
     /// Drift against allowed values given as JSON text (a pyarrow.Table).
     fn drift(&self, py: Python<'_>, allowed_json: &str) -> PyResult<Py<PyAny>> {
         let allowed = drift::parse_allowed(allowed_json)?;
         let batch = drift::drift_table(&drift::drift(&self.inner, &allowed))?;
-        table(py, batch)
+        to_table(py, batch)
     }
 
     /// The unique rules (a pyarrow.Table).
     fn rules(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        table(py, self.inner.rules_table()?)
+        to_table(py, self.inner.rules_table()?)
     }
 
     /// The exact repeats found on load (a pyarrow.Table).
     fn duplicates(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        table(py, self.inner.duplicates_table()?)
+        to_table(py, self.inner.duplicates_table()?)
     }
 
     /// The mapped fields, in sheet order.

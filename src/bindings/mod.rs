@@ -12,6 +12,7 @@ mod errors;
 mod ingest;
 mod mapping;
 mod quality;
+mod tables;
 mod threads;
 
 #[pymodule(gil_used = false)]

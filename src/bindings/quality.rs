@@ -1,28 +1,10 @@
 //! Bindings of `pt.quality`: extract, `py.detach(engine)`, export.
 
-use arrow_array::RecordBatch;
-use arrow_schema::ArrowError;
-use arrow_select::concat::concat_batches;
+use super::tables::{read_whole, to_table};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
-use pyo3_arrow::PyTable;
 
 use crate::engine::quality;
-use crate::engine::Error;
-
-fn read(data: AnyRecordBatch) -> PyResult<impl FnOnce() -> Result<RecordBatch, Error> + Send> {
-    let reader = data.into_reader()?;
-    Ok(move || {
-        let schema = reader.schema();
-        let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
-        Ok(concat_batches(&schema, &batches)?)
-    })
-}
-
-fn table(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
-    let schema = batch.schema();
-    Ok(PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)?.unbind())
-}
 
 /// Runs the rules (a JSON list) over the data; one report row per rule.
 #[pyfunction]
@@ -34,9 +16,9 @@ fn quality_check(
     max_examples: usize,
 ) -> PyResult<Py<PyAny>> {
     let rules = quality::parse(rules)?;
-    let read = read(data)?;
+    let read = read_whole(data)?;
     let report = py.detach(|| read().and_then(|batch| quality::check(&batch, &rules, max_examples)))?;
-    table(py, report)
+    to_table(py, report)
 }
 
 /// Row counts in and out, and with a key, missing, added and duplicated keys.
@@ -49,12 +31,12 @@ fn quality_reconcile(
     key: Option<Vec<String>>,
     max_examples: usize,
 ) -> PyResult<Py<PyAny>> {
-    let (read_source, read_target) = (read(source)?, read(target)?);
+    let (read_source, read_target) = (read_whole(source)?, read_whole(target)?);
     let report = py.detach(move || {
         let (s, t) = (read_source()?, read_target()?);
         quality::reconcile(&s, &t, key.as_deref(), max_examples)
     })?;
-    table(py, report)
+    to_table(py, report)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -10,11 +10,9 @@ use arrow_schema::{DataType, Field, Schema};
 use arrow_select::take::take;
 use rayon::prelude::*;
 
-use super::prepare::{prepare, Clock, HourlyOptions};
+use super::prepare::{prepare, rate, Clock, HourlyOptions};
 use super::series::grid;
-use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::measure::Pollutant;
-use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::parallel::install;
 use crate::engine::Result;
 
@@ -229,16 +227,7 @@ fn assemble(
         days.iter().map(|d| (!d.issues.is_empty()).then(|| d.issues.join("; "))).collect::<Vec<_>>(),
     )));
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-    let plan = AqiPlan::new(
-        &batch.schema(),
-        AqiOptions {
-            standard: standard.to_owned(),
-            columns: stats.iter().map(|s| (s.measure.to_owned(), Some(s.name.to_owned()))).collect(),
-            subindices: true,
-            ..AqiOptions::default()
-        },
-    )?;
-    compute_batch(&plan, &batch, 0)
+    rate(&batch, standard, stats.iter().map(|s| (s.measure.to_owned(), Some(s.name.to_owned()))).collect())
 }
 
 #[cfg(test)]

@@ -8,11 +8,9 @@ use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::prepare::{hourly_measure, prepare, Clock, HourlyOptions};
+use super::prepare::{hourly_measure, prepare, rate, Clock, HourlyOptions};
 use super::series::{grid, nan_to_null};
-use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::measure::Pollutant;
-use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use crate::engine::aqi::subindex::truncate;
 use crate::engine::parallel::install;
 use crate::engine::Result;
@@ -157,16 +155,11 @@ fn nowcast_aqi(columns: &[(Pollutant, &str, ArrayRef)], rows: usize, standard: &
     let arrays: Vec<ArrayRef> = columns.iter().map(|(_, _, a)| Arc::clone(a)).collect();
     let options = RecordBatchOptions::new().with_row_count(Some(rows));
     let batch = RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &options)?;
-    let plan = AqiPlan::new(
-        &batch.schema(),
-        AqiOptions {
-            standard: standard.to_owned(),
-            columns: columns.iter().map(|(p, n, _)| (key(*p).to_owned(), Some((*n).to_owned()))).collect(),
-            subindices: true,
-            ..AqiOptions::default()
-        },
-    )?;
-    compute_batch(&plan, &batch, 0)
+    rate(
+        &batch,
+        standard,
+        columns.iter().map(|(p, n, _)| (key(*p).to_owned(), Some((*n).to_owned()))).collect(),
+    )
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! and the duplicate check. Everything per station is then independent, so it runs in parallel.
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+
+use crate::engine::aqi::compute::compute_batch;
+use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use rayon::prelude::*;
 
 use super::series::{first_duplicate, group_stations, hours, layout, Duplicates, Layout, Stations};
@@ -183,4 +186,16 @@ pub fn prepare(
         }
     }
     Ok(Prepared { batch, station, stations, hours, layouts, columns })
+}
+
+/// Rates a batch whose columns hold averaged concentrations (`measure key → column name`) with
+/// the same plan as `pt.aqi.compute`, sub-indices included.
+pub fn rate(
+    batch: &RecordBatch,
+    standard: &str,
+    columns: Vec<(String, Option<String>)>,
+) -> Result<RecordBatch> {
+    let options =
+        AqiOptions { standard: standard.to_owned(), columns, subindices: true, ..AqiOptions::default() };
+    compute_batch(&AqiPlan::new(&batch.schema(), options)?, batch, 0)
 }
