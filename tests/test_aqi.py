@@ -10,6 +10,7 @@ import aqi_oracle as oracle
 import numpy as np
 import pollutrack as pt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from aqi_vectors import (
     CATEGORY_TABLE,
@@ -147,7 +148,9 @@ def test_output_schema_and_order() -> None:
     for name in OUTPUTS[1:]:
         t = result.schema.field(name).type
         assert pa.types.is_dictionary(t), name
-        assert (t.index_type, t.value_type) == (pa.int8(), pa.string()), name
+        # Dominant ties can list up to 8 pollutants (255 sets), so its keys are int16.
+        key = pa.int16() if name == "aqi_dominant" else pa.int8()
+        assert (t.index_type, t.value_type) == (key, pa.string()), name
     assert all(result.schema.field(n).type == pa.int32() for n in subs)
     assert summary(result) == [(216, "Very Unhealthy", "so2", "ok")]
     assert [result.column(n)[0].as_py() for n in subs] == [56, 195, 216, 76]
@@ -250,6 +253,7 @@ def test_breakpoints(standard: str, count: int) -> None:
     bp = pt.aqi.breakpoints(standard)
     assert bp.column_names == [
         "measure",
+        "pollutant",
         "averaging",
         "unit",
         "aqi_lo",
@@ -310,9 +314,15 @@ def test_categories(standard: str) -> None:
 
 
 def test_standards() -> None:
-    names = pt.aqi.standards()
-    assert isinstance(names, list)
-    assert {E24, E12, E99} <= set(names)
+    names = pt.aqi.standard_names()
+    assert names[:3] == [E24, E12, E99]
+    table = pt.aqi.standards()
+    assert set(table.column("standard").to_pylist()) == set(names)
+    epa = table.filter(pc.field("standard") == E24).select(["measure", "averaging", "unit"])
+    assert epa.to_pylist()[:2] == [
+        {"measure": "pm25", "averaging": "24h", "unit": "ug/m3"},
+        {"measure": "pm10", "averaging": "24h", "unit": "ug/m3"},
+    ]
 
 
 # --- columns, units and errors -----------------------------------------------------------------

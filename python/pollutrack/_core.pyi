@@ -19,6 +19,9 @@ __all__ = [
     "aqi_daily",
     "aqi_nowcast",
     "aqi_rolling",
+    "aqi_correct_purpleair",
+    "aqi_standard_ids",
+    "aqi_standard_spec",
     "aqi_standards",
     "aqi_subindex",
     "get_num_threads",
@@ -45,7 +48,9 @@ def aqi_compute(
     units: Mapping_[str, str] | None = None,
     subindices: bool = False,
     on_invalid: str = "flag",
-    beyond: str = "extend",
+    beyond: str | None = None,
+    temperature: int | None = None,
+    skip_unrated: bool = False,
 ) -> pa.Table: ...
 def aqi_subindex(
     values: Any,
@@ -53,10 +58,15 @@ def aqi_subindex(
     *,
     standard: str = "us_epa_2024",
     unit: str | None = None,
-    beyond: str = "extend",
+    beyond: str | None = None,
 ) -> pa.Array: ...
 def aqi_concentration(indices: Any, measure: str, *, standard: str = "us_epa_2024") -> pa.Array: ...
-def aqi_standards() -> list[str]: ...
+def aqi_standards() -> pa.Table: ...
+def aqi_standard_ids() -> list[str]: ...
+def aqi_standard_spec(standard: str) -> tuple[str, str, str]: ...
+def aqi_correct_purpleair(
+    data: Any, *, pm25: str, humidity: str, method: str, output: str
+) -> pa.Table: ...
 def quality_check(data: Any, rules: str, *, max_examples: int = 5) -> pa.Table: ...
 def quality_reconcile(
     source: Any, target: Any, *, key: list[str] | None = None, max_examples: int = 5
@@ -106,7 +116,9 @@ class AqiPlan:
         units: Mapping_[str, str] | None = None,
         subindices: bool = False,
         on_invalid: str = "flag",
-        beyond: str = "extend",
+        beyond: str | None = None,
+        temperature: int | None = None,
+        skip_unrated: bool = False,
     ) -> AqiPlan: ...
     def schema(self) -> pa.Schema: ...
     def compute_batch(self, batch: Any) -> pa.RecordBatch: ...

@@ -1,8 +1,9 @@
-"""US EPA air quality index on Arrow data, computed in parallel Rust.
+"""Air quality indices on Arrow data, computed in parallel Rust.
 
-Every rule follows the US EPA Technical Assistance Document (truncation per pollutant, exact
-half-up rounding, the O3 8-h/1-h and SO2 1-h/24-h rules, concentrations above the table).
-See the README section "AQI" for the full list of rules, statuses and options.
+US EPA (2024, 2012 and 1999 tables) by default, and India's NAQI, China's HJ 633-2012, the
+European AQI (revised and previous bands), the UK DAQI, Canada's AQHI and custom tables, each
+with its own rounding rule, units and special rules. See the README sections "AQI" and
+"Standards beyond the US" for the rules, statuses and options.
 
 Example:
     >>> import pyarrow as pa
@@ -28,16 +29,22 @@ import pyarrow as pa
 from pollutrack import _core
 from pollutrack._input import as_arrow_tabular, as_reader
 from pollutrack.aqi_hourly import daily, nowcast, rolling
+from pollutrack.aqi_purpleair import correct_purpleair
+from pollutrack.aqi_standard import Standard, compare, standard_arg
 
 __all__ = [
+    "Standard",
     "breakpoints",
     "categories",
+    "compare",
     "compute",
     "compute_stream",
     "concentration",
+    "correct_purpleair",
     "daily",
     "nowcast",
     "rolling",
+    "standard_names",
     "standards",
     "subindex",
 ]
@@ -49,35 +56,41 @@ OnInvalid = Literal["flag", "raise"]
 def compute(
     data: Any,
     *,
-    standard: str = "us_epa_2024",
+    standard: str | Standard = "us_epa_2024",
     columns: Mapping[str, str | None] | None = None,
     units: Mapping[str, str] | None = None,
     subindices: bool = False,
     on_invalid: OnInvalid = "flag",
-    beyond: Beyond = "extend",
+    beyond: Beyond | None = None,
+    temperature: int | None = None,
 ) -> pa.Table:
     """Computes the AQI, its category, dominant pollutant and a status for every row.
 
     Args:
         data: pyarrow Table, RecordBatch or RecordBatchReader, a polars or pandas DataFrame,
             a dict of columns, or any object with ``__arrow_c_stream__``/``__arrow_c_array__``.
-        standard: ``"us_epa_2024"`` (default), ``"us_epa_2012"`` or ``"us_epa_1999"``
-            (PM2.5 only); see :func:`standards`.
-        columns: pollutant key -> column name, overriding recognition (``None`` leaves a
-            pollutant out). Keys: pm25, pm10, o3_8h (or o3), o3_1h, co, so2_1h (or so2),
-            so2_24h, no2.
-        units: pollutant key -> unit of that column (``ug/m3``, ``mg/m3``, ``ppb``, ``ppm``);
-            gases are converted at 25 °C before truncation. "o3"/"so2" set both periods.
-        subindices: also append ``aqi_<pollutant>`` (int32) per pollutant present.
+        standard: a name from :func:`standard_names` (default ``"us_epa_2024"``) or a
+            :class:`Standard` (built-in or custom).
+        columns: measure key -> column name, overriding recognition (``None`` leaves a
+            measure out). US EPA keys: pm25, pm10, o3_8h (or o3), o3_1h, co, so2_1h (or so2),
+            so2_24h, no2; other standards' keys are listed by :func:`standards`.
+        units: measure or pollutant key -> unit of that column (``ug/m3``, ``mg/m3``, ``ppb``,
+            ``ppm``), converted before rounding; a pollutant key sets all its periods.
+        subindices: also append ``aqi_<pollutant>`` (int32) per pollutant present
+            (``ca_aqhi``: ``aqi_value``, the unrounded index).
         on_invalid: ``"flag"`` marks bad rows in ``aqi_status``; ``"raise"`` raises
             :class:`~pollutrack.InvalidValueError` naming the first bad row and column.
-        beyond: above the top breakpoint: ``"extend"`` the top band's slope, ``"cap"`` at
-            500, or ``"null"`` (the row's AQI becomes null). Status ``beyond_index`` in all.
+        beyond: above the top breakpoint: ``"extend"`` the top row's slope, ``"cap"`` at the
+            top index, or ``"null"`` (the row's index becomes null); status ``beyond_index``.
+            ``None``: the standard's default (US EPA extend; India, China, EEA cap).
+        temperature: 25 or 20 (°C) for µg/m³ <-> ppb/ppm; ``None``: the standard's own
+            (25 US, India, China, Canada; 20 EU, UK).
 
     Returns:
         The input columns untouched, then ``aqi`` (int32), ``aqi_category``,
-        ``aqi_dominant`` and ``aqi_status`` (dictionary-encoded strings). The schema metadata
-        key ``pollutrack`` records version, standard, options, columns, units and row count.
+        ``aqi_dominant`` and ``aqi_status`` (dictionary-encoded strings); China adds
+        ``aqi_exceeding``, Canada's AQHI ``aqi_label``. The schema metadata key ``pollutrack``
+        records version, standard, options, columns, units and row count.
 
     Example:
         >>> import pollutrack as pt
@@ -87,24 +100,26 @@ def compute(
     """
     return _core.aqi_compute(
         as_arrow_tabular(data),
-        standard=standard,
+        standard=standard_arg(standard),
         columns=dict(columns) if columns is not None else None,
         units=dict(units) if units is not None else None,
         subindices=subindices,
         on_invalid=on_invalid,
         beyond=beyond,
+        temperature=temperature,
     )
 
 
 def compute_stream(
     data: Any,
     *,
-    standard: str = "us_epa_2024",
+    standard: str | Standard = "us_epa_2024",
     columns: Mapping[str, str | None] | None = None,
     units: Mapping[str, str] | None = None,
     subindices: bool = False,
     on_invalid: OnInvalid = "flag",
-    beyond: Beyond = "extend",
+    beyond: Beyond | None = None,
+    temperature: int | None = None,
 ) -> pa.RecordBatchReader:
     """Like :func:`compute`, lazily, batch by batch: memory stays bounded by the batch size.
 
@@ -123,12 +138,13 @@ def compute_stream(
     reader = as_reader(data)
     plan = _core.AqiPlan(
         reader.schema,
-        standard=standard,
+        standard=standard_arg(standard),
         columns=dict(columns) if columns is not None else None,
         units=dict(units) if units is not None else None,
         subindices=subindices,
         on_invalid=on_invalid,
         beyond=beyond,
+        temperature=temperature,
     )
     batches = (plan.compute_batch(batch) for batch in reader)
     return pa.RecordBatchReader.from_batches(plan.schema(), batches)
@@ -159,16 +175,17 @@ def subindex(
     values: Any,
     measure: str,
     *,
-    standard: str = "us_epa_2024",
+    standard: str | Standard = "us_epa_2024",
     unit: str | None = None,
-    beyond: Beyond = "extend",
+    beyond: Beyond | None = None,
 ) -> Any:
     """The sub-index of one measure for each concentration.
 
     Args:
         values: a number, a sequence or numpy array, or a pyarrow (Chunked)Array.
-        measure: pm25, pm10, o3_8h (or o3), o3_1h, co, so2_1h (or so2), so2_24h, no2.
-        standard: a name from :func:`standards`.
+        measure: a measure key of the standard (US EPA: pm25, pm10, o3_8h or o3, o3_1h, co,
+            so2_1h or so2, so2_24h, no2); see :func:`standards`.
+        standard: a name from :func:`standard_names` or a :class:`Standard`.
         unit: the unit of ``values`` when not the table's own (see :func:`compute`).
         beyond: as in :func:`compute` (``"null"`` gives no index above the table).
 
@@ -185,40 +202,62 @@ def subindex(
     """
     return _map_array(
         values,
-        lambda arr: _core.aqi_subindex(arr, measure, standard=standard, unit=unit, beyond=beyond),
+        lambda arr: _core.aqi_subindex(
+            arr, measure, standard=standard_arg(standard), unit=unit, beyond=beyond
+        ),
     )
 
 
-def concentration(index: Any, measure: str, *, standard: str = "us_epa_2024") -> Any:
+def concentration(index: Any, measure: str, *, standard: str | Standard = "us_epa_2024") -> Any:
     """The lowest concentration whose sub-index is at least ``index`` (the band's low end).
 
     Concentrations are at the measure's reporting precision (PM2.5 0.1 µg/m³, O3 0.001 ppm ...)
-    in the table's unit. ``None``/NaN/null where no concentration reaches the index (for
-    example 8-hour ozone above 300). Input and output forms follow :func:`subindex`.
+    in the table's unit; for banded standards (EEA, UK) the band's printed lower limit.
+    ``None``/NaN/null where no concentration reaches the index (for example 8-hour ozone
+    above 300). Input and output forms follow :func:`subindex`.
 
     Example:
         >>> import pollutrack as pt
         >>> pt.aqi.concentration(101, "pm25"), pt.aqi.concentration(51, "o3_8h")
         (35.5, 0.055)
     """
-    return _map_array(index, lambda arr: _core.aqi_concentration(arr, measure, standard=standard))
+    arg = standard_arg(standard)
+    return _map_array(index, lambda arr: _core.aqi_concentration(arr, measure, standard=arg))
 
 
-def standards() -> list[str]:
+def standard_names() -> list[str]:
     """The built-in standard names, the default first.
 
     Example:
         >>> import pollutrack as pt
-        >>> pt.aqi.standards()
-        ['us_epa_2024', 'us_epa_2012', 'us_epa_1999']
+        >>> pt.aqi.standard_names()[:4]
+        ['us_epa_2024', 'us_epa_2012', 'us_epa_1999', 'in_naqi']
     """
-    return list(_core.aqi_standards())
+    return list(_core.aqi_standard_ids())
 
 
-def breakpoints(standard: str = "us_epa_2024") -> pa.Table:
+def standards() -> pa.Table:
+    """Every built-in standard with its measures: one row per standard and measure.
+
+    Columns: standard, title, method (linear, bands, aqhi), measure (the key for
+    ``columns=``), pollutant, averaging, unit, rounding (of the concentration), resolution,
+    temperature_c (of unit conversions), source.
+
+    Example:
+        >>> import pyarrow.compute as pc
+        >>> import pollutrack as pt
+        >>> uk = pt.aqi.standards().filter(pc.field("standard") == "uk_daqi")
+        >>> uk.select(["measure", "averaging", "unit"]).to_pylist()[0]
+        {'measure': 'o3', 'averaging': '8h', 'unit': 'ug/m3'}
+    """
+    return _core.aqi_standards()
+
+
+def breakpoints(standard: str | Standard = "us_epa_2024") -> pa.Table:
     """The breakpoint table of a standard: one row per measure and band.
 
-    Columns: measure, averaging, unit, aqi_lo, aqi_hi, conc_lo, conc_hi, category.
+    Columns: measure, pollutant, averaging, unit, aqi_lo, aqi_hi, conc_lo, conc_hi (null for
+    an open-ended top band), category. Banded standards have ``aqi_lo == aqi_hi`` (the band).
 
     Example:
         >>> import pyarrow.compute as pc
@@ -227,17 +266,18 @@ def breakpoints(standard: str = "us_epa_2024") -> pa.Table:
         >>> bp.filter(pc.field("measure") == "pm25").column("conc_hi").to_pylist()
         [9.0, 35.4, 55.4, 125.4, 225.4, 325.4]
     """
-    return _core.aqi_breakpoints(standard)
+    return _core.aqi_breakpoints(standard_arg(standard))
 
 
-def categories(standard: str = "us_epa_2024") -> pa.Table:
+def categories(standard: str | Standard = "us_epa_2024") -> pa.Table:
     """The categories of a standard with their official colours.
 
-    Columns: category, aqi_lo, aqi_hi (null for the open-ended top), colour, hex.
+    Columns: category, aqi_lo, aqi_hi (null for the open-ended top), colour, hex. Standards
+    with a colour per level (UK DAQI, AQHI) list each level, under its category's name.
 
     Example:
         >>> import pollutrack as pt
         >>> pt.aqi.categories().column("hex").to_pylist()[:2]
         ['#00E400', '#FFFF00']
     """
-    return _core.aqi_categories(standard)
+    return _core.aqi_categories(standard_arg(standard))

@@ -105,7 +105,12 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     required=True,
     help="Output: .parquet (default), .csv or .json; a folder with --partition-by.",
 )
-@click.option("--standard", default="us_epa_2024", show_default=True)
+@click.option(
+    "--standard",
+    default="us_epa_2024",
+    show_default=True,
+    help="A standard name (see pt.aqi.standard_names()) or a custom standard .json file.",
+)
 @click.option(
     "--column",
     "columns",
@@ -122,7 +127,16 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
 )
 @click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
 @click.option(
-    "--beyond", type=click.Choice(["extend", "cap", "null"]), default="extend", show_default=True
+    "--beyond",
+    type=click.Choice(["extend", "cap", "null"]),
+    default=None,
+    help="Above the top of a table (default: the standard's own).",
+)
+@click.option(
+    "--temperature",
+    type=click.Choice(["20", "25"]),
+    default=None,
+    help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
 )
 @click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
 @click.option(
@@ -146,7 +160,8 @@ def aqi(
     columns: tuple[str, ...],
     units: tuple[str, ...],
     subindices: bool,
-    beyond: str,
+    beyond: str | None,
+    temperature: str | None,
     partition_by: str | None,
     rules_path: Path | None,
     fail_on_checks: bool,
@@ -167,8 +182,11 @@ def aqi(
         "units": pairs(units, "--unit"),
         "subindices": subindices,
         "beyond": beyond,
+        "temperature": int(temperature) if temperature else None,
     }
     report = RunReport("aqi", {**options, "partition_by": partition_by})
+    if standard.endswith(".json"):  # a custom standard's file
+        options["standard"] = engine.Standard.from_json(Path(standard))
     paths = files.expand(inputs)
     report.inputs = [files.fingerprint(p) for p in paths]
     rejected = files.Rejected()

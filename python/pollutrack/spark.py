@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from pollutrack import _core, aqi_hourly
+from pollutrack.aqi_standard import Standard, standard_arg
 from pollutrack.spark_sql import aqi_column
 
 if TYPE_CHECKING:
@@ -73,12 +74,13 @@ def _spark_schema(schema: pa.Schema) -> Any:
 def with_aqi(
     df: DataFrame,
     *,
-    standard: str = "us_epa_2024",
+    standard: str | Standard = "us_epa_2024",
     columns: Mapping[str, str | None] | None = None,
     units: Mapping[str, str] | None = None,
     subindices: bool = False,
     on_invalid: str = "flag",
-    beyond: str = "extend",
+    beyond: str | None = None,
+    temperature: int | None = None,
 ) -> DataFrame:
     """Appends the AQI columns of :func:`pollutrack.aqi.compute` to a Spark DataFrame.
 
@@ -89,7 +91,8 @@ def with_aqi(
     large = _large_strings(df)
     arrow_in = _arrow_schema(df, large)
     options: dict[str, Any] = {
-        "standard": standard,
+        "standard": standard_arg(standard),
+        "temperature": temperature,
         "columns": dict(columns) if columns is not None else None,
         "units": dict(units) if units is not None else None,
         "subindices": subindices,

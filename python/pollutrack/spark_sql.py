@@ -99,11 +99,16 @@ def aqi_column(
         columns: measure -> column name (pm25, pm10, o3_8h or o3, o3_1h, co, so2_1h or so2,
             so2_24h, no2); values in the tables' units (ug/m3, ppm for O3 and CO, ppb for SO2
             and NO2) as doubles.
-        standard: a name from :func:`pollutrack.aqi.standards`.
+        standard: a US EPA table (``us_epa_2024``, ``us_epa_2012``, ``us_epa_1999``).
         beyond: ``"extend"``, ``"cap"`` or ``"null"``, as in :func:`pollutrack.aqi.compute`.
     """
     from pyspark.sql import functions as sf
 
+    if not aqi.Standard(standard).id.startswith("us_epa_"):
+        raise ValueError(
+            f"aqi_column builds the US EPA truncate-and-interpolate rule; for {standard} use "
+            "pollutrack.spark.with_aqi, which runs every standard's own rules"
+        )
     if beyond not in ("extend", "cap", "null"):
         raise ValueError(f"beyond must be 'extend', 'cap' or 'null', not '{beyond}'")
     m = {

@@ -10,16 +10,20 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
 
+use super::tables::{read_whole, to_table};
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
 use crate::engine::Error;
 
+#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
 fn options(
     standard: &str,
     columns: Option<HashMap<String, Option<String>>>,
     units: Option<HashMap<String, String>>,
     subindices: bool,
     on_invalid: &str,
-    beyond: &str,
+    beyond: Option<&str>,
+    temperature: Option<u32>,
+    skip_unrated: bool,
 ) -> Result<AqiOptions, Error> {
     let mut columns: Vec<_> = columns.unwrap_or_default().into_iter().collect();
     columns.sort();
@@ -31,7 +35,9 @@ fn options(
         units,
         subindices,
         on_invalid: OnInvalid::parse(on_invalid)?,
-        beyond: Beyond::parse(beyond)?,
+        beyond: beyond.map(Beyond::parse).transpose()?,
+        temperature,
+        skip_unrated,
     })
 }
 
@@ -42,7 +48,7 @@ fn table(py: Python<'_>, batches: Vec<RecordBatch>, schema: arrow_schema::Schema
 /// Computes the AQI of every row of `data`; returns a pyarrow.Table.
 #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
 #[pyfunction]
-#[pyo3(signature = (data, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond="extend"))]
+#[pyo3(signature = (data, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
 fn aqi_compute(
     py: Python<'_>,
     data: AnyRecordBatch,
@@ -51,9 +57,12 @@ fn aqi_compute(
     units: Option<HashMap<String, String>>,
     subindices: bool,
     on_invalid: &str,
-    beyond: &str,
+    beyond: Option<&str>,
+    temperature: Option<u32>,
+    skip_unrated: bool,
 ) -> PyResult<Py<PyAny>> {
-    let options = options(standard, columns, units, subindices, on_invalid, beyond)?;
+    let options =
+        options(standard, columns, units, subindices, on_invalid, beyond, temperature, skip_unrated)?;
     let reader = data.into_reader()?;
     let plan = EnginePlan::new(&reader.schema(), options)?;
     let (batches, schema) = py.detach(|| -> Result<_, Error> {
@@ -73,7 +82,8 @@ struct AqiPlan {
 #[pymethods]
 impl AqiPlan {
     #[new]
-    #[pyo3(signature = (schema, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond="extend"))]
+    #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
+    #[pyo3(signature = (schema, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
     fn new(
         schema: PySchema,
         standard: &str,
@@ -81,9 +91,12 @@ impl AqiPlan {
         units: Option<HashMap<String, String>>,
         subindices: bool,
         on_invalid: &str,
-        beyond: &str,
+        beyond: Option<&str>,
+        temperature: Option<u32>,
+        skip_unrated: bool,
     ) -> PyResult<Self> {
-        let options = options(standard, columns, units, subindices, on_invalid, beyond)?;
+        let options =
+            options(standard, columns, units, subindices, on_invalid, beyond, temperature, skip_unrated)?;
         let plan = EnginePlan::new(&schema.into_inner(), options)?;
         Ok(Self { plan, rows_seen: AtomicU64::new(0) })
     }
@@ -110,16 +123,16 @@ impl AqiPlan {
 
 /// One measure's sub-index for each value (a pyarrow int32 Array, null where undefined).
 #[pyfunction]
-#[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond="extend"))]
+#[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond=None))]
 fn aqi_subindex(
     py: Python<'_>,
     values: PyArray,
     measure: &str,
     standard: &str,
     unit: Option<&str>,
-    beyond: &str,
+    beyond: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
-    let beyond = Beyond::parse(beyond)?;
+    let beyond = beyond.map(Beyond::parse).transpose()?;
     let values: ArrayRef = values.into_inner().0;
     let out = py.detach(|| reference::subindex(&values, measure, standard, unit, beyond))?;
     Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
@@ -134,10 +147,41 @@ fn aqi_concentration(py: Python<'_>, indices: PyArray, measure: &str, standard: 
     Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
 }
 
+/// The built-in standards and their measures (a pyarrow.Table, one row per standard and measure).
+#[pyfunction]
+fn aqi_standards(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_table(py, reference::standards())
+}
+
 /// Ids of the built-in standards, the default first.
 #[pyfunction]
-fn aqi_standards() -> Vec<&'static str> {
-    aqi::tables::STANDARDS.iter().map(|s| s.id).collect()
+fn aqi_standard_ids() -> Vec<String> {
+    aqi::standard::builtins().iter().map(|s| s.id.clone()).collect()
+}
+
+/// A standard (built-in id or custom JSON) validated: `(id, title, normalised JSON)`.
+#[pyfunction]
+fn aqi_standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String, String)> {
+    let s = py.detach(|| aqi::resolve(standard))?;
+    Ok((s.id.clone(), s.title.clone(), s.to_json()))
+}
+
+/// The EPA `PurpleAir` PM2.5 correction appended to `data` (a pyarrow.Table).
+#[pyfunction]
+#[pyo3(signature = (data, *, pm25, humidity, method, output))]
+fn aqi_correct_purpleair(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    pm25: &str,
+    humidity: &str,
+    method: &str,
+    output: &str,
+) -> PyResult<Py<PyAny>> {
+    let method = aqi::purpleair::Method::parse(method)?;
+    let read = read_whole(data)?;
+    let out = py
+        .detach(|| -> Result<_, Error> { aqi::purpleair::apply(&read()?, pm25, humidity, method, output) })?;
+    to_table(py, out)
 }
 
 /// The breakpoint table of a standard (a pyarrow.Table).
@@ -161,6 +205,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aqi_subindex, m)?)?;
     m.add_function(wrap_pyfunction!(aqi_concentration, m)?)?;
     m.add_function(wrap_pyfunction!(aqi_standards, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_standard_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_standard_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(aqi_correct_purpleair, m)?)?;
     m.add_function(wrap_pyfunction!(aqi_breakpoints, m)?)?;
     m.add_function(wrap_pyfunction!(aqi_categories, m)?)?;
     m.add_class::<AqiPlan>()?;

@@ -1,7 +1,11 @@
-//! Rules that turn measure sub-indices into pollutant sub-indices and a row's AQI and status
-//! (reference §2.4–§2.6). Each function takes `(sub-index, flags)` pairs from `subindex`.
+//! Rules that turn measure sub-indices into pollutant sub-indices and a row's index and status
+//! (reference §2.4–§2.6, §3.4, §4.1 footnotes). Each function takes `(sub-index, flags)` pairs
+//! from `subindex`.
 
 use super::subindex::{F_ABOVE, F_BELOW, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, F_UNDEFINED, NONE};
+
+/// Row-level flag: too few pollutants rated for an overall index (India, §3.4; AQHI inputs).
+pub const F_INSUFFICIENT: u8 = 128;
 
 /// Flags that mean the reading itself is unusable.
 const UNUSABLE: u8 = F_NULL | F_NEGATIVE | F_NOT_FINITE;
@@ -21,16 +25,17 @@ pub fn single((index, flags): (i32, u8)) -> (i32, u8) {
     (index, flags & (F_NULL | BAD_DATA | F_BEYOND))
 }
 
-/// Ozone (§2.5): the larger of the 8-h and 1-h sub-indices; 8-h above 0.200 ppm defines nothing,
-/// so the 1-h value (≥ 0.125 ppm) must take over or the ozone index is undefined.
+/// A pollutant with two averaging periods: the larger sub-index. A period above its table
+/// (EPA 8-h O3 above 0.200 ppm, China SO2 1-h above 800 µg/m³, India 8-h O3 above 208) defines
+/// nothing, so the other must take over or the pollutant's index is undefined (§2.5, §3.1, §4.1).
 #[inline]
-pub fn ozone((i8h, f8h): (i32, u8), (i1h, f1h): (i32, u8)) -> (i32, u8) {
-    let index = i8h.max(i1h);
-    let mut flags = (f8h | f1h) & BAD_DATA | f1h & F_BEYOND;
+pub fn larger((ia, fa): (i32, u8), (ib, fb): (i32, u8)) -> (i32, u8) {
+    let index = ia.max(ib);
+    let mut flags = (fa | fb) & (BAD_DATA | F_BEYOND);
     if index == NONE {
-        if (usable(f8h) || usable(f1h)) && flags & F_BEYOND == 0 {
+        if (usable(fa) || usable(fb)) && flags & F_BEYOND == 0 {
             flags |= F_UNDEFINED;
-        } else if f8h & f1h & F_NULL != 0 {
+        } else if fa & fb & F_NULL != 0 {
             flags |= F_NULL;
         }
     }
@@ -61,13 +66,15 @@ pub fn sulfur((i1h, f1h): (i32, u8), (i24h, f24h): (i32, u8)) -> (i32, u8) {
 }
 
 /// A row's status, most serious first; the values index `STATUS_NAMES`.
-pub const STATUS_NAMES: [&str; 6] = ["ok", "beyond_index", "no_data", "undefined", "negative", "not_finite"];
+pub const STATUS_NAMES: [&str; 7] =
+    ["ok", "beyond_index", "no_data", "undefined", "negative", "not_finite", "insufficient_pollutants"];
 pub const S_OK: i8 = 0;
 pub const S_BEYOND: i8 = 1;
 pub const S_NO_DATA: i8 = 2;
 pub const S_UNDEFINED: i8 = 3;
 pub const S_NEGATIVE: i8 = 4;
 pub const S_NOT_FINITE: i8 = 5;
+pub const S_INSUFFICIENT: i8 = 6;
 
 /// The status of a row from the OR of its pollutants' flags; `all_null` when every reading is null.
 #[inline]
@@ -78,6 +85,8 @@ pub const fn status(flags: u8, all_null: bool) -> i8 {
         S_NEGATIVE
     } else if flags & F_UNDEFINED != 0 {
         S_UNDEFINED
+    } else if flags & F_INSUFFICIENT != 0 {
+        S_INSUFFICIENT
     } else if flags & F_BEYOND != 0 {
         S_BEYOND
     } else if all_null {
@@ -89,10 +98,10 @@ pub const fn status(flags: u8, all_null: bool) -> i8 {
 
 /// `status` for every combination of the flags OR-ed over a row's pollutants, with `F_NULL`
 /// standing for "every reading is null" (the AND of their `F_NULL` bits): a branch-free lookup.
-pub const STATUS_OF_FLAGS: [i8; 128] = {
-    let mut table = [S_OK; 128];
+pub const STATUS_OF_FLAGS: [i8; 256] = {
+    let mut table = [S_OK; 256];
     let mut flags = 0;
-    while flags < 128 {
+    while flags < 256 {
         table[flags] = status(flags as u8 & !F_NULL, flags as u8 & F_NULL != 0);
         flags += 1;
     }
@@ -109,21 +118,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ozone_rules() {
+    fn larger_rules() {
         // 8-h only, in the table.
-        assert_eq!(ozone((42, 0), ABSENT), (42, 0));
+        assert_eq!(larger((42, 0), ABSENT), (42, 0));
         // Larger of the two.
-        assert_eq!(ozone((120, 0), (150, 0)), (150, 0));
+        assert_eq!(larger((120, 0), (150, 0)), (150, 0));
         // 8-h above 0.200 with a usable 1-h value: the 1-h value.
-        assert_eq!(ozone((NONE, F_ABOVE), (320, 0)), (320, 0));
+        assert_eq!(larger((NONE, F_ABOVE), (320, 0)), (320, 0));
         // 8-h above 0.200 alone, or with a 1-h value below 0.125: undefined.
-        assert_eq!(ozone((NONE, F_ABOVE), ABSENT), (NONE, F_UNDEFINED));
-        assert_eq!(ozone((NONE, F_ABOVE), (NONE, F_BELOW)), (NONE, F_UNDEFINED));
+        assert_eq!(larger((NONE, F_ABOVE), ABSENT), (NONE, F_UNDEFINED));
+        assert_eq!(larger((NONE, F_ABOVE), (NONE, F_BELOW)), (NONE, F_UNDEFINED));
         // A low 1-h value next to an 8-h value is normal.
-        assert_eq!(ozone((60, 0), (NONE, F_BELOW)), (60, 0));
-        assert_eq!(ozone(ABSENT, ABSENT), (NONE, F_NULL));
-        assert_eq!(ozone((NONE, F_NEGATIVE), ABSENT), (NONE, F_NEGATIVE));
-        assert_eq!(ozone((NONE, F_ABOVE), (NONE, F_BEYOND)), (NONE, F_BEYOND));
+        assert_eq!(larger((60, 0), (NONE, F_BELOW)), (60, 0));
+        assert_eq!(larger(ABSENT, ABSENT), (NONE, F_NULL));
+        assert_eq!(larger((NONE, F_NEGATIVE), ABSENT), (NONE, F_NEGATIVE));
+        assert_eq!(larger((NONE, F_ABOVE), (NONE, F_BEYOND)), (NONE, F_BEYOND));
     }
 
     #[test]

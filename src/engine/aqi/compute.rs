@@ -3,16 +3,18 @@
 
 use std::sync::Arc;
 
-use arrow_array::types::Int8Type;
-use arrow_array::{Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int8Array, RecordBatch};
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
+use arrow_array::types::ArrowDictionaryKeyType;
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int16Array, Int32Array, Int8Array, PrimitiveArray,
+    RecordBatch,
+};
+use arrow_buffer::{ArrowNativeType, BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
 use arrow_schema::SchemaRef;
 use rayon::prelude::*;
 
 use super::combine::is_invalid;
 use super::kernel::{run_task, TaskOut};
-use super::measure::Measure;
-use super::plan::{AqiPlan, OnInvalid};
+use super::plan::{AqiPlan, OnInvalid, PlannedInput};
 use super::subindex::{F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::{install, TASK_ROWS};
@@ -23,20 +25,27 @@ struct Buffers {
     aqi: Vec<i32>,
     aqi_valid: Vec<u64>,
     category: Vec<i8>,
-    dominant: Vec<i8>,
+    dominant: Vec<i16>,
     status: Vec<i8>,
+    exceeding: Vec<u8>,
+    value: Vec<f64>,
     subindices: Vec<(Vec<i32>, Vec<u64>)>,
 }
 
 impl Buffers {
-    fn new(rows: usize, subindex_columns: usize) -> Self {
+    fn new(plan: &AqiPlan, rows: usize) -> Self {
         let words = rows.div_ceil(64);
+        let subindex_columns =
+            if plan.options.subindices && !plan.is_aqhi() { plan.pollutants.len() } else { 0 };
+        let sized = |wanted: bool| if wanted { rows } else { 0 };
         Self {
             aqi: vec![0; rows],
             aqi_valid: vec![0; words],
             category: vec![0; rows],
             dominant: vec![0; rows],
             status: vec![0; rows],
+            exceeding: vec![0; sized(plan.standard.exceeding_above.is_some())],
+            value: vec![f64::NAN; sized(plan.is_aqhi() && plan.options.subindices)],
             subindices: (0..subindex_columns).map(|_| (vec![0; rows], vec![0; words])).collect(),
         }
     }
@@ -49,6 +58,8 @@ impl Buffers {
             .iter_mut()
             .map(|(v, w)| v.chunks_mut(TASK_ROWS).zip(w.chunks_mut(words)))
             .collect();
+        let mut exceeding = self.exceeding.chunks_mut(TASK_ROWS);
+        let mut value = self.value.chunks_mut(TASK_ROWS);
         self.aqi
             .chunks_mut(TASK_ROWS)
             .zip(self.aqi_valid.chunks_mut(words))
@@ -63,6 +74,8 @@ impl Buffers {
                 category,
                 dominant,
                 status,
+                exceeding: exceeding.next().unwrap_or_default(),
+                value: value.next().unwrap_or_default(),
                 subindices: subs.iter_mut().map(|it| it.next().expect("same task count")).collect(),
             })
             .collect()
@@ -76,13 +89,17 @@ fn nulls(words: Vec<u64>, rows: usize) -> Option<NullBuffer> {
 
 /// A dictionary-encoded label column from keys the plan's lookup tables produced.
 #[allow(unsafe_code)]
-fn labels(keys: Vec<i8>, nulls: Option<NullBuffer>, values: &ArrayRef) -> ArrayRef {
-    let keys = Int8Array::new(ScalarBuffer::from(keys), nulls);
-    debug_assert!(keys.values().iter().all(|&k| k >= 0 && (k as usize) < values.len()));
-    // SAFETY: every key comes from `AqiPlan::category_keys`, `dominant_keys` or the status
-    // constants, each built as a position in the matching dictionary, so 0 <= key < len.
+fn labels<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, values: &ArrayRef) -> ArrayRef {
+    debug_assert!(keys.values().iter().all(|k| k.as_usize() < values.len()));
+    // SAFETY: every key comes from `AqiPlan::category_keys`, `dominant_keys`, the label or
+    // status constants, each built as a position in the matching dictionary, so 0 <= key < len.
     // `try_new` would re-check 10 M keys one by one on the calling thread (~10 % of `compute`).
-    Arc::new(unsafe { DictionaryArray::<Int8Type>::new_unchecked(keys, Arc::clone(values)) })
+    Arc::new(unsafe { DictionaryArray::<K>::new_unchecked(keys, Arc::clone(values)) })
+}
+
+/// Validity of "index above `limit`" for rows whose index is valid.
+fn above(aqi: &[i32], valid: Option<&NullBuffer>, limit: i32) -> NullBuffer {
+    aqi.iter().enumerate().map(|(i, &v)| v > limit && valid.is_none_or(|n| n.is_valid(i))).collect()
 }
 
 /// Computes one batch. `first_row` is the batch's position in the whole input, used to name the
@@ -94,8 +111,7 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
         .iter()
         .map(|input| as_f64(&input.name, batch.column(input.column)))
         .collect::<Result<Vec<_>>>()?;
-    let subindex_columns = if plan.options.subindices { plan.pollutants.len() } else { 0 };
-    let mut buffers = Buffers::new(rows, subindex_columns);
+    let mut buffers = Buffers::new(plan, rows);
     install(|| buffers.tasks().into_par_iter().for_each(|task| run_task(plan, &columns, task)));
 
     if plan.options.on_invalid == OnInvalid::Raise {
@@ -104,13 +120,31 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
         }
     }
 
-    let Buffers { aqi, aqi_valid, category, dominant, status, subindices } = buffers;
+    let Buffers { aqi, aqi_valid, category, dominant, status, exceeding, value, subindices } = buffers;
     let aqi_nulls = nulls(aqi_valid, rows);
+    let dominant_nulls = match plan.standard.primary_above {
+        Some(limit) => Some(above(&aqi, aqi_nulls.as_ref(), limit)),
+        None => aqi_nulls.clone(),
+    };
+    let label_keys: Option<Vec<i8>> =
+        plan.is_aqhi().then(|| aqi.iter().map(|&a| (a.clamp(1, 11) - 1) as i8).collect());
     let mut out: Vec<ArrayRef> = batch.columns().to_vec();
     out.push(Arc::new(Int32Array::new(ScalarBuffer::from(aqi), aqi_nulls.clone())));
-    out.push(labels(category, aqi_nulls.clone(), &plan.category_values));
-    out.push(labels(dominant, aqi_nulls, &plan.dominant_values));
-    out.push(labels(status, None, &plan.status_values));
+    out.push(labels(Int8Array::new(category.into(), aqi_nulls.clone()), &plan.category_values));
+    out.push(labels(Int16Array::new(dominant.into(), dominant_nulls), &plan.dominant_values));
+    out.push(labels(Int8Array::new(status.into(), None), &plan.status_values));
+    if plan.standard.exceeding_above.is_some() {
+        let valid: NullBuffer = exceeding.iter().map(|&m| m != 0).collect();
+        let keys: Vec<i16> = exceeding.iter().map(|&m| plan.dominant_keys[usize::from(m)]).collect();
+        let valid = (valid.null_count() > 0).then_some(valid);
+        out.push(labels(Int16Array::new(keys.into(), valid), &plan.dominant_values));
+    }
+    if let Some(keys) = label_keys {
+        out.push(labels(Int8Array::new(keys.into(), aqi_nulls.clone()), &plan.label_values));
+        if plan.options.subindices {
+            out.push(Arc::new(Float64Array::new(value.into(), aqi_nulls)));
+        }
+    }
     for (values, valid) in subindices {
         out.push(Arc::new(Int32Array::new(ScalarBuffer::from(values), nulls(valid, rows))));
     }
@@ -140,28 +174,32 @@ pub fn compute(plan: &AqiPlan, batches: &[RecordBatch]) -> Result<(Vec<RecordBat
 
 /// Names the column, value and reason that made `row` invalid.
 fn diagnose(plan: &AqiPlan, columns: &[Float64Array], row: usize, global_row: u64) -> Error {
-    let beyond = plan.options.beyond;
     let readings = plan.inputs.iter().zip(columns).filter(|(_, c)| c.is_valid(row)).map(|(input, c)| {
         let value = c.value(row);
-        (input, value, input.table.eval(value, input.multiplier, beyond).1)
+        (input, value, plan.standard.measures[input.measure].eval(value, input.multiplier, plan.beyond).1)
     });
     let readings: Vec<_> = readings.collect();
-    let reason = |input: &super::plan::PlannedInput, flags: u8| -> Option<&'static str> {
+    let reason = |input: &PlannedInput, flags: u8| -> Option<String> {
+        let table = &plan.standard.measures[input.measure];
+        let (first, last) = (table.printed.first()?, table.printed.last()?);
+        let unit = table.unit.key();
         if flags & F_NOT_FINITE != 0 {
-            return Some("not a finite number");
-        }
-        if flags & F_NEGATIVE != 0 {
-            return Some("negative concentration");
-        }
-        match input.measure {
-            Measure::O3_8h if flags & F_ABOVE != 0 => {
-                Some("8-hour ozone above 0.200 ppm defines no index without a 1-hour ozone value of at least 0.125 ppm")
-            }
-            Measure::O3_1h if flags & F_BELOW != 0 => Some("1-hour ozone below 0.125 ppm defines no index on its own"),
-            Measure::So2_24h if flags & F_BELOW != 0 => {
-                Some("24-hour SO2 below 305 ppb defines no index without a 1-hour SO2 value")
-            }
-            _ => None,
+            Some("not a finite number".into())
+        } else if flags & F_NEGATIVE != 0 {
+            Some("negative concentration".into())
+        } else if flags & F_ABOVE != 0 {
+            let hi = last.1.unwrap_or(f64::INFINITY);
+            Some(format!(
+                "{} above {hi} {unit} defines no index in {} without a usable value for the pollutant's other averaging period",
+                table.key, plan.standard.id
+            ))
+        } else if flags & F_BELOW != 0 {
+            Some(format!(
+                "{} below {} {unit} defines no index on its own in {}",
+                table.key, first.0, plan.standard.id
+            ))
+        } else {
+            None
         }
     };
     // Bad data first (it outranks "undefined" in the status), then the undefined measure.
@@ -169,12 +207,25 @@ fn diagnose(plan: &AqiPlan, columns: &[Float64Array], row: usize, global_row: u6
         .iter()
         .find(|(_, _, f)| f & (F_NOT_FINITE | F_NEGATIVE) != 0)
         .or_else(|| readings.iter().find(|(input, _, f)| reason(input, *f).is_some()));
-    match found {
-        Some((input, value, flags)) => Error::InvalidValue {
+    if let Some((input, value, flags)) = found {
+        return Error::InvalidValue {
             row: global_row,
             column: input.name.clone(),
             value: *value,
-            reason: reason(input, *flags).unwrap_or("invalid").to_owned(),
+            reason: reason(input, *flags).unwrap_or_else(|| "invalid".into()),
+        };
+    }
+    // AQHI readings are flagged at row level: find the first bad one directly.
+    let bad = plan.inputs.iter().zip(columns).find_map(|(input, c)| {
+        let (value, f) = super::kernel::reading(c, row);
+        (f & (F_NOT_FINITE | F_NEGATIVE) != 0).then_some((input, value, f))
+    });
+    match bad {
+        Some((input, value, f)) => Error::InvalidValue {
+            row: global_row,
+            column: input.name.clone(),
+            value,
+            reason: if f & F_NEGATIVE != 0 { "negative concentration" } else { "not a finite number" }.into(),
         },
         None => Error::InvalidValue {
             row: global_row,

@@ -3,10 +3,9 @@
 
 use arrow_array::{Array, Float64Array};
 
-use super::combine::{ozone, single, sulfur, ABSENT, STATUS_OF_FLAGS};
-use super::measure::{Measure, Pollutant};
-use super::plan::AqiPlan;
-use super::subindex::{Beyond, F_BEYOND, F_NULL, NONE};
+use super::combine::{larger, single, sulfur, ABSENT, F_INSUFFICIENT, STATUS_OF_FLAGS};
+use super::plan::{AqiPlan, Rule};
+use super::subindex::{Beyond, Scale, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, NONE};
 
 /// One task's share of the output buffers; `start` is a multiple of 64 (whole bitmap words).
 pub struct TaskOut<'a> {
@@ -14,38 +13,51 @@ pub struct TaskOut<'a> {
     pub aqi: &'a mut [i32],
     pub aqi_valid: &'a mut [u64],
     pub category: &'a mut [i8],
-    pub dominant: &'a mut [i8],
+    pub dominant: &'a mut [i16],
     pub status: &'a mut [i8],
+    /// Pollutant masks above the standard's `exceeding_above` (empty when it has none).
+    pub exceeding: &'a mut [u8],
+    /// The unrounded AQHI (empty unless asked for).
+    pub value: &'a mut [f64],
     /// Per present pollutant (plan order), when sub-index columns are asked for.
     pub subindices: Vec<(&'a mut [i32], &'a mut [u64])>,
 }
 
 type Results = (Vec<i32>, Vec<u8>);
-/// A rule over two measures of one pollutant (`combine::ozone`, `combine::sulfur`).
+/// A rule over two measures of one pollutant (`combine::larger`, `combine::sulfur`).
 type PairRule = fn((i32, u8), (i32, u8)) -> (i32, u8);
 
-/// Sub-index and flags of every row of one input column in the task.
-fn measure_results(plan: &AqiPlan, input: usize, column: &Float64Array, start: usize, n: usize) -> Results {
-    let planned = &plan.inputs[input];
-    let (table, multiplier, beyond) = (planned.table, planned.multiplier, plan.options.beyond);
+/// Applies `eval` to every valid value of one column in the task; nulls keep `(NONE, F_NULL)`.
+fn fill(column: &Float64Array, start: usize, n: usize, eval: impl Fn(f64) -> (i32, u8)) -> Results {
     let values = &column.values()[start..start + n];
     let mut index = vec![NONE; n];
     let mut flags = vec![F_NULL; n];
     match column.nulls().filter(|nulls| nulls.null_count() > 0) {
         None => {
             for ((x, i), f) in values.iter().zip(&mut index).zip(&mut flags) {
-                (*i, *f) = table.eval(*x, multiplier, beyond);
+                (*i, *f) = eval(*x);
             }
         }
         Some(nulls) => {
             for (row, x) in values.iter().enumerate() {
                 if nulls.is_valid(start + row) {
-                    (index[row], flags[row]) = table.eval(*x, multiplier, beyond);
+                    (index[row], flags[row]) = eval(*x);
                 }
             }
         }
     }
     (index, flags)
+}
+
+/// Sub-index and flags of every row of one input column in the task. The table kind is
+/// chosen once per column, so each loop is monomorphic.
+fn measure_results(plan: &AqiPlan, input: usize, column: &Float64Array, start: usize, n: usize) -> Results {
+    let (multiplier, beyond) = (plan.inputs[input].multiplier, plan.beyond);
+    match &plan.table(input).scale {
+        Scale::Linear(t) => fill(column, start, n, |x| t.eval(x, multiplier, beyond)),
+        Scale::Bands(t) => fill(column, start, n, |x| t.eval(x, multiplier, beyond)),
+        Scale::Formula => unreachable!("formula standards take the AQHI path"),
+    }
 }
 
 /// Applies a two-measure rule row by row.
@@ -61,42 +73,28 @@ fn combine_pair(first: Option<&Results>, second: Option<&Results>, n: usize, rul
 }
 
 /// Pollutant sub-indices for the task, in `plan.pollutants` order.
-fn pollutant_results(
-    plan: &AqiPlan,
-    columns: &[Float64Array],
-    start: usize,
-    n: usize,
-) -> Vec<(Pollutant, Results)> {
-    let mut by_measure: [Option<Results>; 8] = Default::default();
-    for (input, column) in columns.iter().enumerate() {
-        by_measure[plan.inputs[input].measure.index()] = Some(measure_results(plan, input, column, start, n));
-    }
+fn pollutant_results(plan: &AqiPlan, columns: &[Float64Array], start: usize, n: usize) -> Vec<Results> {
+    let mut by_input: Vec<Option<Results>> =
+        columns.iter().enumerate().map(|(i, c)| Some(measure_results(plan, i, c, start, n))).collect();
     plan.pollutants
         .iter()
-        .map(|&p| {
-            let results = match p {
-                Pollutant::O3 => combine_pair(
-                    by_measure[Measure::O3_8h.index()].as_ref(),
-                    by_measure[Measure::O3_1h.index()].as_ref(),
-                    n,
-                    ozone,
-                ),
-                Pollutant::So2 => combine_pair(
-                    by_measure[Measure::So2_1h.index()].as_ref(),
-                    by_measure[Measure::So2_24h.index()].as_ref(),
-                    n,
-                    sulfur,
-                ),
-                _ => {
-                    let measure = Measure::ALL.into_iter().find(|m| m.pollutant() == p).expect("one measure");
-                    let (index, mut flags) = by_measure[measure.index()].take().expect("planned measure");
+        .map(|p| {
+            let [a, b] = p.slots;
+            match p.rule {
+                Rule::Single => {
+                    let (index, mut flags) =
+                        by_input[a.expect("a single measure")].take().expect("planned once");
                     for (f, i) in flags.iter_mut().zip(&index) {
                         *f = single((*i, *f)).1;
                     }
                     (index, flags)
                 }
-            };
-            (p, results)
+                Rule::Larger | Rule::EpaSulfur => {
+                    let get = |s: Option<usize>| s.and_then(|s| by_input[s].as_ref());
+                    let rule = if p.rule == Rule::Larger { larger } else { sulfur };
+                    combine_pair(get(a), get(b), n, rule)
+                }
+            }
         })
         .collect()
 }
@@ -107,10 +105,13 @@ const BLOCK_ROWS: usize = 4096;
 /// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`, block by
 /// block.
 pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
-    let TaskOut { start, aqi, aqi_valid, category, dominant, status, subindices } = out;
+    let TaskOut { start, aqi, aqi_valid, category, dominant, status, exceeding, value, subindices } = out;
     let words = BLOCK_ROWS / 64;
     let mut subs: Vec<_> =
         subindices.into_iter().map(|(v, w)| v.chunks_mut(BLOCK_ROWS).zip(w.chunks_mut(words))).collect();
+    // Optional outputs are empty slices; chunking them yields nothing, so pad with empties.
+    let mut exceeding = exceeding.chunks_mut(BLOCK_ROWS);
+    let mut value = value.chunks_mut(BLOCK_ROWS);
     let blocks = aqi
         .chunks_mut(BLOCK_ROWS)
         .zip(aqi_valid.chunks_mut(words))
@@ -118,10 +119,22 @@ pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         .zip(dominant.chunks_mut(BLOCK_ROWS))
         .zip(status.chunks_mut(BLOCK_ROWS));
     for (b, ((((aqi, aqi_valid), category), dominant), status)) in blocks.enumerate() {
-        let subindices = subs.iter_mut().map(|it| it.next().expect("same block count")).collect();
-        let block =
-            TaskOut { start: start + b * BLOCK_ROWS, aqi, aqi_valid, category, dominant, status, subindices };
-        run_block(plan, columns, block);
+        let block = TaskOut {
+            start: start + b * BLOCK_ROWS,
+            aqi,
+            aqi_valid,
+            category,
+            dominant,
+            status,
+            exceeding: exceeding.next().unwrap_or_default(),
+            value: value.next().unwrap_or_default(),
+            subindices: subs.iter_mut().map(|it| it.next().expect("same block count")).collect(),
+        };
+        if plan.is_aqhi() {
+            super::aqhi::run_block(plan, columns, block);
+        } else {
+            run_block(plan, columns, block);
+        }
     }
 }
 
@@ -137,8 +150,8 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     let mut all = vec![F_NULL; n];
     let mut mask = vec![0_u8; n];
     // One pass per pollutant, zipped (no bounds checks) and branch-free (cmov, not jumps).
-    for (p, (index, flags)) in &pollutants {
-        let bit = 1_u8 << p.index();
+    for (p, (index, flags)) in plan.pollutants.iter().zip(&pollutants) {
+        let bit = 1_u8 << p.pollutant.index();
         let acc = best.iter_mut().zip(&mut any).zip(&mut all).zip(&mut mask);
         for ((((b, a), l), m), (&v, &f)) in acc.zip(index.iter().zip(flags)) {
             *m = if v > *b { bit } else { *m | (bit * u8::from(v == *b)) };
@@ -147,8 +160,15 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
             *l &= f;
         }
     }
+    let std = &plan.standard;
+    if let Some(rule) = std.min_pollutants {
+        minimum_pollutants(plan, rule, &pollutants, &mut best, &mut any, &all);
+    }
+    if let Some(limit) = std.exceeding_above {
+        exceeding_masks(plan, limit, &pollutants, out.exceeding);
+    }
     // With `beyond="null"` a beyond-the-table reading nulls the whole row.
-    let void_flags = if plan.options.beyond == Beyond::Null { F_BEYOND } else { 0 };
+    let void_flags = if plan.beyond == Beyond::Null { F_BEYOND } else { 0 };
     let rows = best.iter_mut().zip(&any).zip(&all).zip(&mask);
     let outs = out
         .aqi
@@ -161,13 +181,13 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
             *b = NONE;
         }
         let rated = *b != NONE;
-        *status = STATUS_OF_FLAGS[usize::from(a & !F_NULL | l) & 127];
+        *status = STATUS_OF_FLAGS[usize::from(a & !F_NULL | l)];
         *aqi = (*b).max(0);
         *category = plan.category_key(*aqi);
-        *dominant = plan.dominant_keys[usize::from(m * u8::from(rated)) & 63];
+        *dominant = plan.dominant_keys[usize::from(m * u8::from(rated))];
     }
     write_validity(&best, out.aqi_valid);
-    for ((values, valid), (_, (index, flags))) in out.subindices.into_iter().zip(&mut pollutants) {
+    for ((values, valid), (index, flags)) in out.subindices.into_iter().zip(&mut pollutants) {
         for ((v, i), &mut f) in values.iter_mut().zip(index.iter_mut()).zip(flags) {
             // Under `beyond="null"` a pollutant with a reading beyond the table has no index,
             // even when another of its periods (O3 8-h) defines a smaller one.
@@ -180,9 +200,62 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     }
 }
 
+/// India's rule (§3.4): an overall index only with at least `count` pollutants rated, one of
+/// them in `one_of`; otherwise no index and status `insufficient_pollutants`.
+fn minimum_pollutants(
+    plan: &AqiPlan,
+    rule: super::standard::MinPollutants,
+    pollutants: &[Results],
+    best: &mut [i32],
+    any: &mut [u8],
+    all: &[u8],
+) {
+    let mut rated = vec![0_u8; best.len()];
+    for (p, (index, _)) in plan.pollutants.iter().zip(pollutants) {
+        let bit = 1_u8 << p.pollutant.index();
+        for (r, &v) in rated.iter_mut().zip(index) {
+            *r |= bit * u8::from(v != NONE);
+        }
+    }
+    for (((b, a), &l), &r) in best.iter_mut().zip(any.iter_mut()).zip(all).zip(&rated) {
+        let enough = r.count_ones() >= rule.count && (rule.one_of == 0 || r & rule.one_of != 0);
+        if !enough && l & F_NULL == 0 {
+            *b = NONE;
+            *a |= F_INSUFFICIENT;
+        }
+    }
+}
+
+/// China's exceeding pollutants (§4.4): those whose sub-index is above `limit`.
+fn exceeding_masks(plan: &AqiPlan, limit: i32, pollutants: &[Results], out: &mut [u8]) {
+    out.fill(0);
+    for (p, (index, _)) in plan.pollutants.iter().zip(pollutants) {
+        let bit = 1_u8 << p.pollutant.index();
+        for (m, &v) in out.iter_mut().zip(index) {
+            *m |= bit * u8::from(v > limit);
+        }
+    }
+}
+
 /// Packs `index != NONE` into bitmap words, 64 rows per word.
-fn write_validity(index: &[i32], words: &mut [u64]) {
+pub fn write_validity(index: &[i32], words: &mut [u64]) {
     for (word, chunk) in words.iter_mut().zip(index.chunks(64)) {
         *word = chunk.iter().enumerate().fold(0, |w, (bit, &v)| w | u64::from(v != NONE) << bit);
+    }
+}
+
+/// The reading of one row of a column: `(value, flags)` with the usual bad-data flags.
+#[inline]
+pub fn reading(column: &Float64Array, row: usize) -> (f64, u8) {
+    if column.is_null(row) {
+        return (f64::NAN, F_NULL);
+    }
+    let x = column.value(row);
+    if !x.is_finite() {
+        (x, F_NOT_FINITE)
+    } else if x < 0.0 {
+        (x, F_NEGATIVE)
+    } else {
+        (x, 0)
     }
 }

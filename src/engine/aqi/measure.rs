@@ -1,4 +1,5 @@
-//! What is measured: pollutants, their averaging periods ("measures"), units and precision.
+//! What is measured: pollutants, concentration units and how a concentration is rounded
+//! before a table is consulted. Which measures a standard rates is data (`standard`).
 
 use crate::engine::{Error, Result};
 
@@ -11,10 +12,13 @@ pub enum Pollutant {
     Co,
     So2,
     No2,
+    Nh3,
+    Pb,
 }
 
 impl Pollutant {
-    pub const ALL: [Pollutant; 6] = [Self::Pm25, Self::Pm10, Self::O3, Self::Co, Self::So2, Self::No2];
+    pub const ALL: [Pollutant; 8] =
+        [Self::Pm25, Self::Pm10, Self::O3, Self::Co, Self::So2, Self::No2, Self::Nh3, Self::Pb];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -24,139 +28,88 @@ impl Pollutant {
             Self::Co => "co",
             Self::So2 => "so2",
             Self::No2 => "no2",
+            Self::Nh3 => "nh3",
+            Self::Pb => "pb",
         }
     }
 
-    /// Position in `ALL`, also the bit in a dominant-pollutant mask.
+    /// Position in `ALL`, also the bit in a pollutant mask.
     pub fn index(self) -> usize {
         self as usize
     }
 
-    /// Molar mass in g/mol for gases (reference §8); `None` for particles.
+    /// Parses a pollutant key or a common synonym ("PM2.5", "ozone", "lead").
+    pub fn parse(text: &str) -> Result<Pollutant> {
+        Self::recognise(&crate::engine::columns::normalize_name(text)).ok_or_else(|| {
+            Error::spec(format!(
+                "unknown pollutant '{text}'; expected one of {}",
+                Self::ALL.map(Self::key).join(", ")
+            ))
+        })
+    }
+
+    /// The pollutant a normalised name (see `columns::normalize_name`) stands for.
+    pub fn recognise(normalized: &str) -> Option<Pollutant> {
+        let found = match normalized {
+            "pm25" => Self::Pm25,
+            "pm10" => Self::Pm10,
+            "o3" | "ozone" => Self::O3,
+            "co" => Self::Co,
+            "so2" => Self::So2,
+            "no2" => Self::No2,
+            "nh3" | "ammonia" => Self::Nh3,
+            "pb" | "lead" => Self::Pb,
+            _ => return None,
+        };
+        Some(found)
+    }
+
+    /// Molar mass in g/mol for gases (reference §8); `None` for particles and lead.
     pub fn molar_mass(self) -> Option<f64> {
         match self {
             Self::O3 => Some(48.00),
             Self::No2 => Some(46.01),
             Self::So2 => Some(64.07),
             Self::Co => Some(28.01),
-            Self::Pm25 | Self::Pm10 => None,
+            Self::Nh3 => Some(17.03),
+            Self::Pm25 | Self::Pm10 | Self::Pb => None,
         }
     }
 }
 
-/// A pollutant at one averaging period: one input column, one breakpoint table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Measure {
-    Pm25,
-    Pm10,
-    O3_8h,
-    O3_1h,
-    Co,
-    So2_1h,
-    So2_24h,
-    No2,
+/// How a concentration becomes the value a table is read at (reference §1, §4.3, §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    /// Cut to the measure's resolution (US EPA).
+    Truncate,
+    /// Nearest value at the resolution, ties up (India, UK).
+    HalfUp,
+    /// Nearest value at the resolution, ties to even (China, GB/T 8170).
+    HalfEven,
+    /// Used as measured (EEA bands, the AQHI formula).
+    None,
 }
 
-impl Measure {
-    pub const ALL: [Measure; 8] =
-        [Self::Pm25, Self::Pm10, Self::O3_8h, Self::O3_1h, Self::Co, Self::So2_1h, Self::So2_24h, Self::No2];
+impl Rounding {
+    pub fn parse(text: &str) -> Result<Rounding> {
+        match text {
+            "truncate" => Ok(Self::Truncate),
+            "half_up" => Ok(Self::HalfUp),
+            "half_even" => Ok(Self::HalfEven),
+            "none" => Ok(Self::None),
+            _ => Err(Error::spec(format!(
+                "rounding must be 'truncate', 'half_up', 'half_even' or 'none', not '{text}'"
+            ))),
+        }
+    }
 
     pub fn key(self) -> &'static str {
         match self {
-            Self::Pm25 => "pm25",
-            Self::Pm10 => "pm10",
-            Self::O3_8h => "o3_8h",
-            Self::O3_1h => "o3_1h",
-            Self::Co => "co",
-            Self::So2_1h => "so2_1h",
-            Self::So2_24h => "so2_24h",
-            Self::No2 => "no2",
+            Self::Truncate => "truncate",
+            Self::HalfUp => "half_up",
+            Self::HalfEven => "half_even",
+            Self::None => "none",
         }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn pollutant(self) -> Pollutant {
-        match self {
-            Self::Pm25 => Pollutant::Pm25,
-            Self::Pm10 => Pollutant::Pm10,
-            Self::O3_8h | Self::O3_1h => Pollutant::O3,
-            Self::Co => Pollutant::Co,
-            Self::So2_1h | Self::So2_24h => Pollutant::So2,
-            Self::No2 => Pollutant::No2,
-        }
-    }
-
-    /// Averaging period of the breakpoint table (reference §2.1).
-    pub fn averaging(self) -> &'static str {
-        match self {
-            Self::Pm25 | Self::Pm10 | Self::So2_24h => "24h",
-            Self::O3_8h | Self::Co => "8h",
-            Self::O3_1h | Self::So2_1h | Self::No2 => "1h",
-        }
-    }
-
-    /// The unit the US EPA tables are written in.
-    pub fn native_unit(self) -> Unit {
-        match self {
-            Self::Pm25 | Self::Pm10 => Unit::MicrogramPerM3,
-            Self::O3_8h | Self::O3_1h | Self::Co => Unit::Ppm,
-            Self::So2_1h | Self::So2_24h | Self::No2 => Unit::Ppb,
-        }
-    }
-
-    /// Decimals kept by truncation: PM2.5 0.1, PM10 1, O3 0.001, CO 0.1, SO2 and NO2 1 (§2.1).
-    pub fn decimals(self) -> u32 {
-        match self {
-            Self::Pm25 | Self::Co => 1,
-            Self::O3_8h | Self::O3_1h => 3,
-            Self::Pm10 | Self::So2_1h | Self::So2_24h | Self::No2 => 0,
-        }
-    }
-
-    /// Quanta per unit: the factor that turns a concentration into an integer count.
-    pub fn scale(self) -> f64 {
-        f64::from(10_u32.pow(self.decimals()))
-    }
-
-    /// Parses a measure key as users write it in `columns=`, `units=` or `subindex()`.
-    /// "o3" means the 8-hour value and "so2" the 1-hour value, as in the EPA tables.
-    pub fn parse(key: &str) -> Result<Measure> {
-        let found = match key.trim().to_ascii_lowercase().as_str() {
-            "pm25" | "pm2_5" | "pm2.5" => Self::Pm25,
-            "pm10" => Self::Pm10,
-            "o3" | "o3_8h" => Self::O3_8h,
-            "o3_1h" => Self::O3_1h,
-            "co" => Self::Co,
-            "so2" | "so2_1h" => Self::So2_1h,
-            "so2_24h" => Self::So2_24h,
-            "no2" => Self::No2,
-            _ => {
-                return Err(Error::spec(format!(
-                    "unknown pollutant '{key}'; expected one of {}",
-                    Self::ALL.map(Self::key).join(", ")
-                )))
-            }
-        };
-        Ok(found)
-    }
-
-    /// Recognises a column name (already normalised by `columns::normalize_name`).
-    pub fn recognise(normalized: &str) -> Option<Measure> {
-        let found = match normalized {
-            "pm25" | "pm25ugm3" => Self::Pm25,
-            "pm10" => Self::Pm10,
-            "o3" | "o38h" | "o38hr" | "ozone" | "ozone8h" => Self::O3_8h,
-            "o31h" | "o31hr" | "ozone1h" => Self::O3_1h,
-            "co" | "co8h" | "co8hr" => Self::Co,
-            "so2" | "so21h" | "so21hr" => Self::So2_1h,
-            "so224h" | "so224hr" => Self::So2_24h,
-            "no2" | "no21h" | "no21hr" => Self::No2,
-            _ => return None,
-        };
-        Some(found)
     }
 }
 
@@ -169,11 +122,21 @@ pub enum Unit {
     Ppm,
 }
 
-/// Molar volume at 25 °C and 1 atm, the US EPA convention (reference §8).
-pub const MOLAR_VOLUME_25C: f64 = 24.45;
+/// Molar volume (L/mol) at 1 atm for the two conventions of reference §8: 25 °C (US EPA, China)
+/// and 20 °C (EU and UK regulatory factors).
+pub fn molar_volume(temperature_c: u32) -> Result<f64> {
+    match temperature_c {
+        25 => Ok(24.45),
+        20 => Ok(24.055),
+        other => Err(Error::spec(format!(
+            "temperature must be 25 (US EPA, China, India, Canada) or 20 (EU, UK) degrees C, not {other}"
+        ))),
+    }
+}
 
 impl Unit {
-    pub fn parse(text: &str, measure: Measure) -> Result<Unit> {
+    /// Parses a unit written for `what` (named in the error).
+    pub fn parse(text: &str, what: &str) -> Result<Unit> {
         let squashed: String = text
             .trim()
             .to_lowercase()
@@ -188,8 +151,7 @@ impl Unit {
             "ppb" => Ok(Self::Ppb),
             "ppm" => Ok(Self::Ppm),
             _ => Err(Error::spec(format!(
-                "unknown unit '{text}' for pollutant {}; expected one of ug/m3, mg/m3, ppb, ppm",
-                measure.key()
+                "unknown unit '{text}' for {what}; expected one of ug/m3, mg/m3, ppb, ppm"
             ))),
         }
     }
@@ -215,27 +177,24 @@ impl Unit {
         }
     }
 
-    /// The factor that converts a value in `self` to the measure's native unit.
-    pub fn factor_to(self, measure: Measure) -> Result<f64> {
-        let native = measure.native_unit();
-        if self == native {
+    /// The factor that converts a value of `pollutant` in `self` to `target`; mass ↔ mixing
+    /// ratio uses `molar_volume` (`ppb = µg/m³ × Vm / M`). `what` names the column in errors.
+    pub fn factor_to(self, target: Unit, pollutant: Pollutant, molar_volume: f64, what: &str) -> Result<f64> {
+        if self == target {
             return Ok(1.0);
         }
-        let base = self.to_base() / native.to_base();
-        if self.is_mass() == native.is_mass() {
+        let base = self.to_base() / target.to_base();
+        if self.is_mass() == target.is_mass() {
             return Ok(base);
         }
-        let Some(molar_mass) = measure.pollutant().molar_mass() else {
+        let Some(molar_mass) = pollutant.molar_mass() else {
             return Err(Error::spec(format!(
-                "pollutant {} is a particle mass: unit '{}' cannot be converted to {}",
-                measure.key(),
+                "{what} is a particle mass: unit '{}' cannot be converted to {}",
                 self.key(),
-                native.key()
+                target.key()
             )));
         };
-        // ppb = µg/m³ × Vm / M, and the inverse.
-        let ratio =
-            if self.is_mass() { MOLAR_VOLUME_25C / molar_mass } else { molar_mass / MOLAR_VOLUME_25C };
+        let ratio = if self.is_mass() { molar_volume / molar_mass } else { molar_mass / molar_volume };
         Ok(base * ratio)
     }
 }
@@ -245,28 +204,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_round_trip() {
-        for m in Measure::ALL {
-            assert_eq!(Measure::parse(m.key()).unwrap(), m);
+    fn pollutants_parse_with_synonyms() {
+        assert_eq!(Pollutant::parse("PM2.5").unwrap(), Pollutant::Pm25);
+        assert_eq!(Pollutant::parse("Ozone").unwrap(), Pollutant::O3);
+        assert_eq!(Pollutant::parse("lead").unwrap(), Pollutant::Pb);
+        assert!(Pollutant::parse("pm1").is_err());
+        for p in Pollutant::ALL {
+            assert_eq!(Pollutant::parse(p.key()).unwrap(), p);
         }
-        assert_eq!(Measure::parse("O3").unwrap(), Measure::O3_8h);
-        assert_eq!(Measure::parse("so2").unwrap(), Measure::So2_1h);
-        assert!(Measure::parse("pm1").is_err());
     }
 
     #[test]
     fn unit_factors() {
-        let f = Unit::parse("µg/m³", Measure::O3_8h).unwrap().factor_to(Measure::O3_8h).unwrap();
+        let ug = Unit::parse("µg/m³", "o3").unwrap();
+        let f = ug.factor_to(Unit::Ppm, Pollutant::O3, 24.45, "o3").unwrap();
         assert!((f - 24.45 / 48.0 / 1000.0).abs() < 1e-15);
-        let f = Unit::parse("ppm", Measure::No2).unwrap().factor_to(Measure::No2).unwrap();
+        let f = Unit::Ppm.factor_to(Unit::Ppb, Pollutant::No2, 24.45, "no2").unwrap();
         assert!((f - 1000.0).abs() < 1e-12);
-        let f = Unit::parse("mg/m3", Measure::Pm25).unwrap().factor_to(Measure::Pm25).unwrap();
-        assert!((f - 1000.0).abs() < 1e-12);
-        let f = Unit::parse("ug/m3", Measure::Co).unwrap().factor_to(Measure::Co).unwrap();
-        assert!((f - 24.45 / 28.01 / 1000.0).abs() < 1e-15);
-        let err = Unit::parse("ppb", Measure::Pm25).unwrap().factor_to(Measure::Pm25).unwrap_err();
-        assert!(err.to_string().contains("pm25"), "{err}");
-        let err = Unit::parse("furlongs", Measure::So2_1h).unwrap_err();
-        assert!(err.to_string().contains("so2_1h"), "{err}");
+        // 20 °C: 1 ppb NO2 = 46.01 / 24.055 = 1.913 µg/m³ (reference §8).
+        let f = Unit::Ppb.factor_to(Unit::MicrogramPerM3, Pollutant::No2, molar_volume(20).unwrap(), "no2");
+        assert!((f.unwrap() - 1.9127).abs() < 1e-4);
+        let err =
+            Unit::Ppb.factor_to(Unit::MicrogramPerM3, Pollutant::Pm25, 24.45, "column 'x'").unwrap_err();
+        assert!(err.to_string().contains("column 'x'"), "{err}");
+        assert!(Unit::parse("furlongs", "so2_1h").unwrap_err().to_string().contains("so2_1h"));
+        assert!(molar_volume(30).is_err());
     }
 }

@@ -1,16 +1,19 @@
-//! The air quality index: reference tables, exact sub-indices, per-row rules, Arrow batches.
+//! The air quality index: standards as data, exact sub-indices, per-row rules, Arrow batches.
 
+mod aqhi;
 pub mod combine;
 pub mod compute;
 pub mod hourly;
 mod kernel;
 pub mod measure;
 pub mod plan;
+pub mod purpleair;
 pub mod reference;
+pub mod standard;
 pub mod subindex;
-pub mod tables;
 
 pub use compute::{compute, compute_batch};
-pub use measure::{Measure, Pollutant, Unit};
+pub use measure::{Pollutant, Unit};
 pub use plan::{AqiOptions, AqiPlan, OnInvalid};
+pub use standard::{resolve, Standard};
 pub use subindex::Beyond;

@@ -1,5 +1,6 @@
-//! Everything decided once per input schema: which columns hold which measures, unit factors,
-//! the output schema and its metadata. Batches are then computed against the plan.
+//! Everything decided once per input schema: the standard, which columns hold which measures,
+//! unit factors, how pollutants combine, the output schema and its metadata. Batches are then
+//! computed against the plan.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,9 +9,9 @@ use arrow_array::{ArrayRef, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::combine::STATUS_NAMES;
-use super::measure::{Measure, Pollutant, Unit};
-use super::subindex::{table, Beyond, MeasureTable};
-use super::tables::{standard, StandardDef};
+use super::measure::{molar_volume, Pollutant, Unit};
+use super::standard::{resolve, Method, Standard};
+use super::subindex::{Beyond, MeasureTable, Scale};
 use crate::engine::columns::{check_numeric, normalize_name, representation_error};
 use crate::engine::{Error, Result, VERSION};
 
@@ -29,11 +30,19 @@ impl OnInvalid {
             _ => Err(Error::spec(format!("on_invalid must be 'flag' or 'raise', not '{text}'"))),
         }
     }
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::Flag => "flag",
+            Self::Raise => "raise",
+        }
+    }
 }
 
 /// The options of `pt.aqi.compute`, already extracted from Python.
 #[derive(Clone, Debug)]
 pub struct AqiOptions {
+    /// A built-in id or a custom standard's JSON.
     pub standard: String,
     /// Measure key → column name, or `None` to leave the measure out.
     pub columns: Vec<(String, Option<String>)>,
@@ -41,7 +50,13 @@ pub struct AqiOptions {
     pub units: Vec<(String, String)>,
     pub subindices: bool,
     pub on_invalid: OnInvalid,
-    pub beyond: Beyond,
+    /// `None`: the standard's own default.
+    pub beyond: Option<Beyond>,
+    /// Degrees C of the µg/m³ ↔ ppb conversion; `None`: the standard's own.
+    pub temperature: Option<u32>,
+    /// Leave out recognised columns the standard does not rate instead of refusing them
+    /// (`compare` rates one table under standards with different pollutants).
+    pub skip_unrated: bool,
 }
 
 impl Default for AqiOptions {
@@ -52,7 +67,9 @@ impl Default for AqiOptions {
             units: Vec::new(),
             subindices: false,
             on_invalid: OnInvalid::Flag,
-            beyond: Beyond::Extend,
+            beyond: None,
+            temperature: None,
+            skip_unrated: false,
         }
     }
 }
@@ -60,117 +77,176 @@ impl Default for AqiOptions {
 /// One input column the plan reads.
 #[derive(Debug)]
 pub struct PlannedInput {
-    pub measure: Measure,
+    /// Position in `standard.measures`.
+    pub measure: usize,
     pub column: usize,
     pub name: String,
-    pub table: &'static MeasureTable,
     pub unit: Unit,
-    /// Unit factor × quanta per unit (× 1 + the float type's own error, see
-    /// `columns::representation_error`): one multiply turns a raw value into quanta.
+    /// Unit factor × counts per unit (× 1 + the float type's own error for linear tables, see
+    /// `columns::representation_error`): one multiply turns a raw value into counts.
     pub multiplier: f64,
+}
+
+/// How a pollutant's measures make its sub-index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Single,
+    /// `combine::larger` over the pollutant's two measures.
+    Larger,
+    /// `combine::sulfur` (US EPA §2.6).
+    EpaSulfur,
+}
+
+/// A pollutant present in the data.
+#[derive(Debug)]
+pub struct PlannedPollutant {
+    pub pollutant: Pollutant,
+    pub rule: Rule,
+    /// Planned inputs of the pollutant's measures in the standard's order (None: not in the data).
+    pub slots: [Option<usize>; 2],
 }
 
 pub const OUT_AQI: &str = "aqi";
 pub const OUT_CATEGORY: &str = "aqi_category";
 pub const OUT_DOMINANT: &str = "aqi_dominant";
 pub const OUT_STATUS: &str = "aqi_status";
+pub const OUT_EXCEEDING: &str = "aqi_exceeding";
+pub const OUT_LABEL: &str = "aqi_label";
+pub const OUT_VALUE: &str = "aqi_value";
 /// Schema metadata key holding the JSON record of what produced the output.
 pub const METADATA_KEY: &str = "pollutrack";
 
 #[derive(Debug)]
 pub struct AqiPlan {
-    pub standard: &'static StandardDef,
+    pub standard: Arc<Standard>,
     pub options: AqiOptions,
+    pub beyond: Beyond,
+    pub temperature: u32,
     pub inputs: Vec<PlannedInput>,
     /// Pollutants present, canonical order.
-    pub pollutants: Vec<Pollutant>,
+    pub pollutants: Vec<PlannedPollutant>,
+    /// Recognised columns left out because the standard does not rate them.
+    pub skipped: Vec<String>,
     pub category_values: ArrayRef,
     pub status_values: ArrayRef,
     pub dominant_values: ArrayRef,
-    /// Dominant-pollutant bit mask → key into `dominant_values`.
-    pub dominant_keys: [i8; 64],
-    /// Index 0..=500 → key into `category_values`; higher indices take the last category.
-    pub category_keys: [i8; 501],
+    /// AQHI labels "1".."10", "10+".
+    pub label_values: ArrayRef,
+    /// Pollutant bit mask → key into `dominant_values`.
+    pub dominant_keys: Vec<i16>,
+    /// Index 0..=top category start → key into `category_values`; higher indices take the last.
+    pub category_keys: Vec<i8>,
     schema: SchemaRef,
 }
 
 impl AqiPlan {
     pub fn new(input: &Schema, options: AqiOptions) -> Result<Self> {
-        let standard = standard(&options.standard)?;
-        let chosen = resolve_columns(input, &options.columns)?;
-        let units = resolve_units(&options.units)?;
+        let standard = resolve(&options.standard)?;
+        let beyond = options.beyond.unwrap_or(standard.beyond);
+        let temperature = options.temperature.unwrap_or(standard.temperature);
+        let volume = molar_volume(temperature)?;
+        let (chosen, skipped) = resolve_columns(&standard, input, &options.columns, options.skip_unrated)?;
+        let units = resolve_units(&standard, &options.units)?;
         let mut inputs = Vec::with_capacity(chosen.len());
         for (measure, column) in chosen {
-            let name = input.field(column).name().clone();
-            let table = table(standard, measure).ok_or_else(|| {
-                Error::spec(format!(
-                    "standard {} rates only {}; column '{name}' ({}) cannot be rated; leave it out with columns={{'{}': None}}",
-                    standard.id,
-                    standard.measures().map(Measure::key).collect::<Vec<_>>().join(", "),
-                    measure.key(),
-                    measure.key(),
-                ))
-            })?;
-            check_numeric(&name, input.field(column).data_type())?;
-            let unit = units.get(&measure).copied().unwrap_or(measure.native_unit());
-            let data_type = input.field(column).data_type();
-            let multiplier =
-                unit.factor_to(measure)? * measure.scale() * (1.0 + representation_error(data_type));
-            inputs.push(PlannedInput { measure, column, name, table, unit, multiplier });
+            let field = input.field(column);
+            let name = field.name().clone();
+            let table = &standard.measures[measure];
+            check_numeric(&name, field.data_type())?;
+            let unit = units.get(&measure).copied().unwrap_or(table.unit);
+            let what = format!("column '{name}' ({})", table.key);
+            let factor = unit.factor_to(table.unit, table.pollutant, volume, &what)?;
+            // Only truncation and rounding to a resolution need the float type's own error
+            // absorbed; a band limit must compare exactly (5.0 is "Good" in the EEA index).
+            let multiplier = match table.scale {
+                Scale::Linear(_) => {
+                    factor * table.counts_per_unit() * (1.0 + representation_error(field.data_type()))
+                }
+                _ => factor,
+            };
+            inputs.push(PlannedInput { measure, column, name, unit, multiplier });
         }
-        let mut pollutants: Vec<Pollutant> = inputs.iter().map(|i| i.measure.pollutant()).collect();
-        pollutants.sort();
-        pollutants.dedup();
-
-        let (dominant_values, dominant_keys) = dominant_dictionary(&pollutants);
+        let pollutants = plan_pollutants(&standard, &inputs);
+        let present: Vec<Pollutant> = pollutants.iter().map(|p| p.pollutant).collect();
+        let (dominant_values, dominant_keys) = dominant_dictionary(&present);
+        let top = standard.top_category_start().max(0);
+        let category_keys = (0..=top).map(|i| standard.category_of(i) as i8).collect();
+        let labels: Vec<String> = (1..=10).map(|i| i.to_string()).chain(["10+".to_owned()]).collect();
         let mut plan = AqiPlan {
-            standard,
-            inputs,
-            pollutants,
-            category_values: Arc::new(StringArray::from_iter_values(
-                standard.categories.iter().map(|c| c.name),
-            )),
+            category_values: Arc::new(StringArray::from_iter_values(&standard.category_names)),
             status_values: Arc::new(StringArray::from_iter_values(STATUS_NAMES)),
+            label_values: Arc::new(StringArray::from_iter_values(labels)),
             dominant_values,
             dominant_keys,
-            category_keys: std::array::from_fn(|i| standard.category_of(i as i32) as i8),
+            category_keys,
             schema: Arc::new(Schema::empty()),
+            standard,
+            beyond,
+            temperature,
+            inputs,
+            pollutants,
+            skipped,
             options,
         };
         plan.schema = plan.build_schema(input)?;
         Ok(plan)
     }
 
-    /// The category key of an index (`index` ≥ 0); every EPA category above 500 is the top one.
-    #[inline]
-    pub fn category_key(&self, index: i32) -> i8 {
-        self.category_keys[(index as usize).min(500)]
+    pub fn table(&self, input: usize) -> &MeasureTable {
+        &self.standard.measures[self.inputs[input].measure]
     }
 
-    /// Names of the appended columns, in order.
-    pub fn output_names(&self) -> Vec<String> {
-        let mut names: Vec<String> =
-            [OUT_AQI, OUT_CATEGORY, OUT_DOMINANT, OUT_STATUS].map(String::from).to_vec();
-        if self.options.subindices {
-            names.extend(self.pollutants.iter().map(|p| format!("aqi_{}", p.key())));
+    /// The category key of an index (`index` ≥ 0).
+    #[inline]
+    pub fn category_key(&self, index: i32) -> i8 {
+        self.category_keys[(index as usize).min(self.category_keys.len() - 1)]
+    }
+
+    pub fn is_aqhi(&self) -> bool {
+        self.standard.method == Method::Aqhi
+    }
+
+    /// Names and types of the appended columns, in order.
+    pub fn output_fields(&self) -> Vec<Field> {
+        let label = |key: DataType| DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8));
+        let mut fields = vec![
+            Field::new(OUT_AQI, DataType::Int32, true),
+            Field::new(OUT_CATEGORY, label(DataType::Int8), true),
+            Field::new(OUT_DOMINANT, label(DataType::Int16), true),
+            Field::new(OUT_STATUS, label(DataType::Int8), false),
+        ];
+        if self.standard.exceeding_above.is_some() {
+            fields.push(Field::new(OUT_EXCEEDING, label(DataType::Int16), true));
         }
-        names
+        if self.is_aqhi() {
+            fields.push(Field::new(OUT_LABEL, label(DataType::Int8), true));
+        }
+        if self.options.subindices {
+            if self.is_aqhi() {
+                fields.push(Field::new(OUT_VALUE, DataType::Float64, true));
+            } else {
+                for p in &self.pollutants {
+                    fields.push(Field::new(format!("aqi_{}", p.pollutant.key()), DataType::Int32, true));
+                }
+            }
+        }
+        fields
+    }
+
+    pub fn output_names(&self) -> Vec<String> {
+        self.output_fields().iter().map(|f| f.name().clone()).collect()
     }
 
     fn build_schema(&self, input: &Schema) -> Result<SchemaRef> {
-        let label = DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
         let mut fields: Vec<Arc<Field>> = input.fields().iter().cloned().collect();
-        for name in self.output_names() {
-            if input.field_with_name(&name).is_ok() {
+        for field in self.output_fields() {
+            if input.field_with_name(field.name()).is_ok() {
                 return Err(Error::spec(format!(
-                    "the data already has a column named '{name}', which the AQI output would overwrite; rename or drop it"
+                    "the data already has a column named '{}', which the AQI output would overwrite; rename or drop it",
+                    field.name()
                 )));
             }
-            let data_type = match name.as_str() {
-                OUT_CATEGORY | OUT_DOMINANT | OUT_STATUS => label.clone(),
-                _ => DataType::Int32,
-            };
-            fields.push(Arc::new(Field::new(name.as_str(), data_type, name != OUT_STATUS)));
+            fields.push(Arc::new(field));
         }
         let mut metadata = input.metadata().clone();
         metadata.insert(METADATA_KEY.into(), self.provenance(None).to_string());
@@ -180,24 +256,36 @@ impl AqiPlan {
     /// The JSON record of what produced an output (DESIGN.md §2).
     pub fn provenance(&self, input_rows: Option<u64>) -> serde_json::Value {
         let columns: serde_json::Map<_, _> =
-            self.inputs.iter().map(|i| (i.measure.key().to_owned(), i.name.clone().into())).collect();
+            self.inputs.iter().map(|i| (self.table_key(i), i.name.clone().into())).collect();
         let units: serde_json::Map<_, _> =
-            self.inputs.iter().map(|i| (i.measure.key().to_owned(), i.unit.key().into())).collect();
-        serde_json::json!({
+            self.inputs.iter().map(|i| (self.table_key(i), i.unit.key().into())).collect();
+        let std = &self.standard;
+        let mut record = serde_json::json!({
             "pollutrack_version": VERSION,
             "function": "aqi.compute",
-            "standard": self.standard.id,
-            "table_version": self.standard.source,
+            "standard": std.id,
+            "table_version": std.source,
             "options": {
                 "subindices": self.options.subindices,
-                "on_invalid": match self.options.on_invalid { OnInvalid::Flag => "flag", OnInvalid::Raise => "raise" },
-                "beyond": self.options.beyond.key(),
-                "unit_conversion": "25 C, 1 atm, molar volume 24.45 L/mol",
+                "on_invalid": self.options.on_invalid.key(),
+                "beyond": self.beyond.key(),
+                "unit_conversion": format!("{} C, 1 atm, molar volume {} L/mol", self.temperature, molar_volume(self.temperature).unwrap_or(f64::NAN)),
             },
             "columns": columns,
             "units": units,
             "input_rows": input_rows,
-        })
+        });
+        if !self.skipped.is_empty() {
+            record["columns_not_rated"] = self.skipped.clone().into();
+        }
+        if !std.builtin {
+            record["custom_standard"] = serde_json::to_value(&std.spec).unwrap_or(serde_json::Value::Null);
+        }
+        record
+    }
+
+    fn table_key(&self, input: &PlannedInput) -> String {
+        self.standard.measures[input.measure].key.clone()
     }
 
     /// The output schema; with `input_rows` known, its metadata records the count.
@@ -209,64 +297,138 @@ impl AqiPlan {
     }
 }
 
+/// Groups planned inputs by pollutant, in canonical pollutant order.
+fn plan_pollutants(standard: &Standard, inputs: &[PlannedInput]) -> Vec<PlannedPollutant> {
+    let mut out = Vec::new();
+    for pollutant in Pollutant::ALL {
+        let measures: Vec<usize> =
+            (0..standard.measures.len()).filter(|&m| standard.measures[m].pollutant == pollutant).collect();
+        let mut slots = [None, None];
+        for (slot, m) in slots.iter_mut().zip(&measures) {
+            *slot = inputs.iter().position(|i| i.measure == *m);
+        }
+        if slots.iter().all(Option::is_none) {
+            continue;
+        }
+        let rule = match (measures.len(), pollutant) {
+            (1, _) => Rule::Single,
+            (_, Pollutant::So2) if standard.epa_so2 => Rule::EpaSulfur,
+            _ => Rule::Larger,
+        };
+        out.push(PlannedPollutant { pollutant, rule, slots });
+    }
+    out
+}
+
+/// (measure, column) pairs in the standard's measure order, and the recognised columns skipped.
+type Chosen = (Vec<(usize, usize)>, Vec<String>);
+
 /// Picks the column of each measure: explicit `columns=` first, then recognised names.
-fn resolve_columns(schema: &Schema, explicit: &[(String, Option<String>)]) -> Result<Vec<(Measure, usize)>> {
+/// Returns (measure, column) pairs in the standard's measure order and the skipped columns.
+fn resolve_columns(
+    standard: &Standard,
+    schema: &Schema,
+    explicit: &[(String, Option<String>)],
+    skip_unrated: bool,
+) -> Result<Chosen> {
     let available = || schema.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
-    let mut decided: HashMap<Measure, Option<usize>> = HashMap::new();
+    let mut decided: HashMap<usize, Option<usize>> = HashMap::new();
     for (key, name) in explicit {
-        let measure = Measure::parse(key)?;
+        let measure = match standard.measure_for_key(key) {
+            Ok(m) => m,
+            // `columns={"pm10": None}` under a PM2.5-only standard just says "not this one".
+            Err(_) if name.is_none() || skip_unrated => continue,
+            Err(e) => return Err(e),
+        };
         let column = match name {
             None => None,
             Some(name) => Some(schema.index_of(name).map_err(|_| Error::ColumnNotFound {
-                what: format!("column '{name}' given for {} is not in the data", measure.key()),
+                what: format!(
+                    "column '{name}' given for {} is not in the data",
+                    standard.measures[measure].key
+                ),
                 available: available(),
             })?),
         };
         if decided.insert(measure, column).is_some() {
-            return Err(Error::spec(format!("columns= names {} twice", measure.key())));
+            return Err(Error::spec(format!("columns= names {} twice", standard.measures[measure].key)));
         }
     }
+    let explicit_names: Vec<&str> = explicit.iter().filter_map(|(_, n)| n.as_deref()).collect();
+    let left_out: Vec<String> =
+        explicit.iter().filter(|(_, n)| n.is_none()).map(|(k, _)| normalize_name(k)).collect();
     let taken: Vec<usize> = decided.values().flatten().copied().collect();
-    let mut found: HashMap<Measure, usize> = HashMap::new();
+    let mut found: HashMap<usize, usize> = HashMap::new();
+    let mut skipped = Vec::new();
     for (index, field) in schema.fields().iter().enumerate() {
-        let Some(measure) = Measure::recognise(&normalize_name(field.name())) else { continue };
-        if decided.contains_key(&measure) || taken.contains(&index) {
+        if taken.contains(&index) || explicit_names.contains(&field.name().as_str()) {
+            continue;
+        }
+        let normalized = normalize_name(field.name());
+        let Some(measure) = standard.recognise(&normalized) else {
+            if recognised_anywhere(&normalized) && !left_out.contains(&normalized) {
+                if skip_unrated {
+                    skipped.push(field.name().clone());
+                    continue;
+                }
+                return Err(Error::spec(format!(
+                    "standard {} rates only {}; column '{}' cannot be rated; leave it out with columns={{'{}': None}}",
+                    standard.id,
+                    standard.measure_keys().join(", "),
+                    field.name(),
+                    field.name(),
+                )));
+            }
+            continue;
+        };
+        if decided.contains_key(&measure) {
             continue;
         }
         if let Some(&other) = found.get(&measure) {
+            let key = &standard.measures[measure].key;
             return Err(Error::spec(format!(
-                "columns '{}' and '{}' both look like {}; choose one with columns={{'{}': ...}}",
+                "columns '{}' and '{}' both look like {key}; choose one with columns={{'{key}': ...}}",
                 schema.field(other).name(),
                 field.name(),
-                measure.key(),
-                measure.key()
             )));
         }
         found.insert(measure, index);
     }
-    let mut chosen: Vec<(Measure, usize)> =
+    let mut chosen: Vec<(usize, usize)> =
         decided.into_iter().filter_map(|(m, c)| c.map(|c| (m, c))).chain(found).collect();
-    chosen.sort();
+    chosen.sort_unstable();
     if chosen.is_empty() {
         return Err(Error::ColumnNotFound {
-            what: "no pollutant column found (recognised names: pm25, pm2_5, PM2.5, pm10, o3, o3_8h, o3_1h, co, so2, so2_1h, so2_24h, no2, any case; or name them with columns=)".into(),
+            what: format!(
+                "no pollutant column found for standard {} (its measures: {}; names are recognised in any case, e.g. PM2.5, pm2_5, O3_8h; or name them with columns=)",
+                standard.id,
+                standard.measure_keys().join(", ")
+            ),
             available: available(),
         });
     }
-    Ok(chosen)
+    Ok((chosen, skipped))
 }
 
-/// Units per measure; "o3" and "so2" set both of that pollutant's measures.
-fn resolve_units(units: &[(String, String)]) -> Result<HashMap<Measure, Unit>> {
+/// True when some built-in standard recognises the name: a pollutant column this standard
+/// does not rate, rather than an unrelated column.
+fn recognised_anywhere(normalized: &str) -> bool {
+    super::standard::builtins().iter().any(|s| s.recognise(normalized).is_some())
+}
+
+/// Units per measure; a plain pollutant key sets every measure of that pollutant.
+fn resolve_units(standard: &Standard, units: &[(String, String)]) -> Result<HashMap<usize, Unit>> {
     let mut out = HashMap::new();
     for (key, text) in units {
-        let measures: Vec<Measure> = match key.trim().to_ascii_lowercase().as_str() {
-            "o3" => vec![Measure::O3_8h, Measure::O3_1h],
-            "so2" => vec![Measure::So2_1h, Measure::So2_24h],
-            _ => vec![Measure::parse(key)?],
+        let normalized = normalize_name(key);
+        let measures: Vec<usize> = match Pollutant::recognise(&normalized) {
+            Some(p) => {
+                (0..standard.measures.len()).filter(|&m| standard.measures[m].pollutant == p).collect()
+            }
+            None => vec![standard.measure_for_key(key)?],
         };
         for measure in measures {
-            out.insert(measure, Unit::parse(text, measure)?);
+            out.insert(measure, Unit::parse(text, &standard.measures[measure].key)?);
         }
     }
     Ok(out)
@@ -274,13 +436,13 @@ fn resolve_units(units: &[(String, String)]) -> Result<HashMap<Measure, Unit>> {
 
 /// One dictionary entry per non-empty set of present pollutants (singles first), so every batch
 /// shares one dictionary; ties read "pm25,pm10".
-fn dominant_dictionary(pollutants: &[Pollutant]) -> (ArrayRef, [i8; 64]) {
+fn dominant_dictionary(pollutants: &[Pollutant]) -> (ArrayRef, Vec<i16>) {
     let present: usize = pollutants.iter().map(|p| 1 << p.index()).sum();
-    let mut masks: Vec<usize> = (1..64).filter(|m| m & !present == 0).collect();
+    let mut masks: Vec<usize> = (1..256).filter(|m| m & !present == 0).collect();
     masks.sort_by_key(|m| (m.count_ones(), *m));
-    let mut keys = [0_i8; 64];
+    let mut keys = vec![0_i16; 256];
     let names = masks.iter().enumerate().map(|(key, &mask)| {
-        keys[mask] = key as i8;
+        keys[mask] = key as i16;
         Pollutant::ALL
             .iter()
             .filter(|p| mask & (1 << p.index()) != 0)
@@ -301,19 +463,38 @@ mod tests {
         Schema::new(names.iter().map(|n| Field::new(*n, DataType::Float64, true)).collect::<Vec<_>>())
     }
 
+    fn keys(plan: &AqiPlan) -> Vec<(&str, &str)> {
+        plan.inputs
+            .iter()
+            .map(|i| (plan.standard.measures[i.measure].key.as_str(), i.name.as_str()))
+            .collect()
+    }
+
     #[test]
     fn recognises_and_overrides_columns() {
         let plan = AqiPlan::new(&schema(&["PM2.5 (ug/m3)", "pm10", "x"]), AqiOptions::default()).unwrap();
-        let got: Vec<_> = plan.inputs.iter().map(|i| (i.measure, i.name.as_str())).collect();
-        assert_eq!(got, vec![(Measure::Pm25, "PM2.5 (ug/m3)"), (Measure::Pm10, "pm10")]);
+        assert_eq!(keys(&plan), vec![("pm25", "PM2.5 (ug/m3)"), ("pm10", "pm10")]);
 
         let options = AqiOptions {
             columns: vec![("pm25".into(), Some("x".into())), ("pm10".into(), None)],
             ..AqiOptions::default()
         };
         let plan = AqiPlan::new(&schema(&["PM2.5", "pm10", "x"]), options).unwrap();
-        let got: Vec<_> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(got, vec!["x"]);
+        assert_eq!(keys(&plan), vec![("pm25", "x")]);
+    }
+
+    #[test]
+    fn recognises_each_standards_periods() {
+        let names = ["SO2", "so2_1h", "NO2_24h", "no2_1hr", "Ozone_8h", "CO"];
+        let options = AqiOptions { standard: "cn_hj633_2012".into(), ..AqiOptions::default() };
+        let plan = AqiPlan::new(&schema(&names), options).unwrap();
+        let got = keys(&plan);
+        assert!(got.contains(&("so2_24h", "SO2")) && got.contains(&("so2_1h", "so2_1h")), "{got:?}");
+        assert!(got.contains(&("no2_1h", "no2_1hr")) && got.contains(&("o3_8h", "Ozone_8h")), "{got:?}");
+        assert!(got.contains(&("co_24h", "CO")), "{got:?}");
+        let options = AqiOptions { standard: "in_naqi".into(), ..AqiOptions::default() };
+        let plan = AqiPlan::new(&schema(&["pm25", "NH3", "Pb", "so2"]), options).unwrap();
+        assert_eq!(keys(&plan).len(), 4);
     }
 
     #[test]
@@ -327,6 +508,10 @@ mod tests {
         let options = AqiOptions { standard: "us_epa_1999".into(), ..AqiOptions::default() };
         let err = AqiPlan::new(&schema(&["pm25", "pm10"]), options).unwrap_err();
         assert!(err.to_string().contains("rates only pm25"), "{err}");
+        let options =
+            AqiOptions { standard: "us_epa_1999".into(), skip_unrated: true, ..AqiOptions::default() };
+        let plan = AqiPlan::new(&schema(&["pm25", "pm10"]), options).unwrap();
+        assert_eq!(plan.skipped, vec!["pm10".to_owned()]);
         let strings = Schema::new(vec![Field::new("pm25", DataType::Utf8, true)]);
         let err = AqiPlan::new(&strings, AqiOptions::default()).unwrap_err();
         assert!(matches!(err, Error::UnsupportedType { .. }));
@@ -338,6 +523,7 @@ mod tests {
         let values = values.as_any().downcast_ref::<StringArray>().unwrap();
         assert_eq!(values.iter().flatten().collect::<Vec<_>>(), vec!["pm25", "pm10", "pm25,pm10"]);
         assert_eq!(keys[0b11], 2);
-        assert_eq!(values.len(), 3);
+        let (values, _) = dominant_dictionary(&Pollutant::ALL);
+        assert_eq!(values.len(), 255);
     }
 }

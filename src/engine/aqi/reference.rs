@@ -1,4 +1,4 @@
-//! The reference tables as Arrow data, and the array forms of `subindex` and `concentration`.
+//! The standards as Arrow data, and the array forms of `subindex` and `concentration`.
 
 use std::sync::Arc;
 
@@ -7,9 +7,9 @@ use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::measure::{Measure, Unit};
-use super::subindex::{standalone, table, Beyond, MeasureTable, NONE};
-use super::tables::{standard, StandardDef};
+use super::measure::{molar_volume, Unit};
+use super::standard::{builtins, resolve, Method, Standard};
+use super::subindex::{Beyond, MeasureTable, Scale, F_ABOVE, NONE};
 use crate::engine::columns::{as_f64, representation_error};
 use crate::engine::parallel::{install, TASK_ROWS};
 use crate::engine::{Error, Result};
@@ -20,38 +20,98 @@ fn batch(fields: Vec<(&str, DataType, bool)>, columns: Vec<ArrayRef>) -> RecordB
     RecordBatch::try_new(Arc::new(schema), columns).expect("reference table columns match")
 }
 
+fn text<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
+}
+
+fn method_key(method: Method) -> &'static str {
+    match method {
+        Method::Linear => "linear",
+        Method::Bands => "bands",
+        Method::Aqhi => "aqhi",
+    }
+}
+
+/// Every built-in standard with its measures: one row per (standard, measure).
+pub fn standards() -> RecordBatch {
+    let mut rows: Vec<(&Standard, &MeasureTable)> = Vec::new();
+    for s in builtins() {
+        rows.extend(s.measures.iter().map(|m| (s.as_ref(), m)));
+    }
+    let resolution = |m: &MeasureTable| match m.rounding {
+        super::measure::Rounding::None => None,
+        _ => Some(1.0 / m.counts_per_unit()),
+    };
+    batch(
+        vec![
+            ("standard", DataType::Utf8, false),
+            ("title", DataType::Utf8, false),
+            ("method", DataType::Utf8, false),
+            ("measure", DataType::Utf8, false),
+            ("pollutant", DataType::Utf8, false),
+            ("averaging", DataType::Utf8, false),
+            ("unit", DataType::Utf8, false),
+            ("rounding", DataType::Utf8, false),
+            ("resolution", DataType::Float64, true),
+            ("temperature_c", DataType::Int32, false),
+            ("source", DataType::Utf8, false),
+        ],
+        vec![
+            text(rows.iter().map(|(s, _)| s.id.as_str())),
+            text(rows.iter().map(|(s, _)| s.title.as_str())),
+            text(rows.iter().map(|(s, _)| method_key(s.method))),
+            text(rows.iter().map(|(_, m)| m.key.as_str())),
+            text(rows.iter().map(|(_, m)| m.pollutant.key())),
+            text(rows.iter().map(|(_, m)| m.averaging.as_str())),
+            text(rows.iter().map(|(_, m)| m.unit.key())),
+            text(rows.iter().map(|(_, m)| m.rounding.key())),
+            Arc::new(Float64Array::from(rows.iter().map(|(_, m)| resolution(m)).collect::<Vec<_>>())),
+            Arc::new(Int32Array::from_iter_values(rows.iter().map(|(s, _)| s.temperature as i32))),
+            text(rows.iter().map(|(s, _)| s.source.as_str())),
+        ],
+    )
+}
+
 /// Every breakpoint row of a standard: one row per (measure, band).
-pub fn breakpoints(standard_id: &str) -> Result<RecordBatch> {
-    let std = standard(standard_id)?;
-    let (mut measure, mut averaging, mut unit, mut category) = (vec![], vec![], vec![], vec![]);
+pub fn breakpoints(standard_text: &str) -> Result<RecordBatch> {
+    let std = resolve(standard_text)?;
+    if std.method == Method::Aqhi {
+        return Err(Error::spec(format!(
+            "{} is a formula, not a breakpoint table; its coefficients are in pt.aqi.Standard('{}').to_json()",
+            std.id, std.id
+        )));
+    }
+    let (mut measure, mut pollutant, mut averaging, mut unit, mut category) =
+        (vec![], vec![], vec![], vec![], vec![]);
     let (mut i_lo, mut i_hi, mut c_lo, mut c_hi) = (vec![], vec![], vec![], vec![]);
-    for m in std.measures() {
-        let t = table(std, m).expect("compiled");
-        for row in &t.rows {
-            measure.push(m.key());
-            averaging.push(m.averaging());
-            unit.push(m.native_unit().key());
-            category.push(std.categories[std.category_of(row.i_lo)].name);
-            i_lo.push(row.i_lo);
-            i_hi.push(row.i_hi);
-            c_lo.push(row.lo as f64 / m.scale());
-            c_hi.push(row.hi as f64 / m.scale());
+    for m in &std.measures {
+        for &(lo, hi, a, b) in &m.printed {
+            measure.push(m.key.clone());
+            pollutant.push(m.pollutant.key());
+            averaging.push(m.averaging.clone());
+            unit.push(m.unit.key());
+            category.push(std.categories[std.category_entry(a)].name.clone());
+            i_lo.push(a);
+            i_hi.push(b);
+            c_lo.push(lo);
+            c_hi.push(hi);
         }
     }
-    let text = |v: Vec<&str>| -> ArrayRef { Arc::new(StringArray::from(v)) };
     Ok(batch(
         vec![
             ("measure", DataType::Utf8, false),
+            ("pollutant", DataType::Utf8, false),
             ("averaging", DataType::Utf8, false),
             ("unit", DataType::Utf8, false),
             ("aqi_lo", DataType::Int32, false),
             ("aqi_hi", DataType::Int32, false),
             ("conc_lo", DataType::Float64, false),
-            ("conc_hi", DataType::Float64, false),
+            ("conc_hi", DataType::Float64, true),
             ("category", DataType::Utf8, false),
         ],
         vec![
             text(measure),
+            text(pollutant),
             text(averaging),
             text(unit),
             Arc::new(Int32Array::from(i_lo)),
@@ -64,49 +124,63 @@ pub fn breakpoints(standard_id: &str) -> Result<RecordBatch> {
 }
 
 /// The categories of a standard with their colours; `aqi_hi` is null for the open-ended top.
-pub fn categories(standard_id: &str) -> Result<RecordBatch> {
-    let std = standard(standard_id)?;
-    let cats = std.categories;
+pub fn categories(standard_text: &str) -> Result<RecordBatch> {
+    let std = resolve(standard_text)?;
+    let cats = &std.categories;
     Ok(batch(
         vec![
             ("category", DataType::Utf8, false),
             ("aqi_lo", DataType::Int32, false),
             ("aqi_hi", DataType::Int32, true),
-            ("colour", DataType::Utf8, false),
-            ("hex", DataType::Utf8, false),
+            ("colour", DataType::Utf8, true),
+            ("hex", DataType::Utf8, true),
         ],
         vec![
-            Arc::new(StringArray::from_iter_values(cats.iter().map(|c| c.name))),
-            Arc::new(Int32Array::from_iter_values(cats.iter().map(|c| c.i_lo))),
-            Arc::new(Int32Array::from(cats.iter().map(|c| c.i_hi).collect::<Vec<_>>())),
-            Arc::new(StringArray::from_iter_values(cats.iter().map(|c| c.colour))),
-            Arc::new(StringArray::from_iter_values(cats.iter().map(|c| c.hex))),
+            text(cats.iter().map(|c| c.name.as_str())),
+            Arc::new(Int32Array::from_iter_values(cats.iter().map(|c| c.lo))),
+            Arc::new(Int32Array::from(cats.iter().map(|c| c.hi).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(cats.iter().map(|c| c.colour.as_deref()).collect::<Vec<_>>())),
+            Arc::new(StringArray::from(cats.iter().map(|c| c.hex.as_deref()).collect::<Vec<_>>())),
         ],
     ))
 }
 
 /// The standard's table for a measure key, or an error naming both.
-pub fn measure_table(std: &StandardDef, measure_key: &str) -> Result<&'static MeasureTable> {
-    let measure = Measure::parse(measure_key)?;
-    table(std, measure)
-        .ok_or_else(|| Error::spec(format!("standard {} has no table for {}", std.id, measure.key())))
+fn measure_table<'a>(std: &'a Standard, measure_key: &str) -> Result<&'a MeasureTable> {
+    let table = &std.measures[std.measure_for_key(measure_key)?];
+    if matches!(table.scale, Scale::Formula) {
+        return Err(Error::spec(format!(
+            "{} combines its pollutants in one formula; it has no sub-index per measure",
+            std.id
+        )));
+    }
+    Ok(table)
 }
 
 /// `pt.aqi.subindex`: one measure's sub-index for every value (null where none is defined).
 pub fn subindex(
     values: &ArrayRef,
     measure_key: &str,
-    standard_id: &str,
+    standard_text: &str,
     unit: Option<&str>,
-    beyond: Beyond,
+    beyond: Option<Beyond>,
 ) -> Result<Int32Array> {
-    let std = standard(standard_id)?;
-    let t = measure_table(std, measure_key)?;
+    let std = resolve(standard_text)?;
+    let t = measure_table(&std, measure_key)?;
+    let beyond = beyond.unwrap_or(std.beyond);
     let factor = match unit {
-        Some(text) => Unit::parse(text, t.measure)?.factor_to(t.measure)?,
+        Some(text) => {
+            let volume = molar_volume(std.temperature)?;
+            Unit::parse(text, &t.key)?.factor_to(t.unit, t.pollutant, volume, &t.key)?
+        }
         None => 1.0,
     };
-    let multiplier = factor * t.measure.scale() * (1.0 + representation_error(values.data_type()));
+    let multiplier = match t.scale {
+        Scale::Linear(_) => factor * t.counts_per_unit() * (1.0 + representation_error(values.data_type())),
+        _ => factor,
+    };
+    // US EPA SO2 1-h above 304 ppb: AQI 200 on its own (§2.6).
+    let epa_so2_1h = std.epa_so2 && t.pollutant == super::measure::Pollutant::So2 && t.averaging == "1h";
     let values = as_f64(measure_key, values)?;
     let mut out = vec![NONE; values.len()];
     install(|| {
@@ -114,7 +188,8 @@ pub fn subindex(
             let start = task * TASK_ROWS;
             for (i, slot) in chunk.iter_mut().enumerate() {
                 if values.is_valid(start + i) {
-                    *slot = standalone(t, values.value(start + i), multiplier, beyond).0;
+                    let (index, flags) = t.eval(values.value(start + i), multiplier, beyond);
+                    *slot = if epa_so2_1h && flags & F_ABOVE != 0 { 200 } else { index };
                 }
             }
         });
@@ -124,22 +199,18 @@ pub fn subindex(
     Ok(Int32Array::new(out.into(), (nulls.null_count() > 0).then_some(nulls)))
 }
 
-/// `pt.aqi.concentration`: the lowest concentration (at the measure's precision) whose
-/// sub-index is at least each index; null where none reaches it.
-pub fn concentration(indices: &ArrayRef, measure_key: &str, standard_id: &str) -> Result<Float64Array> {
-    let std = standard(standard_id)?;
-    let t = measure_table(std, measure_key)?;
+/// `pt.aqi.concentration`: the lowest concentration (at the measure's resolution; for bands the
+/// band's printed lower limit) whose sub-index is at least each index; null where none reaches it.
+pub fn concentration(indices: &ArrayRef, measure_key: &str, standard_text: &str) -> Result<Float64Array> {
+    let std = resolve(standard_text)?;
+    let t = measure_table(&std, measure_key)?;
     let indices = as_f64("index", indices)?;
-    Ok(indices
-        .iter()
-        .map(|i| i.and_then(|i| t.lowest_count_reaching(i)).map(|c| c as f64 / t.measure.scale()))
-        .collect())
+    Ok(indices.iter().map(|i| i.and_then(|i| t.concentration_for(i))).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::Array;
 
     #[test]
     fn tables_as_data() {
@@ -150,20 +221,34 @@ mod tests {
         assert_eq!(c.num_rows(), 6);
         assert!(c.column(2).is_null(5));
         assert_eq!(breakpoints("us_epa_1999").unwrap().num_rows(), 7);
+        assert_eq!(categories("uk_daqi").unwrap().num_rows(), 10);
+        assert!(breakpoints("ca_aqhi").is_err());
+        let s = standards();
+        assert!(s.num_rows() > 40);
     }
 
     #[test]
     fn arrays() {
         let values: ArrayRef = Arc::new(Float64Array::from(vec![Some(35.49), None, Some(-1.0), Some(330.0)]));
-        let out = subindex(&values, "pm25", "us_epa_2024", None, Beyond::Extend).unwrap();
+        let out = subindex(&values, "pm25", "us_epa_2024", None, None).unwrap();
         assert_eq!(out.iter().collect::<Vec<_>>(), vec![Some(100), None, None, Some(509)]);
         let ug: ArrayRef = Arc::new(Float64Array::from(vec![100.0]));
         // 100 µg/m³ NO2 × 24.45 / 46.01 = 53.14 ppb → 53 → 50.
-        let out = subindex(&ug, "no2", "us_epa_2024", Some("ug/m3"), Beyond::Extend).unwrap();
+        let out = subindex(&ug, "no2", "us_epa_2024", Some("ug/m3"), None).unwrap();
         assert_eq!(out.value(0), 50);
+        let so2: ArrayRef = Arc::new(Float64Array::from(vec![305.0]));
+        assert_eq!(subindex(&so2, "so2", "us_epa_2024", None, None).unwrap().value(0), 200);
         let idx: ArrayRef = Arc::new(Float64Array::from(vec![Some(101.0), None, Some(400.0)]));
         let c = concentration(&idx, "o3_8h", "us_epa_2024").unwrap();
         assert_eq!(c.iter().collect::<Vec<_>>(), vec![Some(0.071), None, None]);
-        assert!(subindex(&values, "pm10", "us_epa_1999", None, Beyond::Extend).is_err());
+        assert!(subindex(&values, "pm10", "us_epa_1999", None, None).is_err());
+        // EEA: 5.0 is band 1, just above it band 2; UK: 33.4 rounds to 33 (band 1), 33.5 to 34.
+        let eea: ArrayRef = Arc::new(Float64Array::from(vec![5.0, 5.01, 141.0]));
+        let out = subindex(&eea, "pm25", "eu_eaqi_2024", None, None).unwrap();
+        assert_eq!(out.values().to_vec(), vec![1, 2, 6]);
+        let uk: ArrayRef = Arc::new(Float64Array::from(vec![33.4, 33.5, 500.0]));
+        assert_eq!(subindex(&uk, "o3", "uk_daqi", None, None).unwrap().values().to_vec(), vec![1, 2, 10]);
+        let idx: ArrayRef = Arc::new(Float64Array::from(vec![2.0]));
+        assert_eq!(concentration(&idx, "pm25", "eu_eaqi_2024").unwrap().values().to_vec(), vec![5.0]);
     }
 }

@@ -1,12 +1,9 @@
-//! One measure's sub-index: truncate to the measure's quantum, then interpolate in exact integer
-//! arithmetic (reference §1.2–§1.4). Each table is compiled once into a lookup table over every
-//! concentration count it covers, so the hot path is a multiply, a compare and a load.
+//! One measure's sub-index: round the concentration as the standard says, then interpolate in
+//! exact integer arithmetic (reference §1.2–§1.4) or look the band up. A linear table is
+//! compiled once into a lookup table over every concentration count it covers, so the hot path
+//! is a multiply, a compare and a load.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use super::measure::Measure;
-use super::tables::{parse_count, StandardDef, STANDARDS};
+use super::measure::{Pollutant, Rounding, Unit};
 
 /// Sub-index value meaning "no index".
 pub const NONE: i32 = -1;
@@ -15,11 +12,12 @@ pub const NONE: i32 = -1;
 pub const F_NULL: u8 = 1;
 pub const F_NEGATIVE: u8 = 2;
 pub const F_NOT_FINITE: u8 = 4;
-/// Below the first row of a table that does not start at 0 (O3 1-h, SO2 24-h).
+/// Below the first row of a table that does not start at 0 (EPA O3 1-h, SO2 24-h).
 pub const F_BELOW: u8 = 8;
 /// Above the last row of the table, and the `beyond` policy applied.
 pub const F_BEYOND: u8 = 16;
-/// Above the last row of a table that stops below AQI 500 (O3 8-h, SO2 1-h): no index here.
+/// Above the last row of a table that stops below the top of the index (EPA O3 8-h, SO2 1-h):
+/// no index here.
 pub const F_ABOVE: u8 = 32;
 /// Set at pollutant level: valid readings, but the standard defines no index for them.
 pub const F_UNDEFINED: u8 = 64;
@@ -27,11 +25,11 @@ pub const F_UNDEFINED: u8 = 64;
 /// What a concentration above the top breakpoint gets (DESIGN.md §3 `beyond`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Beyond {
-    /// Continue the top row's slope (2024 TAD §2.8).
+    /// Continue the top row's slope (2024 TAD §2.8); bands stay in the top band.
     Extend,
-    /// The top row's index (500).
+    /// The top row's index.
     Cap,
-    /// No index; the whole row's AQI becomes null.
+    /// No index; the whole row's index becomes null.
     Null,
 }
 
@@ -56,7 +54,16 @@ impl Beyond {
     }
 }
 
-/// A breakpoint row in integer quantum counts.
+/// How a linear row's interpolated index is made whole (reference §11.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexRounding {
+    /// Nearest, ties up (US EPA, India).
+    HalfUp,
+    /// Up (China HJ 633).
+    Ceiling,
+}
+
+/// A breakpoint row in integer counts of the measure's resolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
     pub lo: i64,
@@ -66,62 +73,80 @@ pub struct Row {
 }
 
 impl Row {
-    /// `I_lo + round_half_up((I_hi − I_lo)(c − lo)/(hi − lo))`, exact (§1.4); saturates at `i32::MAX`.
-    pub fn interpolate(&self, count: i64) -> i32 {
+    /// `I_lo + round((I_hi − I_lo)(c − lo)/(hi − lo))`, exact (§1.4); saturates at `i32::MAX`.
+    pub fn interpolate(&self, count: i64, rounding: IndexRounding) -> i32 {
         let (span, offset, den) = (i64::from(self.i_hi - self.i_lo), count - self.lo, self.hi - self.lo);
-        // 64-bit arithmetic is exact while span × offset cannot overflow; i128 beyond that.
-        let step = if offset.unsigned_abs() < 1 << 40 {
-            (2 * span * offset + den).div_euclid(2 * den)
-        } else {
-            let (span, offset, den) = (i128::from(span), i128::from(offset), i128::from(den));
-            i64::try_from((2 * span * offset + den).div_euclid(2 * den)).unwrap_or(i64::MAX)
+        if den == 0 {
+            return self.i_lo;
+        }
+        // Half up: floor((2·num + den) / (2·den)); ceiling: floor((num + den − 1) / den).
+        let (num, den, add) = match rounding {
+            IndexRounding::HalfUp => (2 * i128::from(span), 2 * i128::from(den), i128::from(den)),
+            IndexRounding::Ceiling => (i128::from(span), i128::from(den), i128::from(den) - 1),
         };
+        let step = (num * i128::from(offset) + add).div_euclid(den);
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
         i32::try_from(i64::from(self.i_lo).saturating_add(step)).unwrap_or(i32::MAX)
     }
 }
 
-/// One measure's table, compiled.
+/// Lookup tables larger than this (custom tables with a fine resolution) fall back to a search.
+const MAX_LUT: i64 = 1 << 20;
+
+/// A table read by linear interpolation between breakpoints (US EPA, India, China).
 #[derive(Debug)]
-pub struct MeasureTable {
-    pub measure: Measure,
+pub struct Linear {
     pub rows: Vec<Row>,
+    pub index_rounding: IndexRounding,
     first: i64,
     top: i64,
-    /// Index for every count in `first..=top`.
+    /// Index for every count in `first..=top`, when small enough.
     lut: Vec<u16>,
-    /// The top row reaches AQI 500, so concentrations above it are "beyond the index".
+    /// The top row reaches the top of the index, so concentrations above it are "beyond".
     extendable: bool,
+    /// Added before the floor that makes a count: 0 to truncate, 0.5 to round.
+    offset: f64,
+    half_even: bool,
     /// `first` and `top + 1` as floats, for the fast path's range test.
     first_quanta: f64,
     end_quanta: f64,
 }
 
-impl MeasureTable {
-    fn compile(measure: Measure, rows: &[super::tables::RowText]) -> MeasureTable {
-        let d = measure.decimals();
-        let rows: Vec<Row> = rows
-            .iter()
-            .map(|t| Row {
-                lo: parse_count(t.lo, d).expect("built-in breakpoint"),
-                hi: parse_count(t.hi, d).expect("built-in breakpoint"),
-                i_lo: t.i_lo,
-                i_hi: t.i_hi,
-            })
-            .collect();
+impl Linear {
+    pub fn new(
+        rows: Vec<Row>,
+        index_rounding: IndexRounding,
+        rounding: Rounding,
+        extendable: bool,
+    ) -> Linear {
         let first = rows[0].lo;
         let top = rows[rows.len() - 1].hi;
-        let lut = (first..=top)
-            .map(|c| {
-                let row = rows.iter().find(|r| c <= r.hi).expect("contiguous rows");
-                u16::try_from(row.interpolate(c)).expect("index within the table")
-            })
-            .collect();
-        let extendable = rows[rows.len() - 1].i_hi >= 500;
-        let (first_quanta, end_quanta) = (first as f64, (top + 1) as f64);
-        MeasureTable { measure, rows, first, top, lut, extendable, first_quanta, end_quanta }
+        let mut table = Linear {
+            index_rounding,
+            first,
+            top,
+            lut: Vec::new(),
+            extendable,
+            offset: if rounding == Rounding::Truncate { 0.0 } else { 0.5 },
+            half_even: rounding == Rounding::HalfEven,
+            first_quanta: first as f64,
+            end_quanta: (top + 1) as f64,
+            rows,
+        };
+        if top - first < MAX_LUT && table.rows.iter().all(|r| r.i_lo >= 0 && r.i_hi <= i32::from(u16::MAX)) {
+            table.lut =
+                (first..=top).map(|c| u16::try_from(table.in_rows(c)).expect("index within u16")).collect();
+        }
+        table
     }
 
-    /// Sub-index of a non-negative count of quanta.
+    /// Index of a count inside `first..=top` (a count on a shared breakpoint takes the lower row).
+    fn in_rows(&self, count: i64) -> i32 {
+        let row = self.rows.iter().find(|r| count <= r.hi).expect("count within the table");
+        row.interpolate(count, self.index_rounding)
+    }
+
+    /// Sub-index of a non-negative count.
     #[inline]
     pub fn at_count(&self, count: i64, beyond: Beyond) -> (i32, u8) {
         if count > self.top {
@@ -130,7 +155,7 @@ impl MeasureTable {
             }
             let top = self.rows[self.rows.len() - 1];
             return match beyond {
-                Beyond::Extend => (top.interpolate(count), F_BEYOND),
+                Beyond::Extend => (top.interpolate(count, self.index_rounding), F_BEYOND),
                 Beyond::Cap => (top.i_hi, F_BEYOND),
                 Beyond::Null => (NONE, F_BEYOND),
             };
@@ -138,31 +163,44 @@ impl MeasureTable {
         if count < self.first {
             return (NONE, F_BELOW);
         }
+        if self.lut.is_empty() {
+            return (self.in_rows(count), 0);
+        }
         (i32::from(self.lut[(count - self.first) as usize]), 0)
     }
 
-    /// Sub-index of a raw concentration; `multiplier` = unit factor × quanta per unit.
+    /// Sub-index of a raw concentration; `multiplier` = unit factor × counts per unit.
     #[inline]
     pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
+        let quanta = self.rounded(value * multiplier);
         // Fast path: a valid value inside the table, tested in float space (NaN fails every
-        // comparison), so the cast below is a plain truncation of a small positive number.
-        let quanta = guarded(value * multiplier);
-        if value >= 0.0 && quanta >= self.first_quanta && quanta < self.end_quanta {
-            let slot = quanta as usize - self.first as usize;
-            return (i32::from(self.lut[slot]), 0);
+        // comparison), so the cast below is a plain floor of a small positive number.
+        if value >= 0.0 && quanta >= self.first_quanta && quanta < self.end_quanta && !self.lut.is_empty() {
+            return (i32::from(self.lut[quanta as usize - self.first as usize]), 0);
         }
-        self.eval_slow(value, truncate(value * multiplier), beyond)
+        self.eval_slow(value, quanta, beyond)
+    }
+
+    /// The count (plus a tiny guard, so `floor` gives it) a value in counts is rounded to.
+    #[inline]
+    fn rounded(&self, quanta: f64) -> f64 {
+        let rounded = guarded(quanta + self.offset);
+        if self.half_even && is_odd_tie(quanta, rounded) {
+            return rounded - 1.0;
+        }
+        rounded
     }
 
     #[cold]
-    fn eval_slow(&self, value: f64, count: i64, beyond: Beyond) -> (i32, u8) {
+    fn eval_slow(&self, value: f64, rounded: f64, beyond: Beyond) -> (i32, u8) {
         if !value.is_finite() {
             return (NONE, F_NOT_FINITE);
         }
         if value < 0.0 {
             return (NONE, F_NEGATIVE);
         }
-        self.at_count(count, beyond)
+        // Float-to-int `as` saturates: huge values become i64::MAX, beyond every table.
+        self.at_count(rounded as i64, beyond)
     }
 
     /// The lowest count whose sub-index (top row extended) is at least `index`.
@@ -189,7 +227,134 @@ impl MeasureTable {
     }
 }
 
-/// Adds the truncation guard to a value expressed in quanta.
+/// True when `quanta` lies exactly halfway between two counts and rounding half up (to
+/// `floor(rounded)`) chose the odd one: half-to-even must take one less.
+#[inline]
+fn is_odd_tie(quanta: f64, rounded: f64) -> bool {
+    let n = rounded.floor();
+    let tie = ((quanta + 0.5) - n).abs() <= 1e-9 + quanta.abs() * 1e-12;
+    tie && (n as i64) % 2 != 0
+}
+
+/// A table of bands: the index is the band the concentration falls in (EEA, UK DAQI).
+#[derive(Debug)]
+pub struct Bands {
+    /// Lower limit of the first band.
+    pub first: f64,
+    /// Upper limit of every band with one (a value equal to a limit is in the lower band).
+    pub uppers: Vec<f64>,
+    /// Band number of each band, in order.
+    pub bands: Vec<i32>,
+    /// The last band has no upper limit.
+    pub open_top: bool,
+    /// The last band is the top of the index (values above a closed top are "beyond").
+    extendable: bool,
+    /// Round to this many decimals, half up, before the lookup (UK DAQI), or not at all.
+    round_scale: Option<f64>,
+}
+
+impl Bands {
+    pub fn new(
+        first: f64,
+        uppers: Vec<f64>,
+        bands: Vec<i32>,
+        extendable: bool,
+        round_scale: Option<f64>,
+    ) -> Bands {
+        let open_top = uppers.len() < bands.len();
+        Bands { first, uppers, bands, open_top, extendable, round_scale }
+    }
+
+    #[inline]
+    pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
+        if !value.is_finite() {
+            return (NONE, F_NOT_FINITE);
+        }
+        if value < 0.0 {
+            return (NONE, F_NEGATIVE);
+        }
+        let mut v = value * multiplier;
+        if let Some(scale) = self.round_scale {
+            v = guarded(v * scale + 0.5).floor() / scale;
+        }
+        if v < self.first {
+            return (NONE, F_BELOW);
+        }
+        let above = self.uppers.iter().filter(|&&u| v > u).count();
+        if above < self.bands.len() {
+            return (self.bands[above], 0);
+        }
+        let top = self.bands[self.bands.len() - 1];
+        match (self.extendable, beyond) {
+            (false, _) => (NONE, F_ABOVE),
+            (true, Beyond::Null) => (NONE, F_BEYOND),
+            (true, _) => (top, F_BEYOND),
+        }
+    }
+}
+
+/// How a measure's concentration becomes an index.
+#[derive(Debug)]
+pub enum Scale {
+    Linear(Linear),
+    Bands(Bands),
+    /// Rated by a formula over several pollutants (Canada's AQHI), not on its own.
+    Formula,
+}
+
+/// One measure of a standard, compiled: what it is and how it is rated.
+#[derive(Debug)]
+pub struct MeasureTable {
+    pub key: String,
+    pub pollutant: Pollutant,
+    pub averaging: String,
+    pub unit: Unit,
+    /// Decimals of the resolution the concentration is rounded to.
+    pub decimals: u32,
+    pub rounding: Rounding,
+    pub scale: Scale,
+    /// The printed rows: (lo, hi or None for an open top, index lo, index hi).
+    pub printed: Vec<(f64, Option<f64>, i32, i32)>,
+}
+
+impl MeasureTable {
+    /// Counts per unit of the table's unit.
+    pub fn counts_per_unit(&self) -> f64 {
+        f64::from(10_u32.pow(self.decimals))
+    }
+
+    /// The multiplier `eval` expects for values in the table's own unit.
+    pub fn native_multiplier(&self) -> f64 {
+        match self.scale {
+            Scale::Linear(_) => self.counts_per_unit(),
+            Scale::Bands(_) | Scale::Formula => 1.0,
+        }
+    }
+
+    /// Sub-index and flags of one value; `multiplier` from `PlannedInput` or `native_multiplier`.
+    #[inline]
+    pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
+        match &self.scale {
+            Scale::Linear(t) => t.eval(value, multiplier, beyond),
+            Scale::Bands(t) => t.eval(value, multiplier, beyond),
+            Scale::Formula => (NONE, 0),
+        }
+    }
+
+    /// The lowest concentration (table unit) whose index is at least `index`: for linear
+    /// tables at the measure's resolution, for bands the band's printed lower limit.
+    pub fn concentration_for(&self, index: f64) -> Option<f64> {
+        match &self.scale {
+            Scale::Linear(t) => t.lowest_count_reaching(index).map(|c| c as f64 / self.counts_per_unit()),
+            Scale::Bands(_) => {
+                self.printed.iter().find(|(_, _, band, _)| f64::from(*band) >= index).map(|(lo, ..)| *lo)
+            }
+            Scale::Formula => None,
+        }
+    }
+}
+
+/// Adds the rounding guard to a value expressed in counts.
 ///
 /// The guard absorbs binary representation error (`9.1 * 10 = 90.999…`) of up to about a
 /// thousand ulps, far below any real measurement resolution (reference §1.2).
@@ -198,154 +363,9 @@ pub fn guarded(quanta: f64) -> f64 {
     quanta + (1e-9 + quanta * 1e-12)
 }
 
-/// Truncates a non-negative value already expressed in quanta to an integer count. Float-to-int
+/// Truncates a non-negative value already expressed in counts to an integer count. Float-to-int
 /// `as` saturates, so huge values become `i64::MAX` (beyond every table), never undefined.
 #[inline]
 pub fn truncate(quanta: f64) -> i64 {
     guarded(quanta) as i64
-}
-
-type Compiled = HashMap<(&'static str, Measure), MeasureTable>;
-
-fn compiled() -> &'static Compiled {
-    static TABLES: OnceLock<Compiled> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut all = HashMap::new();
-        for std in STANDARDS {
-            for (measure, rows) in std.tables {
-                all.insert((std.id, *measure), MeasureTable::compile(*measure, rows));
-            }
-        }
-        all
-    })
-}
-
-/// The compiled table of `measure` in `standard`, if the standard rates that measure.
-pub fn table(standard: &StandardDef, measure: Measure) -> Option<&'static MeasureTable> {
-    compiled().get(&(standard.id, measure))
-}
-
-/// The sub-index of one measure on its own, as `pt.aqi.subindex` defines it: SO2 1-h above
-/// 304 ppb gives 200 (§2.6); every other out-of-table value gives no index.
-pub fn standalone(table: &MeasureTable, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
-    let (index, flags) = table.eval(value, multiplier, beyond);
-    if flags & F_ABOVE != 0 && table.measure == Measure::So2_1h {
-        return (200, flags);
-    }
-    (index, flags)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tables::{US_EPA_1999, US_EPA_2012, US_EPA_2024};
-    use super::*;
-
-    fn sub(std: &StandardDef, m: Measure, x: f64) -> i32 {
-        let t = table(std, m).unwrap();
-        standalone(t, x, m.scale(), Beyond::Extend).0
-    }
-
-    #[test]
-    fn every_row_end_maps_to_its_index() {
-        for std in STANDARDS {
-            for (m, rows) in std.tables {
-                let t = table(std, *m).unwrap();
-                for (row, text) in t.rows.iter().zip(rows.iter()) {
-                    assert_eq!(
-                        t.at_count(row.lo, Beyond::Extend).0,
-                        row.i_lo,
-                        "{} {} {}",
-                        std.id,
-                        m.key(),
-                        text.lo
-                    );
-                    assert_eq!(
-                        t.at_count(row.hi, Beyond::Extend).0,
-                        row.i_hi,
-                        "{} {} {}",
-                        std.id,
-                        m.key(),
-                        text.hi
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn truncation_not_rounding() {
-        let s = &US_EPA_2024;
-        assert_eq!(sub(s, Measure::Pm25, 35.49), 100);
-        assert_eq!(sub(s, Measure::Pm25, 35.5), 101);
-        assert_eq!(sub(s, Measure::Pm25, 9.05), 50);
-        assert_eq!(sub(s, Measure::Pm25, 9.1), 51);
-        assert_eq!(sub(s, Measure::Pm25, 0.3), 2); // 50*3/90 = 1.67 -> 2
-        assert_eq!(sub(s, Measure::Pm10, 54.9), 50);
-        assert_eq!(sub(s, Measure::O3_8h, 0.0549), 50);
-        assert_eq!(sub(s, Measure::Co, 4.45), 50);
-        assert_eq!(sub(s, Measure::So2_1h, 35.9), 50);
-        assert_eq!(sub(s, Measure::No2, 53.7), 50);
-    }
-
-    #[test]
-    fn ties_round_half_up() {
-        // CO 1.1 ppm: 50 * 11/44 = 12.5 -> 13; O3 0.072: 101 + 49*1/14 = 104.5 -> 105.
-        assert_eq!(sub(&US_EPA_2024, Measure::Co, 1.1), 13);
-        assert_eq!(sub(&US_EPA_2024, Measure::O3_8h, 0.072), 105);
-        assert_eq!(sub(&US_EPA_2024, Measure::O3_8h, 0.153), 251); // 250.5
-                                                                   // Pre-2024 PM2.5 0.6: 50 * 6/120 = 2.5 -> 3.
-        assert_eq!(sub(&US_EPA_2012, Measure::Pm25, 0.6), 3);
-    }
-
-    #[test]
-    fn above_the_top_extends_the_hazardous_row() {
-        let s = &US_EPA_2024;
-        assert_eq!(sub(s, Measure::Pm25, 325.5), 500);
-        assert_eq!(sub(s, Measure::Pm25, 330.0), 509);
-        assert_eq!(sub(s, Measure::Pm25, 500.0), 848);
-        assert_eq!(sub(s, Measure::Pm10, 605.0), 501);
-        assert_eq!(sub(s, Measure::Co, 50.5), 501);
-        assert_eq!(sub(s, Measure::No2, 2100.0), 513);
-        assert_eq!(sub(s, Measure::Pm10, 504.0), 389);
-        assert_eq!(sub(&US_EPA_2012, Measure::Pm10, 504.0), 400);
-        let t = table(s, Measure::Pm25).unwrap();
-        assert_eq!(t.eval(400.0, 10.0, Beyond::Cap), (500, F_BEYOND));
-        assert_eq!(t.eval(400.0, 10.0, Beyond::Null), (NONE, F_BEYOND));
-        assert_eq!(t.eval(1e300, 10.0, Beyond::Extend), (i32::MAX, F_BEYOND));
-    }
-
-    #[test]
-    fn special_measures() {
-        let s = &US_EPA_2024;
-        assert_eq!(sub(s, Measure::O3_1h, 0.124), NONE);
-        assert_eq!(sub(s, Measure::O3_1h, 0.125), 101);
-        assert_eq!(sub(s, Measure::O3_8h, 0.201), NONE);
-        assert_eq!(sub(s, Measure::So2_1h, 305.0), 200);
-        assert_eq!(sub(s, Measure::So2_24h, 304.0), NONE);
-        assert_eq!(sub(s, Measure::So2_24h, 305.0), 201);
-        assert_eq!(sub(&US_EPA_1999, Measure::Pm25, 15.5), 51);
-        assert!(table(&US_EPA_1999, Measure::Pm10).is_none());
-    }
-
-    #[test]
-    fn bad_values_are_flagged() {
-        let t = table(&US_EPA_2024, Measure::Pm25).unwrap();
-        assert_eq!(t.eval(-0.1, 10.0, Beyond::Extend), (NONE, F_NEGATIVE));
-        assert_eq!(t.eval(f64::NAN, 10.0, Beyond::Extend), (NONE, F_NOT_FINITE));
-        assert_eq!(t.eval(f64::INFINITY, 10.0, Beyond::Extend), (NONE, F_NOT_FINITE));
-        assert_eq!(t.eval(-0.0, 10.0, Beyond::Extend), (0, 0));
-    }
-
-    #[test]
-    fn inverse_is_the_band_low_end() {
-        let t = table(&US_EPA_2024, Measure::Pm25).unwrap();
-        assert_eq!(t.lowest_count_reaching(101.0), Some(355));
-        assert_eq!(t.lowest_count_reaching(51.0), Some(91));
-        assert_eq!(t.lowest_count_reaching(0.0), Some(0));
-        // 329.7: 301 + 199·1042/999 = 508.56 → 509; 329.6 gives 508.36 → 508.
-        assert_eq!(t.lowest_count_reaching(509.0), Some(3297));
-        let o3 = table(&US_EPA_2024, Measure::O3_8h).unwrap();
-        assert_eq!(o3.lowest_count_reaching(301.0), None);
-        assert_eq!(o3.lowest_count_reaching(f64::NAN), None);
-    }
 }

@@ -119,7 +119,7 @@ pub fn daily(
     standard: &str,
     zone: Option<&str>,
 ) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &Pollutant::ALL, Clock::LocalStandard(zone))?;
+    let prepared = prepare(batch, options, &Pollutant::ALL[..6], Clock::LocalStandard(zone))?;
     let local = &prepared.hours;
     let stats: Vec<Stat> =
         stats().into_iter().filter(|s| prepared.columns.iter().any(|(p, _, _)| *p == s.pollutant)).collect();

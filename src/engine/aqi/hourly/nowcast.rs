@@ -97,7 +97,7 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
     let mut aqi_columns = Vec::new();
     for (p, _, values) in &prepared.columns {
         let (p, m) = (*p, method(*p));
-        let scale = hourly_measure(p).scale();
+        let scale = hourly_measure(p).counts_per_unit();
         // Per station, in parallel: (row, nowcast, weight) for each of its rows.
         let per_station: Vec<Vec<RowNowcast>> = install(|| {
             prepared

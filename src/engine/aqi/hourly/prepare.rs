@@ -9,21 +9,23 @@ use rayon::prelude::*;
 
 use super::series::{first_duplicate, group_stations, hours, layout, Duplicates, Layout, Stations};
 use super::zone::local_hours;
-use crate::engine::aqi::measure::{Measure, Pollutant, Unit};
+use crate::engine::aqi::measure::{molar_volume, Pollutant, Unit};
+use crate::engine::aqi::standard::builtins;
+use crate::engine::aqi::subindex::MeasureTable;
 use crate::engine::columns::{as_f64, normalize_name};
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
 
-/// The measure whose unit (and for PM, truncation) a pollutant's hourly values share.
-pub fn hourly_measure(p: Pollutant) -> Measure {
-    match p {
-        Pollutant::Pm25 => Measure::Pm25,
-        Pollutant::Pm10 => Measure::Pm10,
-        Pollutant::O3 => Measure::O3_1h,
-        Pollutant::Co => Measure::Co,
-        Pollutant::So2 => Measure::So2_1h,
-        Pollutant::No2 => Measure::No2,
-    }
+/// The US EPA measure whose unit (and for PM, truncation) a pollutant's hourly values share.
+pub fn hourly_measure(p: Pollutant) -> &'static MeasureTable {
+    let key = match p {
+        Pollutant::O3 => "o3_1h",
+        Pollutant::So2 => "so2_1h",
+        other => other.key(),
+    };
+    let epa = &builtins()[0];
+    let found = epa.measures.iter().find(|m| m.key == key);
+    found.expect("the hourly functions take only US EPA pollutants")
 }
 
 /// Parses a pollutant key as `pollutants=` and `units=` give it.
@@ -153,7 +155,10 @@ pub fn prepare(
     for (p, name) in chosen {
         let unit = options.units.iter().find(|(k, _)| parse_pollutant(k).ok() == Some(p));
         let factor = match unit {
-            Some((_, text)) => Some(Unit::parse(text, hourly_measure(p))?.factor_to(hourly_measure(p))?),
+            Some((_, text)) => {
+                let native = hourly_measure(p).unit;
+                Some(Unit::parse(text, p.key())?.factor_to(native, p, molar_volume(25)?, &name)?)
+            }
             None => None,
         };
         let values = as_f64(&name, column(&batch, &name, p.key())?)?;
@@ -195,6 +200,12 @@ pub fn rate(
     standard: &str,
     columns: Vec<(String, Option<String>)>,
 ) -> Result<RecordBatch> {
+    let id = crate::engine::aqi::resolve(standard)?.id.clone();
+    if !id.starts_with("us_epa_") {
+        return Err(Error::spec(format!(
+            "the hourly functions follow the US EPA averaging rules; for {id} build the averages with pt.aqi.rolling and rate them with pt.aqi.compute(..., standard='{id}')"
+        )));
+    }
     let options =
         AqiOptions { standard: standard.to_owned(), columns, subindices: true, ..AqiOptions::default() };
     compute_batch(&AqiPlan::new(&batch.schema(), options)?, batch, 0)
