@@ -208,3 +208,23 @@ def test_status_counts(spark: SparkSession) -> None:
     df = spark.createDataFrame([(5.0,), (None,), (-1.0,), (400.0,), (7.0,)], "pm25 double")
     counts = {r["aqi_status"]: r["count"] for r in aqi_status_counts(df).collect()}
     assert counts == {"ok": 2, "no_data": 1, "negative": 1, "beyond_index": 1}
+
+
+def test_other_standards_and_custom_standards_ship_to_executors(spark: SparkSession) -> None:
+    table = pa.table(
+        {
+            "id": pa.array(range(6), pa.int64()),
+            "pm25": [10.0, 36.0, 76.0, None, 300.0, 45.0],
+            "pm10": [20.0, 160.0, 40.0, 5.0, None, 90.0],
+        }
+    )
+    df = spark.createDataFrame(table).repartition(3)
+    china = with_aqi(df, standard="cn_hj633_2012", subindices=True)
+    assert "aqi_exceeding" in china.columns
+    got = china.orderBy("id").toArrow().to_pylist()
+    assert got == pt.aqi.compute(table, standard="cn_hj633_2012", subindices=True).to_pylist()
+    custom = pt.aqi.Standard.from_table(pt.aqi.breakpoints("us_epa_2012"), id="epa_2012_copy")
+    got = with_aqi(df, standard=custom).orderBy("id").toArrow().column("aqi").to_pylist()
+    assert got == pt.aqi.compute(table, standard="us_epa_2012").column("aqi").to_pylist()
+    with pytest.raises(ValueError, match="with_aqi"):
+        aqi_column({"pm25": "pm25"}, standard="uk_daqi")

@@ -24,7 +24,7 @@ def _find(schema: pa.Schema, names: set[str], what: str, option: str) -> str:
     found = [f.name for f in schema if _squash(f.name) in names]
     if len(found) != 1:
         raise ValueError(
-            f"cannot tell which column holds the {what} ({'none' if not found else found} "
+            f"cannot tell which column holds the {what} ({found or 'none'} "
             f"found among {schema.names}); name it with {option}="
         )
     return found[0]
@@ -56,7 +56,7 @@ def correct_purpleair(
         >>> [round(v, 3) for v in t.column("pm25_corrected").to_pylist()]
         [11.92, 289.526]
         >>> pt.aqi.compute(t, columns={"pm25": "pm25_corrected"}).column("aqi").to_pylist()
-        [66, 444]
+        [56, 428]
     """
     tabular = as_arrow_tabular(data)
     schema = tabular.schema if hasattr(tabular, "schema") else pa.schema(tabular)

@@ -67,7 +67,7 @@ class Standard:
         breakpoints: Any,
         categories: Any = None,
         *,
-        id: str,  # noqa: A002 - the standard's id, as in the JSON
+        id: str,
         title: str = "",
         source: str = "",
         method: str | None = None,
@@ -81,10 +81,14 @@ class Standard:
         Args:
             breakpoints: any Arrow table-like with columns ``measure``, ``unit``, ``aqi_lo``,
                 ``aqi_hi``, ``conc_lo``, ``conc_hi`` and optionally ``pollutant`` (else taken
-                from the measure key, "o3_8h" -> o3), ``averaging`` and ``category``.
+                from the measure key, "o3_8h" -> o3), ``averaging``, ``category`` and
+                ``resolution`` (what concentrations are rounded to, e.g. 0.1; by default the
+                finest decimal among the measure's breakpoints).
             categories: a table with ``category``, ``aqi_lo``, ``aqi_hi`` and optionally
                 ``colour``, ``hex``; by default taken from the breakpoints' ``category`` column.
             id: the new standard's id (lowercase letters, digits, "_"; not a built-in id).
+            title: a readable name (default: the id).
+            source: where the table comes from, recorded in every output's metadata.
             method: ``"linear"`` or ``"bands"``; by default bands when every row has
                 ``aqi_lo == aqi_hi``.
             rounding: how concentrations are rounded to the table's resolution before the
@@ -124,6 +128,8 @@ class Standard:
                     "rows": [],
                 },
             )
+            if r.get("resolution") is not None:
+                m["decimals"] = _decimals(r["resolution"])
             if r["unit"] != m["unit"]:
                 raise ValueError(f"row {number}: measure {key} has two units")
             lo, hi = _decimal(r["conc_lo"]), _decimal(r["conc_hi"])
@@ -182,8 +188,14 @@ def _decimal(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")
+        return format(Decimal(repr(value)).normalize(), "f")
     return str(value)
+
+
+def _decimals(resolution: Any) -> int:
+    """Decimals of a resolution: 0.1 -> 1, 1 -> 0."""
+    text = _decimal(float(resolution)) or "0"
+    return len(text.partition(".")[2])
 
 
 def _categories(rows: list[dict[str, Any]], categories: Any) -> list[dict[str, Any]]:
@@ -221,6 +233,7 @@ def standard_arg(standard: str | Standard) -> str:
 
 
 def standard_id(standard: str | Standard) -> str:
+    """The id of a standard given by name or object."""
     return standard.id if isinstance(standard, Standard) else Standard(standard).id
 
 
@@ -243,8 +256,10 @@ def compare(
     Example:
         >>> import pollutrack as pt
         >>> t = pt.aqi.compare({"pm25": [10.0, 40.0]}, ["us_epa_2012", "us_epa_2024"])
-        >>> t.select(["us_epa_2012_aqi", "us_epa_2024_aqi", "us_epa_2024_category_change"]).to_pylist()
-        [{'us_epa_2012_aqi': 42, 'us_epa_2024_aqi': 53, 'us_epa_2024_category_change': 1}, {'us_epa_2012_aqi': 112, 'us_epa_2024_aqi': 112, 'us_epa_2024_category_change': 0}]
+        >>> t.column("us_epa_2012_aqi").to_pylist(), t.column("us_epa_2024_aqi").to_pylist()
+        ([42, 112], [53, 112])
+        >>> t.column("us_epa_2024_category_change").to_pylist()
+        [1, 0]
     """
     if len(standards) == 0:
         raise ValueError("compare needs at least one standard")
@@ -279,4 +294,5 @@ def compare(
         steps = pc.subtract(rank.cast(pa.int16()), first[1].cast(pa.int16())).cast(pa.int8())
         out = out.append_column(f"{sid}_category_change", steps)
     record = {"function": "aqi.compare", "standards": records}
-    return out.replace_schema_metadata({**(table.schema.metadata or {}), b"pollutrack": json.dumps(record)})
+    metadata = {**(table.schema.metadata or {}), b"pollutrack": json.dumps(record)}
+    return out.replace_schema_metadata(metadata)

@@ -27,7 +27,9 @@ struct Buffers {
     category: Vec<i8>,
     dominant: Vec<i16>,
     status: Vec<i8>,
-    exceeding: Vec<u8>,
+    dominant_valid: Vec<u64>,
+    exceeding: Vec<i16>,
+    exceeding_valid: Vec<u64>,
     value: Vec<f64>,
     subindices: Vec<(Vec<i32>, Vec<u64>)>,
 }
@@ -44,7 +46,9 @@ impl Buffers {
             category: vec![0; rows],
             dominant: vec![0; rows],
             status: vec![0; rows],
+            dominant_valid: vec![0; if plan.standard.primary_above.is_some() { words } else { 0 }],
             exceeding: vec![0; sized(plan.standard.exceeding_above.is_some())],
+            exceeding_valid: vec![0; if plan.standard.exceeding_above.is_some() { words } else { 0 }],
             value: vec![f64::NAN; sized(plan.is_aqhi() && plan.options.subindices)],
             subindices: (0..subindex_columns).map(|_| (vec![0; rows], vec![0; words])).collect(),
         }
@@ -58,7 +62,9 @@ impl Buffers {
             .iter_mut()
             .map(|(v, w)| v.chunks_mut(TASK_ROWS).zip(w.chunks_mut(words)))
             .collect();
+        let mut dominant_valid = self.dominant_valid.chunks_mut(words);
         let mut exceeding = self.exceeding.chunks_mut(TASK_ROWS);
+        let mut exceeding_valid = self.exceeding_valid.chunks_mut(words);
         let mut value = self.value.chunks_mut(TASK_ROWS);
         self.aqi
             .chunks_mut(TASK_ROWS)
@@ -74,7 +80,9 @@ impl Buffers {
                 category,
                 dominant,
                 status,
+                dominant_valid: dominant_valid.next().unwrap_or_default(),
                 exceeding: exceeding.next().unwrap_or_default(),
+                exceeding_valid: exceeding_valid.next().unwrap_or_default(),
                 value: value.next().unwrap_or_default(),
                 subindices: subs.iter_mut().map(|it| it.next().expect("same task count")).collect(),
             })
@@ -97,11 +105,6 @@ fn labels<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, values: &ArrayRef)
     Arc::new(unsafe { DictionaryArray::<K>::new_unchecked(keys, Arc::clone(values)) })
 }
 
-/// Validity of "index above `limit`" for rows whose index is valid.
-fn above(aqi: &[i32], valid: Option<&NullBuffer>, limit: i32) -> NullBuffer {
-    aqi.iter().enumerate().map(|(i, &v)| v > limit && valid.is_none_or(|n| n.is_valid(i))).collect()
-}
-
 /// Computes one batch. `first_row` is the batch's position in the whole input, used to name the
 /// row when `on_invalid="raise"` refuses one.
 pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Result<RecordBatch> {
@@ -120,12 +123,21 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
         }
     }
 
-    let Buffers { aqi, aqi_valid, category, dominant, status, exceeding, value, subindices } = buffers;
+    let Buffers {
+        aqi,
+        aqi_valid,
+        category,
+        dominant,
+        status,
+        dominant_valid,
+        exceeding,
+        exceeding_valid,
+        value,
+        subindices,
+    } = buffers;
     let aqi_nulls = nulls(aqi_valid, rows);
-    let dominant_nulls = match plan.standard.primary_above {
-        Some(limit) => Some(above(&aqi, aqi_nulls.as_ref(), limit)),
-        None => aqi_nulls.clone(),
-    };
+    let dominant_nulls =
+        if plan.standard.primary_above.is_some() { nulls(dominant_valid, rows) } else { aqi_nulls.clone() };
     let label_keys: Option<Vec<i8>> =
         plan.is_aqhi().then(|| aqi.iter().map(|&a| (a.clamp(1, 11) - 1) as i8).collect());
     let mut out: Vec<ArrayRef> = batch.columns().to_vec();
@@ -134,10 +146,8 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
     out.push(labels(Int16Array::new(dominant.into(), dominant_nulls), &plan.dominant_values));
     out.push(labels(Int8Array::new(status.into(), None), &plan.status_values));
     if plan.standard.exceeding_above.is_some() {
-        let valid: NullBuffer = exceeding.iter().map(|&m| m != 0).collect();
-        let keys: Vec<i16> = exceeding.iter().map(|&m| plan.dominant_keys[usize::from(m)]).collect();
-        let valid = (valid.null_count() > 0).then_some(valid);
-        out.push(labels(Int16Array::new(keys.into(), valid), &plan.dominant_values));
+        let valid = nulls(exceeding_valid, rows);
+        out.push(labels(Int16Array::new(exceeding.into(), valid), &plan.dominant_values));
     }
     if let Some(keys) = label_keys {
         out.push(labels(Int8Array::new(keys.into(), aqi_nulls.clone()), &plan.label_values));

@@ -15,8 +15,11 @@ pub struct TaskOut<'a> {
     pub category: &'a mut [i8],
     pub dominant: &'a mut [i16],
     pub status: &'a mut [i8],
-    /// Pollutant masks above the standard's `exceeding_above` (empty when it has none).
-    pub exceeding: &'a mut [u8],
+    /// Dominant validity when the standard names it only above an index (else empty).
+    pub dominant_valid: &'a mut [u64],
+    /// Keys and validity of the pollutants above `exceeding_above` (empty when none).
+    pub exceeding: &'a mut [i16],
+    pub exceeding_valid: &'a mut [u64],
     /// The unrounded AQHI (empty unless asked for).
     pub value: &'a mut [f64],
     /// Per present pollutant (plan order), when sub-index columns are asked for.
@@ -105,12 +108,26 @@ const BLOCK_ROWS: usize = 4096;
 /// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`, block by
 /// block.
 pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
-    let TaskOut { start, aqi, aqi_valid, category, dominant, status, exceeding, value, subindices } = out;
+    let TaskOut {
+        start,
+        aqi,
+        aqi_valid,
+        category,
+        dominant,
+        status,
+        dominant_valid,
+        exceeding,
+        exceeding_valid,
+        value,
+        subindices,
+    } = out;
     let words = BLOCK_ROWS / 64;
     let mut subs: Vec<_> =
         subindices.into_iter().map(|(v, w)| v.chunks_mut(BLOCK_ROWS).zip(w.chunks_mut(words))).collect();
     // Optional outputs are empty slices; chunking them yields nothing, so pad with empties.
+    let mut dominant_valid = dominant_valid.chunks_mut(words);
     let mut exceeding = exceeding.chunks_mut(BLOCK_ROWS);
+    let mut exceeding_valid = exceeding_valid.chunks_mut(words);
     let mut value = value.chunks_mut(BLOCK_ROWS);
     let blocks = aqi
         .chunks_mut(BLOCK_ROWS)
@@ -126,7 +143,9 @@ pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
             category,
             dominant,
             status,
+            dominant_valid: dominant_valid.next().unwrap_or_default(),
             exceeding: exceeding.next().unwrap_or_default(),
+            exceeding_valid: exceeding_valid.next().unwrap_or_default(),
             value: value.next().unwrap_or_default(),
             subindices: subs.iter_mut().map(|it| it.next().expect("same block count")).collect(),
         };
@@ -165,7 +184,7 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         minimum_pollutants(plan, rule, &pollutants, &mut best, &mut any, &all);
     }
     if let Some(limit) = std.exceeding_above {
-        exceeding_masks(plan, limit, &pollutants, out.exceeding);
+        exceeding(plan, limit, &pollutants, out.exceeding, out.exceeding_valid);
     }
     // With `beyond="null"` a beyond-the-table reading nulls the whole row.
     let void_flags = if plan.beyond == Beyond::Null { F_BEYOND } else { 0 };
@@ -187,6 +206,9 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         *dominant = plan.dominant_keys[usize::from(m * u8::from(rated))];
     }
     write_validity(&best, out.aqi_valid);
+    if let Some(limit) = std.primary_above {
+        write_bits(&best, out.dominant_valid, |&v| v > limit);
+    }
     for ((values, valid), (index, flags)) in out.subindices.into_iter().zip(&mut pollutants) {
         for ((v, i), &mut f) in values.iter_mut().zip(index.iter_mut()).zip(flags) {
             // Under `beyond="null"` a pollutant with a reading beyond the table has no index,
@@ -226,21 +248,31 @@ fn minimum_pollutants(
     }
 }
 
-/// China's exceeding pollutants (§4.4): those whose sub-index is above `limit`.
-fn exceeding_masks(plan: &AqiPlan, limit: i32, pollutants: &[Results], out: &mut [u8]) {
-    out.fill(0);
+/// China's exceeding pollutants (§4.4): those whose sub-index is above `limit`, as keys into
+/// the pollutant-set dictionary; null where none is.
+fn exceeding(plan: &AqiPlan, limit: i32, pollutants: &[Results], keys: &mut [i16], valid: &mut [u64]) {
+    let mut masks = vec![0_u8; keys.len()];
     for (p, (index, _)) in plan.pollutants.iter().zip(pollutants) {
         let bit = 1_u8 << p.pollutant.index();
-        for (m, &v) in out.iter_mut().zip(index) {
+        for (m, &v) in masks.iter_mut().zip(index) {
             *m |= bit * u8::from(v > limit);
         }
     }
+    for (k, &m) in keys.iter_mut().zip(&masks) {
+        *k = plan.dominant_keys[usize::from(m)];
+    }
+    write_bits(&masks, valid, |&m| m != 0);
 }
 
 /// Packs `index != NONE` into bitmap words, 64 rows per word.
 pub fn write_validity(index: &[i32], words: &mut [u64]) {
-    for (word, chunk) in words.iter_mut().zip(index.chunks(64)) {
-        *word = chunk.iter().enumerate().fold(0, |w, (bit, &v)| w | u64::from(v != NONE) << bit);
+    write_bits(index, words, |&v| v != NONE);
+}
+
+/// Packs a per-row test into bitmap words, 64 rows per word.
+fn write_bits<T>(rows: &[T], words: &mut [u64], test: impl Fn(&T) -> bool) {
+    for (word, chunk) in words.iter_mut().zip(rows.chunks(64)) {
+        *word = chunk.iter().enumerate().fold(0, |w, (bit, v)| w | u64::from(test(v)) << bit);
     }
 }
 
