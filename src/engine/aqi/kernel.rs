@@ -57,7 +57,10 @@ fn fill(column: &Float64Array, start: usize, n: usize, eval: impl Fn(f64) -> (i3
 fn measure_results(plan: &AqiPlan, input: usize, column: &Float64Array, start: usize, n: usize) -> Results {
     let (multiplier, beyond) = (plan.inputs[input].multiplier, plan.beyond);
     match &plan.table(input).scale {
-        Scale::Linear(t) => fill(column, start, n, |x| t.eval(x, multiplier, beyond)),
+        Scale::Linear(t) if t.is_half_even() => {
+            fill(column, start, n, |x| t.eval_rounded::<true>(x, multiplier, beyond))
+        }
+        Scale::Linear(t) => fill(column, start, n, |x| t.eval_rounded::<false>(x, multiplier, beyond)),
         Scale::Bands(t) => fill(column, start, n, |x| t.eval(x, multiplier, beyond)),
         Scale::Formula => unreachable!("formula standards take the AQHI path"),
     }
@@ -180,14 +183,15 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         }
     }
     let std = &plan.standard;
+    // With `beyond="null"` a beyond-the-table reading nulls the whole row, and its pollutant
+    // has no index (so it neither counts for India's rule nor exceeds China's limit).
+    let void_flags = if plan.beyond == Beyond::Null { F_BEYOND } else { 0 };
     if let Some(rule) = std.min_pollutants {
-        minimum_pollutants(plan, rule, &pollutants, &mut best, &mut any, &all);
+        minimum_pollutants(plan, rule, &pollutants, void_flags, &mut best, &mut any, &all);
     }
     if let Some(limit) = std.exceeding_above {
-        exceeding(plan, limit, &pollutants, out.exceeding, out.exceeding_valid);
+        exceeding(plan, limit, &pollutants, void_flags, out.exceeding, out.exceeding_valid);
     }
-    // With `beyond="null"` a beyond-the-table reading nulls the whole row.
-    let void_flags = if plan.beyond == Beyond::Null { F_BEYOND } else { 0 };
     let rows = best.iter_mut().zip(&any).zip(&all).zip(&mask);
     let outs = out
         .aqi
@@ -228,15 +232,16 @@ fn minimum_pollutants(
     plan: &AqiPlan,
     rule: super::standard::MinPollutants,
     pollutants: &[Results],
+    void_flags: u8,
     best: &mut [i32],
     any: &mut [u8],
     all: &[u8],
 ) {
     let mut rated = vec![0_u8; best.len()];
-    for (p, (index, _)) in plan.pollutants.iter().zip(pollutants) {
+    for (p, (index, flags)) in plan.pollutants.iter().zip(pollutants) {
         let bit = 1_u8 << p.pollutant.index();
-        for (r, &v) in rated.iter_mut().zip(index) {
-            *r |= bit * u8::from(v != NONE);
+        for ((r, &v), &f) in rated.iter_mut().zip(index).zip(flags) {
+            *r |= bit * u8::from(v != NONE && f & void_flags == 0);
         }
     }
     for (((b, a), &l), &r) in best.iter_mut().zip(any.iter_mut()).zip(all).zip(&rated) {
@@ -250,12 +255,19 @@ fn minimum_pollutants(
 
 /// China's exceeding pollutants (§4.4): those whose sub-index is above `limit`, as keys into
 /// the pollutant-set dictionary; null where none is.
-fn exceeding(plan: &AqiPlan, limit: i32, pollutants: &[Results], keys: &mut [i16], valid: &mut [u64]) {
+fn exceeding(
+    plan: &AqiPlan,
+    limit: i32,
+    pollutants: &[Results],
+    void_flags: u8,
+    keys: &mut [i16],
+    valid: &mut [u64],
+) {
     let mut masks = vec![0_u8; keys.len()];
-    for (p, (index, _)) in plan.pollutants.iter().zip(pollutants) {
+    for (p, (index, flags)) in plan.pollutants.iter().zip(pollutants) {
         let bit = 1_u8 << p.pollutant.index();
-        for (m, &v) in masks.iter_mut().zip(index) {
-            *m |= bit * u8::from(v > limit);
+        for ((m, &v), &f) in masks.iter_mut().zip(index).zip(flags) {
+            *m |= bit * u8::from(v > limit && f & void_flags == 0);
         }
     }
     for (k, &m) in keys.iter_mut().zip(&masks) {

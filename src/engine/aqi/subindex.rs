@@ -172,17 +172,41 @@ impl Linear {
     /// Sub-index of a raw concentration; `multiplier` = unit factor × counts per unit.
     #[inline]
     pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
-        let quanta = self.rounded(value * multiplier);
+        if self.half_even {
+            self.eval_rounded::<true>(value, multiplier, beyond)
+        } else {
+            self.eval_rounded::<false>(value, multiplier, beyond)
+        }
+    }
+
+    /// `eval` with the rounding mode fixed at compile time, so the common modes pay nothing
+    /// for half-to-even; the kernel picks the instance once per column.
+    #[inline]
+    pub fn eval_rounded<const HALF_EVEN: bool>(
+        &self,
+        value: f64,
+        multiplier: f64,
+        beyond: Beyond,
+    ) -> (i32, u8) {
+        let quanta = value * multiplier;
+        let mut rounded = guarded(quanta + self.offset);
+        if HALF_EVEN && rounded - rounded.floor() <= 2.0 * (1e-9 + quanta.abs() * 1e-12) {
+            rounded = self.rounded(quanta);
+        }
         // Fast path: a valid value inside the table, tested in float space (NaN fails every
         // comparison), so the cast below is a plain floor of a small positive number.
-        if value >= 0.0 && quanta >= self.first_quanta && quanta < self.end_quanta && !self.lut.is_empty() {
-            return (i32::from(self.lut[quanta as usize - self.first as usize]), 0);
+        if value >= 0.0 && rounded >= self.first_quanta && rounded < self.end_quanta && !self.lut.is_empty() {
+            return (i32::from(self.lut[rounded as usize - self.first as usize]), 0);
         }
-        self.eval_slow(value, quanta, beyond)
+        self.eval_slow(value, rounded, beyond)
+    }
+
+    pub fn is_half_even(&self) -> bool {
+        self.half_even
     }
 
     /// The count (plus a tiny guard, so `floor` gives it) a value in counts is rounded to.
-    #[inline]
+    #[cold]
     fn rounded(&self, quanta: f64) -> f64 {
         let rounded = guarded(quanta + self.offset);
         if self.half_even && is_odd_tie(quanta, rounded) {
