@@ -54,7 +54,7 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         let rated = flags == 0;
         if rated {
             // Half up, and never below 1 (reference §7).
-            best[row] = ((value + 0.5).floor() as i32).max(1);
+            best[row] = ((value + 0.5) as i32).max(1); // value ≥ 0: `as` is floor
         }
         out.status[row] = STATUS_OF_FLAGS[usize::from(flags & !F_NULL | all_null)];
         out.aqi[row] = best[row].max(0);

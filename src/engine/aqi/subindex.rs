@@ -190,8 +190,13 @@ impl Linear {
     ) -> (i32, u8) {
         let quanta = value * multiplier;
         let mut rounded = guarded(quanta + self.offset);
-        if HALF_EVEN && rounded - rounded.floor() <= 2.0 * (1e-9 + quanta.abs() * 1e-12) {
-            rounded = self.rounded(quanta);
+        if HALF_EVEN {
+            // An exact tie (35.5 → 36.0 plus the guard) that rounding up sent to an odd count
+            // goes to the even one below. `as i64` is floor for the non-negative values that
+            // matter, and one instruction where `f64::floor` is a call on baseline x86-64.
+            let n = rounded as i64;
+            let tie = rounded - n as f64 <= 2.0 * (1e-9 + quanta.abs() * 1e-12);
+            rounded -= f64::from(u8::from(tie && n & 1 == 1));
         }
         // Fast path: a valid value inside the table, tested in float space (NaN fails every
         // comparison), so the cast below is a plain floor of a small positive number.
@@ -203,16 +208,6 @@ impl Linear {
 
     pub fn is_half_even(&self) -> bool {
         self.half_even
-    }
-
-    /// The count (plus a tiny guard, so `floor` gives it) a value in counts is rounded to.
-    #[cold]
-    fn rounded(&self, quanta: f64) -> f64 {
-        let rounded = guarded(quanta + self.offset);
-        if self.half_even && is_odd_tie(quanta, rounded) {
-            return rounded - 1.0;
-        }
-        rounded
     }
 
     #[cold]
@@ -249,15 +244,6 @@ impl Linear {
         }
         Some(hi)
     }
-}
-
-/// True when `quanta` lies exactly halfway between two counts and rounding half up (to
-/// `floor(rounded)`) chose the odd one: half-to-even must take one less.
-#[inline]
-fn is_odd_tie(quanta: f64, rounded: f64) -> bool {
-    let n = rounded.floor();
-    let tie = ((quanta + 0.5) - n).abs() <= 1e-9 + quanta.abs() * 1e-12;
-    tie && (n as i64) % 2 != 0
 }
 
 /// A table of bands: the index is the band the concentration falls in (EEA, UK DAQI).
@@ -299,7 +285,8 @@ impl Bands {
         }
         let mut v = value * multiplier;
         if let Some(scale) = self.round_scale {
-            v = guarded(v * scale + 0.5).floor() / scale;
+            // Non-negative here, so `as i64` is floor (and cheaper than `f64::floor`).
+            v = (guarded(v * scale + 0.5) as i64) as f64 / scale;
         }
         if v < self.first {
             return (NONE, F_BELOW);
