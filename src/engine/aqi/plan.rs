@@ -2,7 +2,6 @@
 //! unit factors, how pollutants combine, the output schema and its metadata. Batches are then
 //! computed against the plan.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, StringArray};
@@ -12,8 +11,12 @@ use super::combine::STATUS_NAMES;
 use super::measure::{molar_volume, Pollutant, Unit};
 use super::standard::{resolve, Method, Standard};
 use super::subindex::{Beyond, MeasureTable, Scale};
-use crate::engine::columns::{check_numeric, normalize_name, representation_error};
+use crate::engine::columns::{check_numeric, representation_error};
 use crate::engine::{Error, Result, VERSION};
+
+mod columns;
+
+use columns::{resolve_columns, resolve_units};
 
 /// What `on_invalid` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,120 +323,6 @@ fn plan_pollutants(standard: &Standard, inputs: &[PlannedInput]) -> Vec<PlannedP
     out
 }
 
-/// (measure, column) pairs in the standard's measure order, and the recognised columns skipped.
-type Chosen = (Vec<(usize, usize)>, Vec<String>);
-
-/// Picks the column of each measure: explicit `columns=` first, then recognised names.
-/// Returns (measure, column) pairs in the standard's measure order and the skipped columns.
-fn resolve_columns(
-    standard: &Standard,
-    schema: &Schema,
-    explicit: &[(String, Option<String>)],
-    skip_unrated: bool,
-) -> Result<Chosen> {
-    let available = || schema.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
-    let mut decided: HashMap<usize, Option<usize>> = HashMap::new();
-    for (key, name) in explicit {
-        let measure = match standard.measure_for_key(key) {
-            Ok(m) => m,
-            // `columns={"pm10": None}` under a PM2.5-only standard just says "not this one".
-            Err(_) if name.is_none() || skip_unrated => continue,
-            Err(e) => return Err(e),
-        };
-        let column = match name {
-            None => None,
-            Some(name) => Some(schema.index_of(name).map_err(|_| Error::ColumnNotFound {
-                what: format!(
-                    "column '{name}' given for {} is not in the data",
-                    standard.measures[measure].key
-                ),
-                available: available(),
-            })?),
-        };
-        if decided.insert(measure, column).is_some() {
-            return Err(Error::spec(format!("columns= names {} twice", standard.measures[measure].key)));
-        }
-    }
-    let explicit_names: Vec<&str> = explicit.iter().filter_map(|(_, n)| n.as_deref()).collect();
-    let left_out: Vec<String> =
-        explicit.iter().filter(|(_, n)| n.is_none()).map(|(k, _)| normalize_name(k)).collect();
-    let taken: Vec<usize> = decided.values().flatten().copied().collect();
-    let mut found: HashMap<usize, usize> = HashMap::new();
-    let mut skipped = Vec::new();
-    for (index, field) in schema.fields().iter().enumerate() {
-        if taken.contains(&index) || explicit_names.contains(&field.name().as_str()) {
-            continue;
-        }
-        let normalized = normalize_name(field.name());
-        let Some(measure) = standard.recognise(&normalized) else {
-            if recognised_anywhere(&normalized) && !left_out.contains(&normalized) {
-                if skip_unrated {
-                    skipped.push(field.name().clone());
-                    continue;
-                }
-                return Err(Error::spec(format!(
-                    "standard {} rates only {}; column '{}' cannot be rated; leave it out with columns={{'{}': None}}",
-                    standard.id,
-                    standard.measure_keys().join(", "),
-                    field.name(),
-                    field.name(),
-                )));
-            }
-            continue;
-        };
-        if decided.contains_key(&measure) {
-            continue;
-        }
-        if let Some(&other) = found.get(&measure) {
-            let key = &standard.measures[measure].key;
-            return Err(Error::spec(format!(
-                "columns '{}' and '{}' both look like {key}; choose one with columns={{'{key}': ...}}",
-                schema.field(other).name(),
-                field.name(),
-            )));
-        }
-        found.insert(measure, index);
-    }
-    let mut chosen: Vec<(usize, usize)> =
-        decided.into_iter().filter_map(|(m, c)| c.map(|c| (m, c))).chain(found).collect();
-    chosen.sort_unstable();
-    if chosen.is_empty() {
-        return Err(Error::ColumnNotFound {
-            what: format!(
-                "no pollutant column found for standard {} (its measures: {}; names are recognised in any case, e.g. PM2.5, pm2_5, O3_8h; or name them with columns=)",
-                standard.id,
-                standard.measure_keys().join(", ")
-            ),
-            available: available(),
-        });
-    }
-    Ok((chosen, skipped))
-}
-
-/// True when some built-in standard recognises the name: a pollutant column this standard
-/// does not rate, rather than an unrelated column.
-fn recognised_anywhere(normalized: &str) -> bool {
-    super::standard::builtins().iter().any(|s| s.recognise(normalized).is_some())
-}
-
-/// Units per measure; a plain pollutant key sets every measure of that pollutant.
-fn resolve_units(standard: &Standard, units: &[(String, String)]) -> Result<HashMap<usize, Unit>> {
-    let mut out = HashMap::new();
-    for (key, text) in units {
-        let normalized = normalize_name(key);
-        let measures: Vec<usize> = match Pollutant::recognise(&normalized) {
-            Some(p) => {
-                (0..standard.measures.len()).filter(|&m| standard.measures[m].pollutant == p).collect()
-            }
-            None => vec![standard.measure_for_key(key)?],
-        };
-        for measure in measures {
-            out.insert(measure, Unit::parse(text, &standard.measures[measure].key)?);
-        }
-    }
-    Ok(out)
-}
-
 /// One dictionary entry per non-empty set of present pollutants (singles first), so every batch
 /// shares one dictionary; ties read "pm25,pm10".
 fn dominant_dictionary(pollutants: &[Pollutant]) -> (ArrayRef, Vec<i16>) {
@@ -455,75 +344,4 @@ fn dominant_dictionary(pollutants: &[Pollutant]) -> (ArrayRef, Vec<i16>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow_array::Array;
-
-    fn schema(names: &[&str]) -> Schema {
-        Schema::new(names.iter().map(|n| Field::new(*n, DataType::Float64, true)).collect::<Vec<_>>())
-    }
-
-    fn keys(plan: &AqiPlan) -> Vec<(&str, &str)> {
-        plan.inputs
-            .iter()
-            .map(|i| (plan.standard.measures[i.measure].key.as_str(), i.name.as_str()))
-            .collect()
-    }
-
-    #[test]
-    fn recognises_and_overrides_columns() {
-        let plan = AqiPlan::new(&schema(&["PM2.5 (ug/m3)", "pm10", "x"]), AqiOptions::default()).unwrap();
-        assert_eq!(keys(&plan), vec![("pm25", "PM2.5 (ug/m3)"), ("pm10", "pm10")]);
-
-        let options = AqiOptions {
-            columns: vec![("pm25".into(), Some("x".into())), ("pm10".into(), None)],
-            ..AqiOptions::default()
-        };
-        let plan = AqiPlan::new(&schema(&["PM2.5", "pm10", "x"]), options).unwrap();
-        assert_eq!(keys(&plan), vec![("pm25", "x")]);
-    }
-
-    #[test]
-    fn recognises_each_standards_periods() {
-        let names = ["SO2", "so2_1h", "NO2_24h", "no2_1hr", "Ozone_8h", "CO"];
-        let options = AqiOptions { standard: "cn_hj633_2012".into(), ..AqiOptions::default() };
-        let plan = AqiPlan::new(&schema(&names), options).unwrap();
-        let got = keys(&plan);
-        assert!(got.contains(&("so2_24h", "SO2")) && got.contains(&("so2_1h", "so2_1h")), "{got:?}");
-        assert!(got.contains(&("no2_1h", "no2_1hr")) && got.contains(&("o3_8h", "Ozone_8h")), "{got:?}");
-        assert!(got.contains(&("co_24h", "CO")), "{got:?}");
-        let options = AqiOptions { standard: "in_naqi".into(), ..AqiOptions::default() };
-        let plan = AqiPlan::new(&schema(&["pm25", "NH3", "Pb", "so2"]), options).unwrap();
-        assert_eq!(keys(&plan).len(), 4);
-    }
-
-    #[test]
-    fn rejects_bad_column_setups() {
-        let err = AqiPlan::new(&schema(&["a"]), AqiOptions::default()).unwrap_err();
-        assert!(matches!(err, Error::ColumnNotFound { .. }));
-        let err = AqiPlan::new(&schema(&["pm25", "PM2.5"]), AqiOptions::default()).unwrap_err();
-        assert!(err.to_string().contains("both look like pm25"), "{err}");
-        let err = AqiPlan::new(&schema(&["pm25", "aqi"]), AqiOptions::default()).unwrap_err();
-        assert!(err.to_string().contains("'aqi'"), "{err}");
-        let options = AqiOptions { standard: "us_epa_1999".into(), ..AqiOptions::default() };
-        let err = AqiPlan::new(&schema(&["pm25", "pm10"]), options).unwrap_err();
-        assert!(err.to_string().contains("rates only pm25"), "{err}");
-        let options =
-            AqiOptions { standard: "us_epa_1999".into(), skip_unrated: true, ..AqiOptions::default() };
-        let plan = AqiPlan::new(&schema(&["pm25", "pm10"]), options).unwrap();
-        assert_eq!(plan.skipped, vec!["pm10".to_owned()]);
-        let strings = Schema::new(vec![Field::new("pm25", DataType::Utf8, true)]);
-        let err = AqiPlan::new(&strings, AqiOptions::default()).unwrap_err();
-        assert!(matches!(err, Error::UnsupportedType { .. }));
-    }
-
-    #[test]
-    fn dominant_dictionary_lists_singles_then_ties() {
-        let (values, keys) = dominant_dictionary(&[Pollutant::Pm25, Pollutant::Pm10]);
-        let values = values.as_any().downcast_ref::<StringArray>().unwrap();
-        assert_eq!(values.iter().flatten().collect::<Vec<_>>(), vec!["pm25", "pm10", "pm25,pm10"]);
-        assert_eq!(keys[0b11], 2);
-        let (values, _) = dominant_dictionary(&Pollutant::ALL);
-        assert_eq!(values.len(), 255);
-    }
-}
+mod tests;
