@@ -19,13 +19,10 @@ standard with the time, the ratio and PASS/MISS, and writes ``results_aqi_standa
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,24 +31,9 @@ import pyarrow as pa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from aqi_competitors import make_table
+from bench_aqi import best_of
 
 TARGET = 1.5
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    """Fastest wall time of ``repeat`` runs, with the collector paused while timing."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            out = fn()
-            times.append(time.perf_counter() - t0)
-        finally:
-            gc.enable()
-        del out
-    return min(times)
 
 
 def gases(rows: int, seed: int) -> dict[str, np.ndarray]:

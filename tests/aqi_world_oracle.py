@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-Reading = float | int | Decimal | Fraction | None
+from aqi_oracle import Reading, exact  # the same exact reading of a float as the EPA oracle
 
 IN, CN, EU24, EU_OLD, UK, CA = (
     "in_naqi",
@@ -270,21 +270,6 @@ def category(aqi: int | None, standard: str) -> str | None:
 
 
 # --- exact helpers --------------------------------------------------------------------------
-
-
-def exact(value: Reading) -> tuple[Fraction | None, str | None]:
-    """(exact value, problem) of one reading; null is (None, None), not a problem."""
-    if value is None:
-        return None, None
-    if isinstance(value, Fraction):
-        x = value
-    else:
-        # repr gives the shortest decimal that round-trips: the number the user wrote.
-        d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-        if not d.is_finite():
-            return None, "not_finite"
-        x = Fraction(d)
-    return (None, "negative") if x < 0 else (x, None)
 
 
 def round_half_up(y: Fraction) -> int:

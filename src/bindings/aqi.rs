@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
 
-use super::tables::{read_whole, to_table};
+use super::tables::to_table;
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
 use crate::engine::Error;
 
@@ -178,10 +178,22 @@ fn aqi_correct_purpleair(
     output: &str,
 ) -> PyResult<Py<PyAny>> {
     let method = aqi::purpleair::Method::parse(method)?;
-    let read = read_whole(data)?;
-    let out = py
-        .detach(|| -> Result<_, Error> { aqi::purpleair::apply(&read()?, pm25, humidity, method, output) })?;
-    to_table(py, out)
+    let reader = data.into_reader()?;
+    // Batch by batch: the input columns pass through untouched (no concatenation copy).
+    let (batches, schema) = py.detach(|| -> Result<_, Error> {
+        let schema = reader.schema();
+        let mut batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+        if batches.is_empty() {
+            batches.push(RecordBatch::new_empty(schema));
+        }
+        let out = batches
+            .iter()
+            .map(|b| aqi::purpleair::apply(b, pm25, humidity, method, output))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let schema = out[0].schema();
+        Ok((out, schema))
+    })?;
+    table(py, batches, schema)
 }
 
 /// The breakpoint table of a standard (a pyarrow.Table).

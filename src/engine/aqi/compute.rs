@@ -56,37 +56,24 @@ impl Buffers {
 
     /// Splits every buffer into the fixed task ranges.
     fn tasks(&mut self) -> Vec<TaskOut<'_>> {
-        let words = TASK_ROWS / 64;
-        let mut subs: Vec<_> = self
-            .subindices
-            .iter_mut()
-            .map(|(v, w)| v.chunks_mut(TASK_ROWS).zip(w.chunks_mut(words)))
-            .collect();
-        let mut dominant_valid = self.dominant_valid.chunks_mut(words);
-        let mut exceeding = self.exceeding.chunks_mut(TASK_ROWS);
-        let mut exceeding_valid = self.exceeding_valid.chunks_mut(words);
-        let mut value = self.value.chunks_mut(TASK_ROWS);
-        self.aqi
-            .chunks_mut(TASK_ROWS)
-            .zip(self.aqi_valid.chunks_mut(words))
-            .zip(self.category.chunks_mut(TASK_ROWS))
-            .zip(self.dominant.chunks_mut(TASK_ROWS))
-            .zip(self.status.chunks_mut(TASK_ROWS))
-            .enumerate()
-            .map(|(t, ((((aqi, aqi_valid), category), dominant), status))| TaskOut {
-                start: t * TASK_ROWS,
-                aqi,
-                aqi_valid,
-                category,
-                dominant,
-                status,
-                dominant_valid: dominant_valid.next().unwrap_or_default(),
-                exceeding: exceeding.next().unwrap_or_default(),
-                exceeding_valid: exceeding_valid.next().unwrap_or_default(),
-                value: value.next().unwrap_or_default(),
-                subindices: subs.iter_mut().map(|it| it.next().expect("same task count")).collect(),
-            })
-            .collect()
+        let whole = TaskOut {
+            start: 0,
+            aqi: &mut self.aqi,
+            aqi_valid: &mut self.aqi_valid,
+            category: &mut self.category,
+            dominant: &mut self.dominant,
+            status: &mut self.status,
+            dominant_valid: &mut self.dominant_valid,
+            exceeding: &mut self.exceeding,
+            exceeding_valid: &mut self.exceeding_valid,
+            value: &mut self.value,
+            subindices: self
+                .subindices
+                .iter_mut()
+                .map(|(v, w)| (v.as_mut_slice(), w.as_mut_slice()))
+                .collect(),
+        };
+        whole.split(TASK_ROWS)
     }
 }
 

@@ -108,50 +108,59 @@ fn pollutant_results(plan: &AqiPlan, columns: &[Float64Array], start: usize, n: 
 /// Rows per block inside a task: small enough that a block's temporaries stay in L1/L2 cache.
 const BLOCK_ROWS: usize = 4096;
 
-/// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`, block by
-/// block.
-pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
-    let TaskOut {
-        start,
-        aqi,
-        aqi_valid,
-        category,
-        dominant,
-        status,
-        dominant_valid,
-        exceeding,
-        exceeding_valid,
-        value,
-        subindices,
-    } = out;
-    let words = BLOCK_ROWS / 64;
-    let mut subs: Vec<_> =
-        subindices.into_iter().map(|(v, w)| v.chunks_mut(BLOCK_ROWS).zip(w.chunks_mut(words))).collect();
-    // Optional outputs are empty slices; chunking them yields nothing, so pad with empties.
-    let mut dominant_valid = dominant_valid.chunks_mut(words);
-    let mut exceeding = exceeding.chunks_mut(BLOCK_ROWS);
-    let mut exceeding_valid = exceeding_valid.chunks_mut(words);
-    let mut value = value.chunks_mut(BLOCK_ROWS);
-    let blocks = aqi
-        .chunks_mut(BLOCK_ROWS)
-        .zip(aqi_valid.chunks_mut(words))
-        .zip(category.chunks_mut(BLOCK_ROWS))
-        .zip(dominant.chunks_mut(BLOCK_ROWS))
-        .zip(status.chunks_mut(BLOCK_ROWS));
-    for (b, ((((aqi, aqi_valid), category), dominant), status)) in blocks.enumerate() {
-        let block = TaskOut {
-            start: start + b * BLOCK_ROWS,
+impl<'a> TaskOut<'a> {
+    /// Splits the outputs into consecutive parts of `rows` rows (a multiple of 64, so bitmap
+    /// words split with them); optional outputs that are empty stay empty in every part.
+    pub fn split(self, rows: usize) -> Vec<TaskOut<'a>> {
+        let words = rows / 64;
+        let TaskOut {
+            start,
             aqi,
             aqi_valid,
             category,
             dominant,
             status,
-            dominant_valid: dominant_valid.next().unwrap_or_default(),
-            exceeding: exceeding.next().unwrap_or_default(),
-            exceeding_valid: exceeding_valid.next().unwrap_or_default(),
-            value: value.next().unwrap_or_default(),
-            subindices: subs.iter_mut().map(|it| it.next().expect("same block count")).collect(),
-        };
+            dominant_valid,
+            exceeding,
+            exceeding_valid,
+            value,
+            subindices,
+        } = self;
+        let mut subs: Vec<_> =
+            subindices.into_iter().map(|(v, w)| v.chunks_mut(rows).zip(w.chunks_mut(words))).collect();
+        let mut dominant_valid = dominant_valid.chunks_mut(words);
+        let mut exceeding = exceeding.chunks_mut(rows);
+        let mut exceeding_valid = exceeding_valid.chunks_mut(words);
+        let mut value = value.chunks_mut(rows);
+        let parts = aqi
+            .chunks_mut(rows)
+            .zip(aqi_valid.chunks_mut(words))
+            .zip(category.chunks_mut(rows))
+            .zip(dominant.chunks_mut(rows))
+            .zip(status.chunks_mut(rows));
+        parts
+            .enumerate()
+            .map(|(i, ((((aqi, aqi_valid), category), dominant), status))| TaskOut {
+                start: start + i * rows,
+                aqi,
+                aqi_valid,
+                category,
+                dominant,
+                status,
+                dominant_valid: dominant_valid.next().unwrap_or_default(),
+                exceeding: exceeding.next().unwrap_or_default(),
+                exceeding_valid: exceeding_valid.next().unwrap_or_default(),
+                value: value.next().unwrap_or_default(),
+                subindices: subs.iter_mut().map(|it| it.next().expect("same part count")).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Computes one task: every output of rows `out.start .. out.start + out.aqi.len()`, block by
+/// block.
+pub fn run_task(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
+    for block in out.split(BLOCK_ROWS) {
         if plan.is_aqhi() {
             super::aqhi::run_block(plan, columns, block);
         } else {
