@@ -6,9 +6,10 @@ standard itself needs other columns:
 
 * ``us_epa_1999`` rates PM2.5 only (its table has no PM10);
 * ``in_naqi`` publishes an index only with three pollutants, so it is timed twice: on the same
-  two columns (every row ``insufficient_pollutants``) and with a seeded NO2 column added;
+  two columns (every row ``insufficient_pollutants``) and with a seeded NO2 column added,
+  compared with US EPA 2024 on those same three columns;
 * ``ca_aqhi`` is a formula over NO2, O3 and PM2.5 (3-hour means), so it gets seeded NO2 and O3
-  columns next to PM2.5; it is compared with US EPA 2024 on the same three columns' count.
+  columns next to PM2.5; it is compared with US EPA 2024 on the same three columns.
 
 Target (issue 8): no standard more than 1.5x slower than US EPA 2024. Prints one line per
 standard with the time, the ratio and PASS/MISS, and writes ``results_aqi_standards.json``.
@@ -60,33 +61,33 @@ def main() -> None:
     extra = gases(args.rows, args.seed + 1)
     with_no2 = base.append_column("no2", pa.array(extra["no2"]))
     aqhi = pa.table({"pm25": base.column("pm25"), "no2": extra["no2"], "o3": extra["o3"]})
-    runs: list[tuple[str, str, pa.Table, dict[str, Any]]] = [
-        ("us_epa_2024", "pm25+pm10", base, {}),
-        ("us_epa_2012", "pm25+pm10", base, {}),
-        ("us_epa_1999", "pm25", base, {"columns": {"pm10": None}}),
-        ("in_naqi", "pm25+pm10 (all insufficient)", base, {}),
-        ("in_naqi", "pm25+pm10+no2", with_no2, {}),
-        ("cn_hj633_2012", "pm25+pm10", base, {}),
-        ("eu_eaqi_2024", "pm25+pm10", base, {}),
-        ("eu_eaqi_pre2024", "pm25+pm10", base, {}),
-        ("uk_daqi", "pm25+pm10", base, {}),
-        ("us_epa_2024", "pm25+no2+o3 (ppb)", aqhi, {"units": {"o3": "ppb"}}),
-        ("ca_aqhi", "pm25+no2+o3", aqhi, {}),
+    # (standard, columns, table, options, the US EPA 2024 run it is compared with)
+    pm, pm_no2, aqhi_cols = "pm25+pm10", "pm25+pm10+no2", "pm25+no2+o3"
+    runs: list[tuple[str, str, pa.Table, dict[str, Any], str]] = [
+        ("us_epa_2024", pm, base, {}, pm),
+        ("us_epa_2024", pm_no2, with_no2, {}, pm_no2),
+        ("us_epa_2024", aqhi_cols, aqhi, {"units": {"o3": "ppb"}}, aqhi_cols),
+        ("us_epa_2012", pm, base, {}, pm),
+        ("us_epa_1999", "pm25", base, {"columns": {"pm10": None}}, pm),
+        ("in_naqi", "pm25+pm10 (all insufficient)", base, {}, pm),
+        ("in_naqi", pm_no2, with_no2, {}, pm_no2),
+        ("cn_hj633_2012", pm, base, {}, pm),
+        ("eu_eaqi_2024", pm, base, {}, pm),
+        ("eu_eaqi_pre2024", pm, base, {}, pm),
+        ("uk_daqi", pm, base, {}, pm),
+        ("ca_aqhi", aqhi_cols, aqhi, {}, aqhi_cols),
     ]
     pt.aqi.compute(base.slice(0, 1000))  # warm the pool and the compiled tables
     results = []
     reference: dict[str, float] = {}
     print(f"{args.rows:,} rows, best of {args.repeat}, {pt.get_num_threads()} threads")
-    for standard, columns, table, options in runs:
+    for standard, columns, table, options, compared_with in runs:
         seconds = best_of(
             lambda t=table, s=standard, o=options: pt.aqi.compute(t, standard=s, **o), args.repeat
         )
         if standard == "us_epa_2024":
             reference[columns] = seconds
-        baseline = (
-            reference["pm25+no2+o3 (ppb)"] if standard == "ca_aqhi" else reference["pm25+pm10"]
-        )
-        ratio = seconds / baseline
+        ratio = seconds / reference[compared_with]
         verdict = "" if standard == "us_epa_2024" else ("PASS" if ratio <= TARGET else "MISS")
         print(f"{standard:16} {columns:30} {seconds:7.3f} s  {ratio:5.2f}x EPA 2024  {verdict}")
         results.append(
@@ -95,6 +96,7 @@ def main() -> None:
                 "columns": columns,
                 "seconds": seconds,
                 "ratio_to_us_epa_2024": ratio,
+                "us_epa_2024_on": compared_with,
             }
         )
     with open(args.out, "w", encoding="utf-8") as f:

@@ -4,12 +4,14 @@
 //! `AQHI = 1000/10.4 × Σ (exp(β·C) − 1)`, rounded half up, at least 1; above 10 it is reported
 //! as "10+". The dominant pollutant is the term contributing most.
 
-use arrow_array::Float64Array;
+mod exp_m1;
+
+use arrow_array::{Array, Float64Array};
 
 use super::combine::{F_INSUFFICIENT, STATUS_OF_FLAGS};
-use super::kernel::{reading, write_validity, TaskOut};
+use super::kernel::{write_validity, TaskOut};
 use super::plan::AqiPlan;
-use super::subindex::{F_NULL, NONE};
+use super::subindex::{F_NEGATIVE, F_NOT_FINITE, F_NULL, NONE};
 
 /// Computes one block of rows of an AQHI plan.
 #[allow(clippy::needless_pass_by_value)] // same signature as `kernel::run_block`
@@ -27,38 +29,59 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         })
         .collect();
     let n = out.aqi.len();
-    let mut best = vec![NONE; n];
-    #[allow(clippy::needless_range_loop)] // `row` indexes every output buffer
-    for row in 0..n {
-        let at = out.start + row;
-        let (mut flags, mut all_null, mut total) = (0_u8, F_NULL, 0.0_f64);
-        let (mut top, mut mask) = (f64::NEG_INFINITY, 0_u8);
-        for &(bit, beta, column) in &terms {
-            let (x, f) = column.map_or((f64::NAN, F_NULL), |c| reading(c, at));
-            flags |= f;
-            all_null &= f;
-            if f == 0 {
-                let term = (beta * x).exp_m1();
-                total += term;
+    // Term by term over the block, so every loop vectorises. A term is
+    // computed even for an unusable reading: such a row is not rated, so its sum is never read.
+    let (mut total, mut top, mut mask) = (vec![0.0_f64; n], vec![f64::NEG_INFINITY; n], vec![0_u8; n]);
+    let (mut flags, mut all_null, mut term_flags) = (vec![0_u8; n], vec![F_NULL; n], vec![F_NULL; n]);
+    let mut term = vec![0.0_f64; n];
+    for &(bit, beta, column) in &terms {
+        if let Some(column) = column {
+            let values = &column.values()[out.start..out.start + n];
+            for (f, &x) in term_flags.iter_mut().zip(values) {
+                *f = (u8::from(!x.is_finite()) * F_NOT_FINITE) | (u8::from(x < 0.0) * F_NEGATIVE);
+            }
+            if let Some(nulls) = column.nulls().filter(|nulls| nulls.null_count() > 0) {
+                for (f, valid) in term_flags.iter_mut().zip(&nulls.inner().slice(out.start, n)) {
+                    *f = if valid { *f } else { F_NULL };
+                }
+            }
+            // Every term of the block, then a branch-free merge; both loops vectorise.
+            exp_m1::exp_m1_scaled(&mut term, values, beta);
+            let sums = total.iter_mut().zip(&mut top).zip(&mut mask).zip(&term);
+            for (((sum, best), m), &t) in sums {
+                *sum += t;
                 // Exact ties (equal terms) name both pollutants.
                 #[allow(clippy::float_cmp)]
-                let tie = term == top;
-                mask = if term > top { bit } else { mask | (bit * u8::from(tie)) };
-                top = top.max(term);
+                let tie = t == *best;
+                *m = if t > *best { bit } else { *m | (bit * u8::from(tie)) };
+                *best = best.max(t);
             }
+        } else {
+            term_flags.fill(F_NULL);
         }
-        if flags & F_NULL != 0 && all_null == 0 {
-            flags |= F_INSUFFICIENT;
+        for ((f, a), &t) in flags.iter_mut().zip(&mut all_null).zip(&term_flags) {
+            *f |= t;
+            *a &= t;
+        }
+    }
+    let mut best = vec![NONE; n];
+    let rows = best.iter_mut().zip(&mut flags).zip(&all_null).zip(&total).zip(&mask);
+    let outs = out.aqi.iter_mut().zip(out.status.iter_mut()).zip(out.category.iter_mut());
+    for (row, (((((b, f), &all_null), &total), &mask), ((aqi, status), category))) in
+        rows.zip(outs).enumerate()
+    {
+        if *f & F_NULL != 0 && all_null == 0 {
+            *f |= F_INSUFFICIENT;
         }
         let value = aqhi.scale * total;
-        let rated = flags == 0;
+        let rated = *f == 0;
         if rated {
             // Half up, and never below 1 (reference §7).
-            best[row] = ((value + 0.5) as i32).max(1); // value ≥ 0: `as` is floor
+            *b = ((value + 0.5) as i32).max(1); // value ≥ 0: `as` is floor
         }
-        out.status[row] = STATUS_OF_FLAGS[usize::from(flags & !F_NULL | all_null)];
-        out.aqi[row] = best[row].max(0);
-        out.category[row] = plan.category_key(out.aqi[row]);
+        *status = STATUS_OF_FLAGS[usize::from(*f & !F_NULL | all_null)];
+        *aqi = (*b).max(0);
+        *category = plan.category_key(*aqi);
         out.dominant[row] = plan.dominant_keys[usize::from(mask * u8::from(rated))];
         if let Some(slot) = out.value.get_mut(row) {
             *slot = if rated { value } else { f64::NAN };

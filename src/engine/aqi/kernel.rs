@@ -250,7 +250,7 @@ fn minimum_pollutants(
     for (p, (index, flags)) in plan.pollutants.iter().zip(pollutants) {
         let bit = 1_u8 << p.pollutant.index();
         for ((r, &v), &f) in rated.iter_mut().zip(index).zip(flags) {
-            *r |= bit * u8::from(v != NONE && f & void_flags == 0);
+            *r |= bit * (u8::from(v != NONE) & u8::from(f & void_flags == 0));
         }
     }
     for (((b, a), &l), &r) in best.iter_mut().zip(any.iter_mut()).zip(all).zip(&rated) {
@@ -276,7 +276,7 @@ fn exceeding(
     for (p, (index, flags)) in plan.pollutants.iter().zip(pollutants) {
         let bit = 1_u8 << p.pollutant.index();
         for ((m, &v), &f) in masks.iter_mut().zip(index).zip(flags) {
-            *m |= bit * u8::from(v > limit && f & void_flags == 0);
+            *m |= bit * (u8::from(v > limit) & u8::from(f & void_flags == 0));
         }
     }
     for (k, &m) in keys.iter_mut().zip(&masks) {

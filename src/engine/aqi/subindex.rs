@@ -3,6 +3,10 @@
 //! compiled once into a lookup table over every concentration count it covers, so the hot path
 //! is a multiply, a compare and a load.
 
+mod bands;
+
+pub use bands::Bands;
+
 use super::measure::{Pollutant, Rounding, Unit};
 
 /// Sub-index value meaning "no index".
@@ -107,9 +111,6 @@ pub struct Linear {
     /// Added before the floor that makes a count: 0 to truncate, 0.5 to round.
     offset: f64,
     half_even: bool,
-    /// `first` and `top + 1` as floats, for the fast path's range test.
-    first_quanta: f64,
-    end_quanta: f64,
 }
 
 impl Linear {
@@ -129,8 +130,6 @@ impl Linear {
             extendable,
             offset: if rounding == Rounding::Truncate { 0.0 } else { 0.5 },
             half_even: rounding == Rounding::HalfEven,
-            first_quanta: first as f64,
-            end_quanta: (top + 1) as f64,
             rows,
         };
         if top - first < MAX_LUT && table.rows.iter().all(|r| r.i_lo >= 0 && r.i_hi <= i32::from(u16::MAX)) {
@@ -189,21 +188,24 @@ impl Linear {
         beyond: Beyond,
     ) -> (i32, u8) {
         let quanta = value * multiplier;
-        let mut rounded = guarded(quanta + self.offset);
+        let rounded = guarded(quanta + self.offset);
+        // Float-to-int `as` saturates (NaN → 0, huge → i64::MAX), so this is a floor for every
+        // value that can reach the table, in one instruction where `f64::floor` is a call.
+        let mut count = rounded as i64;
         if HALF_EVEN {
             // An exact tie (35.5 → 36.0 plus the guard) that rounding up sent to an odd count
-            // goes to the even one below. `as i64` is floor for the non-negative values that
-            // matter, and one instruction where `f64::floor` is a call on baseline x86-64.
-            let n = rounded as i64;
-            let tie = rounded - n as f64 <= 2.0 * (1e-9 + quanta.abs() * 1e-12);
-            rounded -= f64::from(u8::from(tie && n & 1 == 1));
+            // goes to the even one below.
+            let tie = rounded - count as f64 <= 2.0 * (1e-9 + quanta.abs() * 1e-12);
+            count -= i64::from(tie) & count & 1;
         }
-        // Fast path: a valid value inside the table, tested in float space (NaN fails every
-        // comparison), so the cast below is a plain floor of a small positive number.
-        if value >= 0.0 && rounded >= self.first_quanta && rounded < self.end_quanta && !self.lut.is_empty() {
-            return (i32::from(self.lut[rounded as usize - self.first as usize]), 0);
+        // Fast path: a valid value inside the table is one bounds-checked load (a count below
+        // `first` wraps to a huge offset); NaN and negatives fail `value >= 0.0`.
+        if value >= 0.0 {
+            if let Some(&index) = self.lut.get(count.wrapping_sub(self.first) as usize) {
+                return (i32::from(index), 0);
+            }
         }
-        self.eval_slow(value, rounded, beyond)
+        self.eval_slow(value, count, beyond)
     }
 
     pub fn is_half_even(&self) -> bool {
@@ -211,15 +213,14 @@ impl Linear {
     }
 
     #[cold]
-    fn eval_slow(&self, value: f64, rounded: f64, beyond: Beyond) -> (i32, u8) {
+    fn eval_slow(&self, value: f64, count: i64, beyond: Beyond) -> (i32, u8) {
         if !value.is_finite() {
             return (NONE, F_NOT_FINITE);
         }
         if value < 0.0 {
             return (NONE, F_NEGATIVE);
         }
-        // Float-to-int `as` saturates: huge values become i64::MAX, beyond every table.
-        self.at_count(rounded as i64, beyond)
+        self.at_count(count, beyond)
     }
 
     /// The lowest count whose sub-index (top row extended) is at least `index`.
@@ -243,64 +244,6 @@ impl Linear {
             }
         }
         Some(hi)
-    }
-}
-
-/// A table of bands: the index is the band the concentration falls in (EEA, UK DAQI).
-#[derive(Debug)]
-pub struct Bands {
-    /// Lower limit of the first band.
-    pub first: f64,
-    /// Upper limit of every band with one (a value equal to a limit is in the lower band).
-    pub uppers: Vec<f64>,
-    /// Band number of each band, in order.
-    pub bands: Vec<i32>,
-    /// The last band has no upper limit.
-    pub open_top: bool,
-    /// The last band is the top of the index (values above a closed top are "beyond").
-    extendable: bool,
-    /// Round to this many decimals, half up, before the lookup (UK DAQI), or not at all.
-    round_scale: Option<f64>,
-}
-
-impl Bands {
-    pub fn new(
-        first: f64,
-        uppers: Vec<f64>,
-        bands: Vec<i32>,
-        extendable: bool,
-        round_scale: Option<f64>,
-    ) -> Bands {
-        let open_top = uppers.len() < bands.len();
-        Bands { first, uppers, bands, open_top, extendable, round_scale }
-    }
-
-    #[inline]
-    pub fn eval(&self, value: f64, multiplier: f64, beyond: Beyond) -> (i32, u8) {
-        if !value.is_finite() {
-            return (NONE, F_NOT_FINITE);
-        }
-        if value < 0.0 {
-            return (NONE, F_NEGATIVE);
-        }
-        let mut v = value * multiplier;
-        if let Some(scale) = self.round_scale {
-            // Non-negative here, so `as i64` is floor (and cheaper than `f64::floor`).
-            v = (guarded(v * scale + 0.5) as i64) as f64 / scale;
-        }
-        if v < self.first {
-            return (NONE, F_BELOW);
-        }
-        let above = self.uppers.iter().filter(|&&u| v > u).count();
-        if above < self.bands.len() {
-            return (self.bands[above], 0);
-        }
-        let top = self.bands[self.bands.len() - 1];
-        match (self.extendable, beyond) {
-            (false, _) => (NONE, F_ABOVE),
-            (true, Beyond::Null) => (NONE, F_BEYOND),
-            (true, _) => (top, F_BEYOND),
-        }
     }
 }
 
