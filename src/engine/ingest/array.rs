@@ -144,10 +144,11 @@ impl ArrayScanner {
     }
 
     /// From `i` to the end of the block at `start` (simdjson's idea with 8-byte words for SIMD
-    /// registers): the quotes' prefix XOR marks string bytes, and only structural bytes outside
-    /// strings are visited, so short strings cost no mispredicted branch. `None` when the
-    /// block has a backslash (escapes are left to `bytewise`); `Some(Ok(next))` when the
-    /// element ended, `Some(Err(()))` when the rest of the block was consumed.
+    /// registers): the quotes' prefix XOR marks string bytes, and only brackets and commas
+    /// outside strings are visited (commas only at depth 0), so short strings cost no
+    /// mispredicted branch. `None` when the block has a backslash (escapes are left to
+    /// `bytewise`); `Some(Ok(next))` when the element ended, `Some(Err(()))` when the rest of
+    /// the block was consumed.
     fn block(&mut self, buf: &mut [u8], start: usize, i: usize) -> Option<Result<usize, ()>> {
         let m = self.masks(buf, start);
         if m.slash != 0 {
@@ -159,11 +160,19 @@ impl ArrayScanner {
         if self.in_string {
             inside = !inside;
         }
-        let mut events = m.structural & !inside & keep;
-        while events != 0 {
-            let at = start + events.trailing_zeros() as usize;
-            events &= events - 1;
-            if let Some(next) = self.separator(buf, at) {
+        // Commas matter only at depth 0 (they end an element), and depth changes only at
+        // brackets, so the commas inside objects are never visited.
+        let (mut brackets, mut commas) = (m.brackets & !inside & keep, m.commas & !inside & keep);
+        loop {
+            let events = brackets | if self.depth == 0 { commas } else { 0 };
+            if events == 0 {
+                break;
+            }
+            let at = events.trailing_zeros();
+            let seen = u64::MAX >> (63 - at); // bits 0..=at
+            brackets &= !seen;
+            commas &= !seen;
+            if let Some(next) = self.separator(buf, start + at as usize) {
                 self.in_string = false;
                 return Some(Ok(next));
             }

@@ -67,7 +67,13 @@ pub fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     let io = |source| Error::Io { file: path.display().to_string(), source };
     let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).map_err(io)?);
     let gzip = reader.fill_buf().map_err(io)?.starts_with(&GZIP_MAGIC);
-    Ok(if gzip { Box::new(MultiGzDecoder::new(reader)) } else { Box::new(reader) })
+    if gzip {
+        return Ok(Box::new(MultiGzDecoder::new(reader)));
+    }
+    // Plain files are read straight into the chunk buffers: through the `BufReader` every byte
+    // would be copied twice, on the serial reader thread.
+    let sniffed = std::io::Cursor::new(reader.buffer().to_vec());
+    Ok(Box::new(sniffed.chain(reader.into_inner())))
 }
 
 /// The files' records as chunks, in file order.

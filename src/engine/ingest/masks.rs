@@ -1,23 +1,11 @@
-//! Bit masks of 64-byte blocks for the array scanner (simdjson's idea in plain 64-bit integers:
-//! no SIMD intrinsics, no `unsafe`): which bytes are quotes, backslashes and structural bytes.
+//! Bit masks of 64-byte blocks for the array scanner (simdjson's idea, in 16-byte vectors from
+//! the `wide` crate, so no intrinsics or `unsafe` here): which bytes are quotes, backslashes,
+//! brackets and commas.
+
+use wide::u8x16;
 
 /// Bytes per bit-mask block of the array scanner.
 pub const BLOCK: usize = 64;
-
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// The high bit of each byte of `x` that equals `b` (exact, no false positives).
-fn eq(x: u64, b: u8) -> u64 {
-    let y = x ^ splat(b);
-    !(((y & splat(0x7F)) + splat(0x7F)) | y | splat(0x7F))
-}
-
-/// Packs the high bits of the 8 bytes into 8 bits, byte 0 lowest.
-fn bits(high: u64) -> u64 {
-    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
 
 /// Bit k of the result is the XOR of bits 0..=k: set from an opening quote up to its closing one.
 pub fn prefix_xor(mut x: u64) -> u64 {
@@ -33,24 +21,31 @@ pub struct Masks {
     pub start: usize,
     pub quote: u64,
     pub slash: u64,
-    pub structural: u64,
+    /// `{`, `}`, `[` and `]` (and a few letters: see `of`).
+    pub brackets: u64,
+    pub commas: u64,
 }
 
-pub const NO_MASKS: Masks = Masks { start: usize::MAX, quote: 0, slash: 0, structural: 0 };
+pub const NO_MASKS: Masks = Masks { start: usize::MAX, quote: 0, slash: 0, brackets: 0, commas: 0 };
 
 impl Masks {
     /// The masks of `buf[start..start + BLOCK]`; `slashes: false` when the caller knows the
     /// block holds no backslash (one `memchr` over the buffer is cheaper than a mask per block).
     pub fn of(buf: &[u8], start: usize, slashes: bool) -> Self {
-        let mut m = Masks { start, quote: 0, slash: 0, structural: 0 };
-        for (w, word) in buf[start..start + BLOCK].chunks_exact(8).enumerate() {
-            let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-            let folded = x | splat(0x20); // '[' -> '{', ']' -> '}'
-            m.quote |= bits(eq(x, b'"')) << (8 * w);
+        let mut m = Masks { start, quote: 0, slash: 0, brackets: 0, commas: 0 };
+        let mask = |lanes: u8x16| u64::from(lanes.to_bitmask());
+        for (w, lane) in buf[start..start + BLOCK].chunks_exact(16).enumerate() {
+            let x = u8x16::new(lane.try_into().expect("16 bytes"));
+            // '[' → '{' and ']' → '}' (bit 5), then '{' and '}' alike (bits 1-2). 'Y', 'y', '_'
+            // and DEL fold the same way: harmless, the scanner checks the byte of each event.
+            let folded = (x | u8x16::splat(0x20)) & u8x16::splat(!0x06);
+            let shift = 16 * w;
+            m.quote |= mask(x.simd_eq(u8x16::splat(b'"'))) << shift;
             if slashes {
-                m.slash |= bits(eq(x, b'\\')) << (8 * w);
+                m.slash |= mask(x.simd_eq(u8x16::splat(b'\\'))) << shift;
             }
-            m.structural |= bits(eq(folded, b'{') | eq(folded, b'}') | eq(x, b',')) << (8 * w);
+            m.brackets |= mask(folded.simd_eq(u8x16::splat(b'y'))) << shift;
+            m.commas |= mask(x.simd_eq(u8x16::splat(b','))) << shift;
         }
         m
     }
@@ -71,7 +66,10 @@ mod tests {
         };
         assert_eq!(m.quote, expect(&|b| b == b'"'));
         assert_eq!(m.slash, 0);
-        assert_eq!(m.structural, expect(&|b| b"{}[],".contains(&b)));
+        assert_eq!(m.brackets, expect(&|b| b"{}[]".contains(&b)));
+        let letters = Masks::of(&[&b"Yy_\x7f}"[..], &[b' '; 64][..]].concat(), 0, false);
+        assert_eq!(letters.brackets, 0b11111);
+        assert_eq!(m.commas, expect(&|b| b == b','));
         block[0] = b'\\';
         assert_eq!(Masks::of(&[&block[..], &[b' '; 64][..]].concat(), 0, true).slash, 1);
         for x in [0_u64, 1, 0b1001, u64::MAX, 0x8000_0000_0000_0001] {
