@@ -70,11 +70,13 @@ fn timestamp_type(values: &[&str]) -> Option<DataType> {
 /// Infers a schema from sampled records; records that are not JSON objects are skipped (they
 /// are rejected when the data is decoded).
 pub fn infer<'a>(records: impl Iterator<Item = &'a [u8]>) -> Result<Schema> {
-    let mut values = Vec::new();
     let mut order: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for bytes in records {
-        let Ok(value @ Value::Object(_)) = serde_json::from_slice::<Value>(bytes) else { continue };
+    // Top-level string values by key, for timestamp detection. The parsed records themselves
+    // are dropped one by one: kept, 10,000 of them held several MB at the read's peak.
+    let mut strings: HashMap<String, Vec<String>> = HashMap::new();
+    let values = records.filter_map(|bytes| {
+        let Ok(value @ Value::Object(_)) = serde_json::from_slice::<Value>(bytes) else { return None };
         if let Ok(KeyOrder(keys)) = serde_json::from_slice::<KeyOrder>(bytes) {
             for key in keys {
                 if seen.insert(key.clone()) {
@@ -82,9 +84,16 @@ pub fn infer<'a>(records: impl Iterator<Item = &'a [u8]>) -> Result<Schema> {
                 }
             }
         }
-        values.push(value);
-    }
-    let inferred = infer_json_schema_from_iterator(values.iter().map(Ok::<_, ArrowError>))?;
+        if let Value::Object(map) = &value {
+            for (key, v) in map {
+                if let Value::String(text) = v {
+                    strings.entry(key.clone()).or_default().push(text.clone());
+                }
+            }
+        }
+        Some(Ok::<_, ArrowError>(value))
+    });
+    let inferred = infer_json_schema_from_iterator(values)?;
     let rank: HashMap<&str, usize> = order.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let mut fields: Vec<FieldRef> = inferred.fields().iter().cloned().collect();
     fields.sort_by_key(|f| rank.get(f.name().as_str()).copied().unwrap_or(usize::MAX));
@@ -92,9 +101,9 @@ pub fn infer<'a>(records: impl Iterator<Item = &'a [u8]>) -> Result<Schema> {
         if field.data_type() != &DataType::Utf8 {
             return field;
         }
-        let strings: Vec<&str> =
-            values.iter().filter_map(|v| v.get(field.name()).and_then(Value::as_str)).collect();
-        match timestamp_type(&strings) {
+        let texts: Vec<&str> =
+            strings.get(field.name()).map(|t| t.iter().map(String::as_str).collect()).unwrap_or_default();
+        match timestamp_type(&texts) {
             Some(dt) => Arc::new(Field::new(field.name(), dt, true)),
             None => field,
         }
