@@ -29,14 +29,15 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         })
         .collect();
     let n = out.aqi.len();
-    // Term by term over the block, so every loop vectorises. A term is
-    // computed even for an unusable reading: such a row is not rated, so its sum is never read.
+    // Term by term over the block, so every loop vectorises. A term is computed even for an
+    // unusable reading: such a row is not rated, so its sum is never read.
     let (mut total, mut top, mut mask) = (vec![0.0_f64; n], vec![f64::NEG_INFINITY; n], vec![0_u8; n]);
     let (mut flags, mut all_null, mut term_flags) = (vec![0_u8; n], vec![F_NULL; n], vec![F_NULL; n]);
     let mut term = vec![0.0_f64; n];
     for &(bit, beta, column) in &terms {
         if let Some(column) = column {
             let values = &column.values()[out.start..out.start + n];
+            // `kernel::reading`'s flags, branch-free (−∞ also sets F_NEGATIVE: same status).
             for (f, &x) in term_flags.iter_mut().zip(values) {
                 *f = (u8::from(!x.is_finite()) * F_NOT_FINITE) | (u8::from(x < 0.0) * F_NEGATIVE);
             }
