@@ -332,3 +332,21 @@ def test_rolling_trailing_window_by_timestamp() -> None:
     assert out.column("co_4h_count").to_pylist() == [1, 1, 2, 2, 2]
     with pytest.raises(pt.InvalidSpecError, match="min_valid"):
         pt.aqi.rolling(t, station="station", time="time", column="co", hours=2, min_valid=3)
+
+
+def test_rolling_duplicates_follow_the_policy() -> None:
+    t = hourly(["A", "A", "A"], [0, 1, 1], co=[1.0, 2.0, 6.0])
+    with pytest.raises(pt.InvalidValueError, match="rows 1 and 2") as err:
+        pt.aqi.rolling(t, station="station", time="time", column="co", hours=2, min_valid=1)
+    assert err.value.row == 2 and err.value.column == "time"
+    for policy, hour1 in (("first", 2.0), ("last", 6.0), ("mean", 4.0)):
+        out = pt.aqi.rolling(
+            t,
+            station="station",
+            time="time",
+            column="co",
+            hours=2,
+            min_valid=1,
+            duplicates=policy,
+        )
+        assert out.column("co_2h").to_pylist() == [1.0, (1.0 + hour1) / 2, (1.0 + hour1) / 2]

@@ -5,13 +5,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 use arrow_select::take::take;
 use rayon::prelude::*;
 
-use super::prepare::{prepare, rate, Clock, HourlyOptions};
-use super::series::grid;
+use super::prepare::{prepare, rate, HourlyOptions, Prepared};
+use super::series::{grid, nan_to_null, Clock, Duplicates};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::parallel::install;
 use crate::engine::Result;
@@ -63,36 +63,31 @@ fn stats() -> Vec<Stat> {
     ]
 }
 
-/// A daily value: `(value if complete, hours or windows counted, what is missing)`.
-fn day_value(
-    series: &dyn Fn(i64) -> f64,
-    day_start: i64,
-    kind: &Kind,
-) -> (Option<f64>, usize, Option<String>) {
-    let hours = || (day_start..day_start + 24).map(series).filter(|v| !v.is_nan());
+/// A daily value from `hours`, the day's 24 hours then the next day's (8-hour windows reach
+/// into it; NaN = missing): `(value if complete, hours or windows counted, what is missing)`.
+fn day_value(hours: &[f64], kind: &Kind) -> (Option<f64>, usize, Option<String>) {
+    let valid = |range: Range<usize>| hours[range].iter().copied().filter(|v| !v.is_nan());
     match kind {
         Kind::Mean | Kind::Max1h => {
-            let n = hours().count();
-            let value = if matches!(kind, Kind::Mean) {
-                hours().sum::<f64>() / n as f64
-            } else {
-                hours().fold(f64::NEG_INFINITY, f64::max)
-            };
+            let (mut n, mut sum, mut max) = (0, 0.0, f64::NEG_INFINITY);
+            for v in valid(0..24) {
+                n += 1;
+                sum += v;
+                max = max.max(v);
+            }
+            let value = if matches!(kind, Kind::Mean) { sum / n as f64 } else { max };
             let issue = (n < DAY_HOURS).then(|| format!("{n} of 24 hours (needs {DAY_HOURS})"));
             ((n >= DAY_HOURS).then_some(value), n, issue)
         }
         Kind::Max8h { starts, need } => {
-            let windows = starts.clone().filter_map(|s| {
-                let (sum, n) = (day_start + s..day_start + s + 8)
-                    .map(series)
-                    .filter(|v| !v.is_nan())
-                    .fold((0.0, 0), |(sum, n), v| (sum + v, n + 1));
-                (n >= WINDOW_HOURS).then(|| sum / n as f64)
-            });
             let (mut n, mut best) = (0, f64::NEG_INFINITY);
-            for w in windows {
-                n += 1;
-                best = best.max(w);
+            for start in starts.clone() {
+                let start = start as usize;
+                let (sum, count) = valid(start..start + 8).fold((0.0, 0), |(sum, n), v| (sum + v, n + 1));
+                if count >= WINDOW_HOURS {
+                    n += 1;
+                    best = best.max(sum / count as f64);
+                }
             }
             let total = starts.end - starts.start;
             let issue = (n < *need).then(|| format!("{n} of {total} 8-hour windows (needs {need})"));
@@ -101,15 +96,57 @@ fn day_value(
     }
 }
 
-/// One output day of one station.
-struct Day {
-    station: usize,
+/// The output days of one station, column by column.
+#[derive(Default)]
+struct Days {
     /// Days since 1970-01-01, local standard time.
-    number: i64,
-    values: Vec<Option<f64>>,
-    counts: Vec<usize>,
-    issues: Vec<String>,
-    any_data: bool,
+    dates: Vec<i32>,
+    /// Per stat: the value (NaN unless complete) and the hours or windows counted.
+    values: Vec<Vec<f64>>,
+    counts: Vec<Vec<i32>>,
+    status: Vec<&'static str>,
+    issues: Vec<Option<String>>,
+}
+
+/// One station's days: those with at least one row, from its hours laid out day by day.
+fn station_days(prepared: &Prepared, s: usize, stats: &[(usize, &Stat)], policy: Duplicates) -> Days {
+    let (first, last) = prepared.spans[s];
+    let first_day = first.div_euclid(24);
+    let days = (last.div_euclid(24) - first_day + 1) as usize;
+    let slices = prepared.stations.slices(s);
+    // One day more than the data: the last day's 8-hour windows reach into it.
+    let grids: Vec<Vec<f64>> = (0..prepared.columns.len())
+        .map(|p| grid(slices.clone(), p, first_day * 24, (days + 1) * 24, policy))
+        .collect();
+    let mut present = vec![false; days];
+    for slice in slices {
+        for &hour in slice.hours() {
+            present[(hour.div_euclid(24) - first_day) as usize] = true;
+        }
+    }
+    let mut out =
+        Days { values: vec![vec![]; stats.len()], counts: vec![vec![]; stats.len()], ..Days::default() };
+    for day in (0..days).filter(|&d| present[d]) {
+        out.dates.push((first_day + day as i64) as i32);
+        let mut issues: Vec<String> = Vec::new();
+        let mut any_data = false;
+        for (i, (p, stat)) in stats.iter().enumerate() {
+            let (value, count, issue) = day_value(&grids[*p][day * 24..day * 24 + 48], &stat.kind);
+            any_data |= count > 0;
+            out.values[i].push(value.unwrap_or(f64::NAN));
+            out.counts[i].push(count as i32);
+            if let Some(issue) = issue {
+                issues.push(format!("{}: {issue}", stat.name));
+            }
+        }
+        out.status.push(match (any_data, issues.is_empty()) {
+            (false, _) => "no_data",
+            (true, true) => "complete",
+            (true, false) => "incomplete",
+        });
+        out.issues.push((!issues.is_empty()).then(|| issues.join("; ")));
+    }
+    out
 }
 
 /// `pt.aqi.daily`: see the module comment. `zone` overrides the time column's own zone.
@@ -120,133 +157,90 @@ pub fn daily(
     zone: Option<&str>,
 ) -> Result<RecordBatch> {
     let prepared = prepare(batch, options, &Pollutant::ALL[..6], Clock::LocalStandard(zone))?;
-    let local = &prepared.hours;
-    let stats: Vec<Stat> =
-        stats().into_iter().filter(|s| prepared.columns.iter().any(|(p, _, _)| *p == s.pollutant)).collect();
-    let days: Vec<Vec<Day>> = install(|| {
+    // Each stat with the index of its pollutant's reading column.
+    let all = stats();
+    let stats: Vec<(usize, &Stat)> = all
+        .iter()
+        .filter_map(|s| prepared.columns.iter().position(|(p, _)| *p == s.pollutant).map(|p| (p, s)))
+        .collect();
+    let per_station: Vec<Days> = install(|| {
         (0..prepared.stations.len())
             .into_par_iter()
-            .map(|station| {
-                let rows = prepared.stations.rows_of(station);
-                let l = &prepared.layouts[station];
-                let grids: Vec<_> = prepared
-                    .columns
-                    .iter()
-                    .map(|(p, _, values)| {
-                        (*p, grid(values, rows, &l.slots, l.first_hour, l.len, options.duplicates))
-                    })
-                    .collect();
-                let mut day_numbers: Vec<i64> =
-                    rows.iter().map(|&r| local[r as usize].div_euclid(24)).collect();
-                day_numbers.sort_unstable();
-                day_numbers.dedup();
-                day_numbers
-                    .into_iter()
-                    .map(|day| {
-                        let mut out = Day {
-                            station,
-                            number: day,
-                            values: vec![],
-                            counts: vec![],
-                            issues: vec![],
-                            any_data: false,
-                        };
-                        for stat in &stats {
-                            let g = &grids.iter().find(|(p, _)| *p == stat.pollutant).expect("chosen").1;
-                            let series = |hour: i64| {
-                                let slot = hour - g.first_hour;
-                                if slot < 0 || slot >= g.values.len() as i64 {
-                                    f64::NAN
-                                } else {
-                                    g.values[slot as usize]
-                                }
-                            };
-                            let (value, count, issue) = day_value(&series, day * 24, &stat.kind);
-                            out.any_data |= count > 0;
-                            out.values.push(value);
-                            out.counts.push(count);
-                            if let Some(issue) = issue {
-                                out.issues.push(format!("{}: {issue}", stat.name));
-                            }
-                        }
-                        out
-                    })
-                    .collect()
-            })
+            .map(|s| station_days(&prepared, s, &stats, options.duplicates))
             .collect()
     });
-    assemble(
-        &prepared.station,
-        &prepared.stations.first_rows,
-        &stats,
-        &days.into_iter().flatten().collect::<Vec<_>>(),
-        standard,
-    )
+    assemble(&prepared, &stats, &per_station, standard)
 }
 
 fn assemble(
-    station: &ArrayRef,
-    first_rows: &UInt32Array,
-    stats: &[Stat],
-    days: &[Day],
+    prepared: &Prepared,
+    stats: &[(usize, &Stat)],
+    per_station: &[Days],
     standard: &str,
 ) -> Result<RecordBatch> {
-    let station_rows =
-        UInt32Array::from(days.iter().map(|d| first_rows.value(d.station)).collect::<Vec<_>>());
+    let station_rows: UInt32Array = per_station
+        .iter()
+        .enumerate()
+        .flat_map(|(s, d)| std::iter::repeat_n(prepared.stations.first_rows[s], d.dates.len()))
+        .collect::<Vec<_>>()
+        .into();
+    let station = &prepared.station;
     let mut fields = vec![
         Field::new("station", station.data_type().clone(), false),
         Field::new("date", DataType::Date32, false),
     ];
     let mut columns: Vec<ArrayRef> = vec![
         take(station.as_ref(), &station_rows, None)?,
-        Arc::new(Date32Array::from(days.iter().map(|d| d.number as i32).collect::<Vec<_>>())),
+        Arc::new(Date32Array::from(
+            per_station.iter().flat_map(|d| d.dates.iter().copied()).collect::<Vec<_>>(),
+        )),
     ];
-    for (i, stat) in stats.iter().enumerate() {
+    for (i, (_, stat)) in stats.iter().enumerate() {
         fields.push(Field::new(stat.name, DataType::Float64, true));
-        columns.push(Arc::new(days.iter().map(|d| d.values[i]).collect::<Float64Array>()));
+        columns.push(Arc::new(nan_to_null(
+            per_station.iter().flat_map(|d| d.values[i].iter().copied()).collect(),
+        )));
         if let Some(count) = stat.count {
             fields.push(Field::new(count, DataType::Int32, false));
             columns.push(Arc::new(Int32Array::from(
-                days.iter().map(|d| d.counts[i] as i32).collect::<Vec<_>>(),
+                per_station.iter().flat_map(|d| d.counts[i].iter().copied()).collect::<Vec<_>>(),
             )));
         }
     }
-    let day_status = days.iter().map(|d| {
-        if !d.any_data {
-            "no_data"
-        } else if d.issues.is_empty() {
-            "complete"
-        } else {
-            "incomplete"
-        }
-    });
     fields.push(Field::new("day_status", DataType::Utf8, false));
-    columns.push(Arc::new(StringArray::from_iter_values(day_status)));
+    let day_status: Vec<&str> = per_station.iter().flat_map(|d| d.status.iter().copied()).collect();
+    columns.push(Arc::new(StringArray::from(day_status)));
     fields.push(Field::new("day_issues", DataType::Utf8, true));
-    columns.push(Arc::new(StringArray::from(
-        days.iter().map(|d| (!d.issues.is_empty()).then(|| d.issues.join("; "))).collect::<Vec<_>>(),
-    )));
+    columns.push(Arc::new(
+        per_station.iter().flat_map(|d| d.issues.iter().map(Option::as_deref)).collect::<StringArray>(),
+    ));
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-    rate(&batch, standard, stats.iter().map(|s| (s.measure.to_owned(), Some(s.name.to_owned()))).collect())
+    rate(
+        &batch,
+        standard,
+        stats.iter().map(|(_, s)| (s.measure.to_owned(), Some(s.name.to_owned()))).collect(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn series(values: Vec<f64>) -> impl Fn(i64) -> f64 {
-        move |h| usize::try_from(h).ok().and_then(|h| values.get(h).copied()).unwrap_or(f64::NAN)
+    /// 48 hours from `values`, padded with missing hours.
+    fn series(mut values: Vec<f64>) -> Vec<f64> {
+        values.resize(48, f64::NAN);
+        values
     }
 
     #[test]
     fn mean_needs_18_hours() {
         let mut v = vec![10.0; 24];
-        let (value, n, issue) = day_value(&series(v.clone()), 0, &Kind::Mean);
+        let (value, n, issue) = day_value(&series(v.clone()), &Kind::Mean);
         assert_eq!((value, n, issue), (Some(10.0), 24, None));
         for x in v.iter_mut().take(7) {
             *x = f64::NAN;
         }
-        let (value, n, issue) = day_value(&series(v), 0, &Kind::Mean);
+        let (value, n, issue) = day_value(&series(v), &Kind::Mean);
         assert_eq!((value, n), (None, 17));
         assert_eq!(issue.unwrap(), "17 of 24 hours (needs 18)");
     }
@@ -259,7 +253,7 @@ mod tests {
             *x = 0.090;
         }
         let kind = Kind::Max8h { starts: 7..24, need: 13 };
-        let (value, n, _) = day_value(&series(v), 0, &kind);
+        let (value, n, _) = day_value(&series(v), &kind);
         assert_eq!(n, 17);
         assert!((value.unwrap() - 0.090).abs() < 1e-12);
     }
@@ -271,7 +265,7 @@ mod tests {
             *x = 0.05; // 5 hours only: no valid window
         }
         let kind = Kind::Max8h { starts: 7..24, need: 13 };
-        let (value, n, issue) = day_value(&series(v), 0, &kind);
+        let (value, n, issue) = day_value(&series(v), &kind);
         assert_eq!((value, n), (None, 0));
         assert_eq!(issue.unwrap(), "0 of 17 8-hour windows (needs 13)");
     }

@@ -1,10 +1,12 @@
 //! From hourly station readings to reported values: NowCast, rolling means and the daily AQI.
 
+pub mod by_station;
 pub mod daily;
 pub mod nowcast;
 pub mod prepare;
 pub mod rolling;
 pub mod series;
+pub mod stations;
 pub mod zone;
 
 pub use daily::daily;

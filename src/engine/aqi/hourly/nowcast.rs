@@ -8,8 +8,8 @@ use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::prepare::{hourly_measure, prepare, rate, Clock, HourlyOptions};
-use super::series::{grid, nan_to_null};
+use super::prepare::{hourly_measure, prepare, rate, HourlyOptions};
+use super::series::{grid, nan_to_null, Clock};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::aqi::subindex::truncate;
 use crate::engine::parallel::install;
@@ -95,22 +95,23 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
     let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
     let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
     let mut aqi_columns = Vec::new();
-    for (p, _, values) in &prepared.columns {
+    for (column, (p, _)) in prepared.columns.iter().enumerate() {
         let (p, m) = (*p, method(*p));
         let scale = hourly_measure(p).counts_per_unit();
         // Per station, in parallel: (row, nowcast, weight) for each of its rows.
         let per_station: Vec<Vec<RowNowcast>> = install(|| {
-            prepared
-                .layouts
-                .par_iter()
-                .enumerate()
-                .map(|(s, l)| {
-                    let rows = prepared.stations.rows_of(s);
-                    let g = grid(values, rows, &l.slots, l.first_hour, l.len, options.duplicates);
-                    rows.iter()
-                        .zip(&l.slots)
-                        .map(|(&row, &slot)| {
-                            (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
+            (0..prepared.stations.len())
+                .into_par_iter()
+                .map(|s| {
+                    let (first, last) = prepared.spans[s];
+                    let slices = prepared.stations.slices(s);
+                    let g =
+                        grid(slices.clone(), column, first, (last - first + 1) as usize, options.duplicates);
+                    slices
+                        .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
+                        .map(|(&row, &hour)| {
+                            let slot = (hour - first) as usize;
+                            (row, nowcast_at(&g, slot, m).map(|(c, w)| (truncated(c, scale), w)))
                         })
                         .collect()
                 })

@@ -7,8 +7,9 @@ use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use rayon::prelude::*;
 
-use super::series::{first_duplicate, group_stations, hours, layout, Duplicates, Layout, Stations};
-use super::zone::local_hours;
+use super::by_station::{by_station, span, ByStation};
+use super::series::{first_duplicate, Clock, Duplicates, Timeline};
+use super::stations::number_stations;
 use crate::engine::aqi::measure::{molar_volume, Pollutant, Unit};
 use crate::engine::aqi::standard::builtins;
 use crate::engine::aqi::subindex::MeasureTable;
@@ -64,13 +65,13 @@ pub struct HourlyOptions {
 pub struct Prepared {
     pub batch: RecordBatch,
     pub station: ArrayRef,
-    pub stations: Stations,
-    /// Hours of each row: UTC (or naive wall clock), or local standard hours when asked for.
-    pub hours: Vec<i64>,
-    /// Each station's rows on its hour grid.
-    pub layouts: Vec<Layout>,
-    /// Pollutant, column name, values in the measure's native unit.
-    pub columns: Vec<(Pollutant, String, Float64Array)>,
+    /// Every row's hour (UTC or naive wall clock, or local standard hours when asked for) and
+    /// readings, grouped by station; readings are in native units, in `columns` order.
+    pub stations: ByStation,
+    /// Each station's first and last hour.
+    pub spans: Vec<(i64, i64)>,
+    /// Pollutant and column name of each reading column.
+    pub columns: Vec<(Pollutant, String)>,
 }
 
 fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a ArrayRef> {
@@ -127,15 +128,6 @@ pub fn choose(
     Ok(chosen)
 }
 
-/// How rows are placed in time.
-#[derive(Clone, Copy, Debug)]
-pub enum Clock<'a> {
-    /// The timestamps' own hours (instants, or naive wall-clock times).
-    Hours,
-    /// Local standard hours in this zone, or the time column's zone when `None`.
-    LocalStandard(Option<&'a str>),
-}
-
 /// Groups, reads, lays out and checks the data.
 pub fn prepare(
     batch: RecordBatch,
@@ -145,13 +137,9 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let chosen = choose(&batch, options, allowed)?;
     let station = column(&batch, &options.station, "station")?.clone();
-    let time = column(&batch, &options.time, "time")?.clone();
-    let (hours, time_zone) = hours(&options.time, &time)?;
-    let hours = match clock {
-        Clock::Hours => hours,
-        Clock::LocalStandard(zone) => local_hours(&hours, zone.or(time_zone.as_deref()))?,
-    };
+    let timeline = Timeline::new(&options.time, column(&batch, &options.time, "time")?, clock)?;
     let mut columns = Vec::with_capacity(chosen.len());
+    let mut values = Vec::with_capacity(chosen.len());
     for (p, name) in chosen {
         let unit = options.units.iter().find(|(k, _)| parse_pollutant(k).ok() == Some(p));
         let factor = match unit {
@@ -161,28 +149,42 @@ pub fn prepare(
             }
             None => None,
         };
-        let values = as_f64(&name, column(&batch, &name, p.key())?)?;
-        let values = match factor {
-            Some(factor) => values.iter().map(|v| v.map(|x| x * factor)).collect(),
-            None => values,
-        };
-        columns.push((p, name, values));
+        let read = as_f64(&name, column(&batch, &name, p.key())?)?;
+        values.push(match factor {
+            Some(factor) => read.iter().map(|v| v.map(|x| x * factor)).collect(),
+            None => read,
+        });
+        columns.push((p, name));
     }
-    let stations = install(|| group_stations(&options.station, &station))?;
-    let layouts: Vec<Layout> = install(|| {
-        (0..stations.len()).into_par_iter().map(|s| layout(stations.rows_of(s), &hours)).collect()
-    });
-    if options.duplicates == Duplicates::Error {
+    let (stations, spans) =
+        group((&options.station, &station), (&options.time, &timeline), &values, options.duplicates)?;
+    Ok(Prepared { batch, station, stations, spans, columns })
+}
+
+/// Groups the rows by station with their hours and `values`, and each station's first and
+/// last hour; under `Duplicates::Error`, two rows of a station in one hour are an error naming
+/// both rows (the first clash in station order, then input order).
+pub fn group(
+    (station_column, station): (&str, &ArrayRef),
+    (time_column, timeline): (&str, &Timeline),
+    values: &[Float64Array],
+    duplicates: Duplicates,
+) -> Result<(ByStation, Vec<(i64, i64)>)> {
+    let stations = install(|| -> Result<ByStation> {
+        Ok(by_station(number_stations(station_column, station)?, timeline, values))
+    })?;
+    let spans: Vec<(i64, i64)> =
+        install(|| (0..stations.len()).into_par_iter().map(|s| span(stations.slices(s))).collect());
+    if duplicates == Duplicates::Error {
         let clash = install(|| {
-            layouts.par_iter().enumerate().find_map_first(|(s, l)| {
-                first_duplicate(stations.rows_of(s), &l.slots, l.len)
-                    .map(|(slot, a, b)| (l.first_hour + slot as i64, a, b))
+            spans.par_iter().enumerate().find_map_first(|(s, &(first, last))| {
+                first_duplicate(stations.slices(s), first, (last - first + 1) as usize)
             })
         });
         if let Some((hour, a, b)) = clash {
             return Err(Error::InvalidValue {
                 row: u64::from(b),
-                column: options.time.clone(),
+                column: time_column.to_owned(),
                 value: hour as f64,
                 reason: format!(
                     "rows {a} and {b} are the same station in the same hour ({hour} hours since 1970); pass duplicates='first', 'last' or 'mean' to resolve"
@@ -190,7 +192,7 @@ pub fn prepare(
             });
         }
     }
-    Ok(Prepared { batch, station, stations, hours, layouts, columns })
+    Ok((stations, spans))
 }
 
 /// Rates a batch whose columns hold averaged concentrations (`measure key → column name`) with

@@ -7,7 +7,8 @@ use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 
-use super::series::{grid, group_stations, hours, layout, nan_to_null, Duplicates};
+use super::prepare::group;
+use super::series::{grid, nan_to_null, Clock, Duplicates, Timeline};
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
@@ -44,19 +45,20 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
         })
     };
     let values = as_f64(&o.column, &get(&o.column)?)?;
-    let (hours, _) = hours(&o.time, &get(&o.time)?)?;
-    let stations = install(|| group_stations(&o.station, &get(&o.station)?))?;
+    let timeline = Timeline::new(&o.time, &get(&o.time)?, Clock::Hours)?;
+    let station = get(&o.station)?;
+    let (stations, spans) = group((&o.station, &station), (&o.time, &timeline), &[values], o.duplicates)?;
     let per_station: Vec<Vec<(u32, f64, usize)>> = install(|| {
         (0..stations.len())
             .into_par_iter()
             .map(|s| {
-                let rows = stations.rows_of(s);
-                let l = layout(rows, &hours);
-                let g = grid(&values, rows, &l.slots, l.first_hour, l.len, o.duplicates);
-                rows.iter()
-                    .zip(&l.slots)
-                    .map(|(&row, &slot)| {
-                        let (mean, count) = trailing(&g.values, slot, o.hours);
+                let (first, last) = spans[s];
+                let slices = stations.slices(s);
+                let g = grid(slices.clone(), 0, first, (last - first + 1) as usize, o.duplicates);
+                slices
+                    .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
+                    .map(|(&row, &hour)| {
+                        let (mean, count) = trailing(&g, (hour - first) as usize, o.hours);
                         (row, mean, count)
                     })
                     .collect()

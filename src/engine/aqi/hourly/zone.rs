@@ -43,18 +43,37 @@ fn standard_offset(zone: &Zone, hour: i64) -> i64 {
     }
 }
 
-/// Local standard hours of each row. Without a zone, times are already local wall-clock times.
-pub fn local_hours(hours: &[i64], zone: Option<&str>) -> Result<Vec<i64>> {
-    let Some(zone) = zone else { return Ok(hours.to_vec()) };
-    let zone = parse(zone)?;
-    let shift = |h: i64, offset: i64| (h * 3600 + offset).div_euclid(3600);
-    let (lo, hi) = (hours.iter().min().copied().unwrap_or(0), hours.iter().max().copied().unwrap_or(0));
-    let (a, b) = (standard_offset(&zone, lo), standard_offset(&zone, hi));
-    if a == b {
-        // The usual case: one standard offset over the whole period.
-        return Ok(hours.iter().map(|&h| shift(h, a)).collect());
+/// How a row's hour becomes the hour its day is cut from.
+pub enum Shift {
+    /// Add this many hours (0: the timestamps' own hours; a fixed or unchanging zone offset).
+    Hours(i64),
+    /// A zone whose standard offset changed within the data: looked up per hour.
+    Lookup(Tz),
+}
+
+impl Shift {
+    /// The shift to local standard time in `zone`; `span` gives the data's first and last hour
+    /// (asked only for a named zone). Without a zone, times are already local wall-clock times.
+    pub fn new(zone: Option<&str>, span: impl FnOnce() -> (i64, i64)) -> Result<Self> {
+        let Some(zone) = zone else { return Ok(Self::Hours(0)) };
+        let zone = parse(zone)?;
+        if let Zone::Named(tz) = zone {
+            let (lo, hi) = span();
+            let (a, b) = (standard_offset(&zone, lo), standard_offset(&zone, hi));
+            // The usual case: one standard offset over the whole period.
+            return Ok(if a == b { Self::Hours(a.div_euclid(3600)) } else { Self::Lookup(tz) });
+        }
+        Ok(Self::Hours(standard_offset(&zone, 0).div_euclid(3600)))
     }
-    Ok(hours.iter().map(|&h| shift(h, standard_offset(&zone, h))).collect())
+
+    /// The local standard hour of an hour: `h * 3600` is whole hours, so flooring
+    /// `h * 3600 + offset` to the hour is adding the offset's floor in hours.
+    pub fn local(&self, hour: i64) -> i64 {
+        match self {
+            Self::Hours(shift) => hour + shift,
+            Self::Lookup(tz) => hour + standard_offset(&Zone::Named(*tz), hour).div_euclid(3600),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -65,10 +84,20 @@ mod tests {
     fn standard_time_ignores_daylight_saving() {
         // 2024-07-01 12:00 UTC: New York is EDT (-4) but its standard time is EST (-5).
         let h = 1_719_835_200 / 3600;
-        assert_eq!(local_hours(&[h], Some("America/New_York")).unwrap(), vec![h - 5]);
-        assert_eq!(local_hours(&[h], Some("+08:00")).unwrap(), vec![h + 8]);
-        assert_eq!(local_hours(&[h], Some("-0530")).unwrap(), vec![h - 6]); // 06:30 local -> hour 6
-        assert_eq!(local_hours(&[h], None).unwrap(), vec![h]);
-        assert!(local_hours(&[h], Some("Mars/Olympus")).is_err());
+        let local = |zone| Shift::new(zone, || (h, h)).unwrap().local(h);
+        assert_eq!(local(Some("America/New_York")), h - 5);
+        assert_eq!(local(Some("+08:00")), h + 8);
+        assert_eq!(local(Some("-0530")), h - 6); // 06:30 local -> hour 6
+        assert_eq!(local(None), h);
+        assert!(Shift::new(Some("Mars/Olympus"), || (h, h)).is_err());
+    }
+
+    #[test]
+    fn a_zone_whose_standard_offset_changed_is_looked_up_per_hour() {
+        // Europe/Moscow: standard time UTC+3 until 2011-03-27, UTC+4 until 2014-10-26, then +3.
+        let (before, during) = (1_262_304_000 / 3600, 1_356_998_400 / 3600); // 2010-01-01, 2013-01-01
+        let shift = Shift::new(Some("Europe/Moscow"), || (before, during)).unwrap();
+        assert!(matches!(shift, Shift::Lookup(_)));
+        assert_eq!((shift.local(before), shift.local(during)), (before + 3, during + 4));
     }
 }
