@@ -1,28 +1,43 @@
 //! Hourly rows regrouped by station: each station's readings (row, hour, values) together and in
 //! input order, so per-station work reads memory in order instead of gathering shuffled rows.
-//! Each numbering chunk is partitioned on its own (a counting sort), in parallel and without
-//! shared writes; a station's readings are its slices of the chunks, in chunk order.
+//! Each fixed-size chunk of rows is numbered and partitioned on its own (a counting sort) in one
+//! parallel task, small enough to stay in cache; a station's readings are then its slices of
+//! the chunks, in chunk order. Nothing depends on the thread count.
+
+use std::hash::Hash;
+use std::ops::Range;
 
 use arrow_array::{Array, Float64Array};
 use rayon::prelude::*;
 
 use super::series::Timeline;
-use super::stations::{ChunkIds, Numbering};
+use super::stations::{merge, Local};
 
-/// One chunk's rows sorted by station: station `s` is `offsets[s]..offsets[s + 1]`.
+/// Rows per chunk.
+pub const CHUNK_ROWS: usize = 1 << 18;
+
+/// One chunk's rows sorted by local station (numbered by first appearance in the chunk):
+/// local station `l` is `offsets[l]..offsets[l + 1]`.
 struct Part {
     offsets: Vec<u32>,
     rows: Vec<u32>,
     hours: Vec<i64>,
-    /// Per pollutant column: the reading, NaN when null, NaN or infinite.
+    /// Per reading column: the value, NaN when null, NaN or infinite.
     values: Vec<Vec<f64>>,
+    /// Per local station: its first row, and its first and last hour.
+    first_rows: Vec<u32>,
+    spans: Vec<(i64, i64)>,
 }
 
 /// Every row, grouped by station (numbered by first appearance).
 pub struct ByStation {
-    /// The first row of each station.
+    /// Per station: its first row, and its first and last hour.
     pub first_rows: Vec<u32>,
+    pub spans: Vec<(i64, i64)>,
     parts: Vec<Part>,
+    /// Station `s`'s slices are `index[starts[s]..starts[s + 1]]`: (part, local station).
+    starts: Vec<u32>,
+    index: Vec<(u32, u32)>,
 }
 
 /// One station's readings within one chunk.
@@ -42,7 +57,7 @@ impl<'a> Slice<'a> {
         &self.part.hours[self.start..self.end]
     }
 
-    /// The readings of pollutant column `p` (NaN = no valid reading).
+    /// The readings of column `p` (NaN = no valid reading).
     pub fn values(&self, p: usize) -> &'a [f64] {
         &self.part.values[p][self.start..self.end]
     }
@@ -59,9 +74,13 @@ impl ByStation {
 
     /// Station `s`'s readings, chunk by chunk, in input order.
     pub fn slices(&self, s: usize) -> impl Iterator<Item = Slice<'_>> + Clone {
-        self.parts.iter().filter_map(move |part| {
-            let (start, end) = (part.offsets[s] as usize, part.offsets[s + 1] as usize);
-            (start < end).then_some(Slice { part, start, end })
+        self.index[self.starts[s] as usize..self.starts[s + 1] as usize].iter().map(|&(p, l)| {
+            let part = &self.parts[p as usize];
+            Slice {
+                part,
+                start: part.offsets[l as usize] as usize,
+                end: part.offsets[l as usize + 1] as usize,
+            }
         })
     }
 }
@@ -76,95 +95,141 @@ fn reading(values: &Float64Array, row: usize) -> f64 {
     }
 }
 
-fn partition(chunk: &ChunkIds, stations: usize, timeline: &Timeline, columns: &[Float64Array]) -> Part {
-    let hours = timeline.hours(chunk.range.clone());
-    let station = |k: usize| chunk.global[chunk.ids[k] as usize] as usize;
+fn partition(rows: Range<usize>, local: Local, timeline: &Timeline, columns: &[Float64Array]) -> Part {
+    let Local { ids, first_rows } = local;
+    let hours = timeline.hours(rows.clone());
+    let stations = first_rows.len();
     let mut offsets = vec![0_u32; stations + 1];
-    for k in 0..chunk.ids.len() {
-        offsets[station(k) + 1] += 1;
+    for &id in &ids {
+        offsets[id as usize + 1] += 1;
     }
-    for s in 0..stations {
-        offsets[s + 1] += offsets[s];
+    for l in 0..stations {
+        offsets[l + 1] += offsets[l];
     }
-    let n = chunk.ids.len();
+    let n = ids.len();
     let mut next = offsets[..stations].to_vec();
-    let (mut rows, mut sorted_hours) = (vec![0_u32; n], vec![0_i64; n]);
+    let mut spans = vec![(i64::MAX, i64::MIN); stations];
+    let (mut sorted_rows, mut sorted_hours) = (vec![0_u32; n], vec![0_i64; n]);
     let mut values: Vec<Vec<f64>> = columns.iter().map(|_| vec![0.0; n]).collect();
-    for (k, &hour) in hours.iter().enumerate() {
-        let s = station(k);
-        let at = next[s] as usize;
-        next[s] += 1;
-        let row = chunk.range.start + k;
-        rows[at] = row as u32;
+    for ((&id, &hour), row) in ids.iter().zip(&hours).zip(rows) {
+        let l = id as usize;
+        let at = next[l] as usize;
+        next[l] += 1;
+        sorted_rows[at] = row as u32;
         sorted_hours[at] = hour;
+        let span = &mut spans[l];
+        *span = (span.0.min(hour), span.1.max(hour));
         for (out, column) in values.iter_mut().zip(columns) {
             out[at] = reading(column, row);
         }
     }
-    Part { offsets, rows, hours: sorted_hours, values }
+    Part { offsets, rows: sorted_rows, hours: sorted_hours, values, first_rows, spans }
 }
 
-/// Groups every row by station, with its hour and its readings of each column in `columns`.
-pub fn by_station(numbering: Numbering, timeline: &Timeline, columns: &[Float64Array]) -> ByStation {
-    let stations = numbering.len();
-    let parts = numbering.chunks.par_iter().map(|c| partition(c, stations, timeline, columns)).collect();
-    ByStation { first_rows: numbering.first_rows, parts }
-}
-
-/// The first and last hour of a station's readings.
-pub fn span<'a>(slices: impl Iterator<Item = Slice<'a>>) -> (i64, i64) {
-    slices.flat_map(|s| s.hours()).fold((i64::MAX, i64::MIN), |(lo, hi), &h| (lo.min(h), hi.max(h)))
-}
-
-/// A station's readings in order: `(row, hour, values of column p)` flattened over its slices.
-pub fn readings<'a>(
-    slices: impl Iterator<Item = Slice<'a>> + 'a,
-    p: usize,
-) -> impl Iterator<Item = (u32, i64, f64)> + 'a {
-    slices.flat_map(move |s| {
-        s.rows().iter().zip(s.hours()).zip(s.values(p)).map(|((&row, &hour), &value)| (row, hour, value))
-    })
+/// Groups every row by station: `number` numbers a chunk's stations locally and `key` reads a
+/// row's station to merge the chunks' numbers.
+pub fn build<K: Hash + Eq + Copy>(
+    rows: usize,
+    number: impl Fn(Range<usize>) -> Local + Sync,
+    key: impl Fn(usize) -> K,
+    timeline: &Timeline,
+    columns: &[Float64Array],
+) -> ByStation {
+    let chunks: Vec<Range<usize>> =
+        (0..rows.div_ceil(CHUNK_ROWS)).map(|c| c * CHUNK_ROWS..rows.min((c + 1) * CHUNK_ROWS)).collect();
+    let parts: Vec<Part> =
+        chunks.into_par_iter().map(|r| partition(r.clone(), number(r), timeline, columns)).collect();
+    let locals: Vec<&[u32]> = parts.iter().map(|p| p.first_rows.as_slice()).collect();
+    let (global, first_rows) = merge(&locals, key);
+    let stations = first_rows.len();
+    let mut spans = vec![(i64::MAX, i64::MIN); stations];
+    let mut starts = vec![0_u32; stations + 1];
+    for (part, ids) in parts.iter().zip(&global) {
+        for (&g, &(lo, hi)) in ids.iter().zip(&part.spans) {
+            let span = &mut spans[g as usize];
+            *span = (span.0.min(lo), span.1.max(hi));
+            starts[g as usize + 1] += 1;
+        }
+    }
+    for s in 0..stations {
+        starts[s + 1] += starts[s];
+    }
+    let mut next = starts[..stations].to_vec();
+    let mut index = vec![(0, 0); starts[stations] as usize];
+    for (p, ids) in global.iter().enumerate() {
+        for (l, &g) in ids.iter().enumerate() {
+            index[next[g as usize] as usize] = (p as u32, l as u32);
+            next[g as usize] += 1;
+        }
+    }
+    ByStation { first_rows, spans, parts, starts, index }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::series::{Clock, Timeline};
-    use super::super::stations::{number_stations, CHUNK_ROWS};
+    use super::super::stations::group_by_station;
     use super::*;
-    use arrow_array::{ArrayRef, Int64Array, TimestampSecondArray};
+    use crate::engine::Error;
+    use arrow_array::{ArrayRef, Int64Array, StringArray, TimestampSecondArray};
     use std::sync::Arc;
 
-    fn group(stations: Vec<i64>, hours: &[i64], values: Vec<Option<f64>>) -> ByStation {
-        let st: ArrayRef = Arc::new(Int64Array::from(stations));
+    fn group(stations: ArrayRef, hours: &[i64], values: Vec<Option<f64>>) -> ByStation {
         let t: ArrayRef =
             Arc::new(TimestampSecondArray::from(hours.iter().map(|h| h * 3600 + 59).collect::<Vec<_>>()));
         let timeline = Timeline::new("t", &t, Clock::Hours).unwrap();
-        by_station(number_stations("s", &st).unwrap(), &timeline, &[Float64Array::from(values)])
+        group_by_station("s", &stations, &timeline, &[Float64Array::from(values)]).unwrap()
+    }
+
+    /// A station's readings in order: `(row, hour, value)`.
+    fn readings(g: &ByStation, s: usize) -> Vec<(u32, i64, f64)> {
+        g.slices(s)
+            .flat_map(|s| s.rows().iter().zip(s.hours()).zip(s.values(0)).map(|((&r, &h), &v)| (r, h, v)))
+            .collect()
     }
 
     #[test]
     fn groups_rows_by_station_in_input_order() {
-        let g = group(vec![8, 3, 8, 8], &[5, 1, 2, 9], vec![Some(1.0), None, Some(f64::NAN), Some(4.0)]);
+        let st: ArrayRef = Arc::new(Int64Array::from(vec![8, 3, 8, 8]));
+        let g = group(st, &[5, 1, 2, 9], vec![Some(1.0), None, Some(f64::NAN), Some(4.0)]);
         assert_eq!(g.first_rows, vec![0, 1]);
-        let r: Vec<_> = readings(g.slices(0), 0).collect();
+        let r = readings(&g, 0);
         assert_eq!(r.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), vec![(0, 5), (2, 2), (3, 9)]);
         assert!(
             r[0].2.to_bits() == 1.0_f64.to_bits() && r[1].2.is_nan() && r[2].2.to_bits() == 4.0_f64.to_bits()
         );
-        let r: Vec<_> = readings(g.slices(1), 0).collect();
+        let r = readings(&g, 1);
         assert!(r.len() == 1 && r[0].0 == 1 && r[0].2.is_nan());
-        assert_eq!(span(g.slices(0)), (2, 9));
+        assert_eq!(g.spans, vec![(2, 9), (1, 1)]);
     }
 
     #[test]
-    fn a_station_spans_chunks_in_order() {
-        let n = CHUNK_ROWS + 5;
-        let stations: Vec<i64> = (0..n as i64).map(|i| i % 3).collect();
+    fn stations_span_chunks_in_first_appearance_order() {
+        let n = 2 * CHUNK_ROWS + 5;
+        // Station "s0" everywhere; "late" first appears in the second chunk; "x2" in the third.
+        let mut names: Vec<String> = (0..n).map(|i| format!("s{}", i % 3)).collect();
+        names[CHUNK_ROWS + 1] = "late".into();
         let hours: Vec<i64> = (0..n as i64).collect();
-        let g = group(stations, &hours, vec![Some(1.0); n]);
-        let rows: Vec<u32> = readings(g.slices(2), 0).map(|r| r.0).collect();
-        assert_eq!(g.slices(2).count(), 2);
+        let st: ArrayRef = Arc::new(StringArray::from(names));
+        let g = group(st, &hours, vec![Some(1.0); n]);
+        assert_eq!(g.first_rows, vec![0, 1, 2, CHUNK_ROWS as u32 + 1]);
+        assert_eq!(g.slices(0).count(), 3);
+        let rows: Vec<u32> = readings(&g, 0).iter().map(|r| r.0).collect();
         assert!(rows.windows(2).all(|w| w[1] == w[0] + 3));
-        assert_eq!(rows.len(), (n - 2).div_ceil(3));
+        assert_eq!(rows.len(), n.div_ceil(3));
+        assert_eq!(g.spans[0], (0, (n as i64 - 1) / 3 * 3));
+        assert_eq!(readings(&g, 3).len(), 1);
+    }
+
+    #[test]
+    fn null_and_float_stations_are_refused() {
+        let t: ArrayRef = Arc::new(TimestampSecondArray::from(vec![0, 0]));
+        let timeline = Timeline::new("t", &t, Clock::Hours).unwrap();
+        let st: ArrayRef = Arc::new(StringArray::from(vec![Some("a"), None]));
+        let err = group_by_station("s", &st, &timeline, &[]).err().unwrap();
+        assert!(matches!(err, Error::InvalidValue { row: 1, .. }));
+        let floats: ArrayRef = Arc::new(Float64Array::from(vec![1.0, 2.0]));
+        let err = group_by_station("s", &floats, &timeline, &[]).err().unwrap();
+        assert!(matches!(err, Error::UnsupportedType { .. }));
     }
 }

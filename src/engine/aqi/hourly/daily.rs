@@ -8,12 +8,10 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 use arrow_select::take::take;
-use rayon::prelude::*;
 
-use super::prepare::{prepare, rate, HourlyOptions, Prepared};
-use super::series::{grid, nan_to_null, Clock, Duplicates};
+use super::prepare::{per_station, prepare, rate, HourlyOptions, Prepared};
+use super::series::{grid, nan_to_null, Clash, Clock, Duplicates, Grid};
 use crate::engine::aqi::measure::Pollutant;
-use crate::engine::parallel::install;
 use crate::engine::Result;
 
 /// Valid hours a 24-hour mean or a daily 1-hour maximum needs (AirNow: 18 of 24).
@@ -69,13 +67,17 @@ fn day_value(hours: &[f64], kind: &Kind) -> (Option<f64>, usize, Option<String>)
     let valid = |range: Range<usize>| hours[range].iter().copied().filter(|v| !v.is_nan());
     match kind {
         Kind::Mean | Kind::Max1h => {
-            let (mut n, mut sum, mut max) = (0, 0.0, f64::NEG_INFINITY);
-            for v in valid(0..24) {
-                n += 1;
-                sum += v;
-                max = max.max(v);
+            // Branch-free: a missing hour adds 0.0, which leaves the sum of the others exact.
+            let (mut n, mut sum) = (0, 0.0);
+            for &v in &hours[..24] {
+                let valid = !v.is_nan();
+                n += usize::from(valid);
+                sum += if valid { v } else { 0.0 };
             }
-            let value = if matches!(kind, Kind::Mean) { sum / n as f64 } else { max };
+            let value = match kind {
+                Kind::Mean => sum / n as f64,
+                _ => valid(0..24).fold(f64::NEG_INFINITY, f64::max),
+            };
             let issue = (n < DAY_HOURS).then(|| format!("{n} of 24 hours (needs {DAY_HOURS})"));
             ((n >= DAY_HOURS).then_some(value), n, issue)
         }
@@ -109,29 +111,29 @@ struct Days {
 }
 
 /// One station's days: those with at least one row, from its hours laid out day by day.
-fn station_days(prepared: &Prepared, s: usize, stats: &[(usize, &Stat)], policy: Duplicates) -> Days {
-    let (first, last) = prepared.spans[s];
+fn station_days(
+    prepared: &Prepared,
+    s: usize,
+    stats: &[(usize, &Stat)],
+    policy: Duplicates,
+) -> Result<Days, Clash> {
+    let (first, last) = prepared.stations.spans[s];
     let first_day = first.div_euclid(24);
     let days = (last.div_euclid(24) - first_day + 1) as usize;
     let slices = prepared.stations.slices(s);
     // One day more than the data: the last day's 8-hour windows reach into it.
-    let grids: Vec<Vec<f64>> = (0..prepared.columns.len())
+    let grids = (0..prepared.columns.len())
         .map(|p| grid(slices.clone(), p, first_day * 24, (days + 1) * 24, policy))
-        .collect();
-    let mut present = vec![false; days];
-    for slice in slices {
-        for &hour in slice.hours() {
-            present[(hour.div_euclid(24) - first_day) as usize] = true;
-        }
-    }
+        .collect::<Result<Vec<Grid>, Clash>>()?;
     let mut out =
         Days { values: vec![vec![]; stats.len()], counts: vec![vec![]; stats.len()], ..Days::default() };
-    for day in (0..days).filter(|&d| present[d]) {
+    let claimed = &grids[0].claimed;
+    for day in (0..days).filter(|&d| claimed[d * 24..d * 24 + 24].contains(&true)) {
         out.dates.push((first_day + day as i64) as i32);
         let mut issues: Vec<String> = Vec::new();
         let mut any_data = false;
         for (i, (p, stat)) in stats.iter().enumerate() {
-            let (value, count, issue) = day_value(&grids[*p][day * 24..day * 24 + 48], &stat.kind);
+            let (value, count, issue) = day_value(&grids[*p].values[day * 24..day * 24 + 48], &stat.kind);
             any_data |= count > 0;
             out.values[i].push(value.unwrap_or(f64::NAN));
             out.counts[i].push(count as i32);
@@ -146,7 +148,7 @@ fn station_days(prepared: &Prepared, s: usize, stats: &[(usize, &Stat)], policy:
         });
         out.issues.push((!issues.is_empty()).then(|| issues.join("; ")));
     }
-    out
+    Ok(out)
 }
 
 /// `pt.aqi.daily`: see the module comment. `zone` overrides the time column's own zone.
@@ -163,12 +165,9 @@ pub fn daily(
         .iter()
         .filter_map(|s| prepared.columns.iter().position(|(p, _)| *p == s.pollutant).map(|p| (p, s)))
         .collect();
-    let per_station: Vec<Days> = install(|| {
-        (0..prepared.stations.len())
-            .into_par_iter()
-            .map(|s| station_days(&prepared, s, &stats, options.duplicates))
-            .collect()
-    });
+    let per_station: Vec<Days> = per_station(&prepared.stations, &options.time, |s| {
+        station_days(&prepared, s, &stats, options.duplicates)
+    })?;
     assemble(&prepared, &stats, &per_station, standard)
 }
 

@@ -6,13 +6,11 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
-use rayon::prelude::*;
 
-use super::prepare::{hourly_measure, prepare, rate, HourlyOptions};
+use super::prepare::{hourly_measure, per_station, prepare, rate, HourlyOptions};
 use super::series::{grid, nan_to_null, Clock};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::aqi::subindex::truncate;
-use crate::engine::parallel::install;
 use crate::engine::Result;
 
 /// The shape of one NowCast method.
@@ -99,24 +97,19 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
         let (p, m) = (*p, method(*p));
         let scale = hourly_measure(p).counts_per_unit();
         // Per station, in parallel: (row, nowcast, weight) for each of its rows.
-        let per_station: Vec<Vec<RowNowcast>> = install(|| {
-            (0..prepared.stations.len())
-                .into_par_iter()
-                .map(|s| {
-                    let (first, last) = prepared.spans[s];
-                    let slices = prepared.stations.slices(s);
-                    let g =
-                        grid(slices.clone(), column, first, (last - first + 1) as usize, options.duplicates);
-                    slices
-                        .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
-                        .map(|(&row, &hour)| {
-                            let slot = (hour - first) as usize;
-                            (row, nowcast_at(&g, slot, m).map(|(c, w)| (truncated(c, scale), w)))
-                        })
-                        .collect()
+        let stations = &prepared.stations;
+        let per_station: Vec<Vec<RowNowcast>> = per_station(stations, &options.time, |s| {
+            let (first, last) = stations.spans[s];
+            let slices = stations.slices(s);
+            let g = grid(slices.clone(), column, first, (last - first + 1) as usize, options.duplicates)?;
+            Ok(slices
+                .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
+                .map(|(&row, &hour)| {
+                    let slot = (hour - first) as usize;
+                    (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
                 })
-                .collect()
-        });
+                .collect())
+        })?;
         let mut nowcast = vec![f64::NAN; rows];
         let mut weight = vec![f64::NAN; rows];
         for (row, nc) in per_station.into_iter().flatten() {

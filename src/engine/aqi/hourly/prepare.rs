@@ -1,15 +1,15 @@
 //! Shared preparation of hourly data: station groups, hours, pollutant columns in native units,
 //! and the duplicate check. Everything per station is then independent, so it runs in parallel.
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch};
 
 use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use rayon::prelude::*;
 
-use super::by_station::{by_station, span, ByStation};
-use super::series::{first_duplicate, Clock, Duplicates, Timeline};
-use super::stations::number_stations;
+use super::by_station::ByStation;
+use super::series::{Clash, Clock, Duplicates, Timeline};
+use super::stations::group_by_station;
 use crate::engine::aqi::measure::{molar_volume, Pollutant, Unit};
 use crate::engine::aqi::standard::builtins;
 use crate::engine::aqi::subindex::MeasureTable;
@@ -68,8 +68,6 @@ pub struct Prepared {
     /// Every row's hour (UTC or naive wall clock, or local standard hours when asked for) and
     /// readings, grouped by station; readings are in native units, in `columns` order.
     pub stations: ByStation,
-    /// Each station's first and last hour.
-    pub spans: Vec<(i64, i64)>,
     /// Pollutant and column name of each reading column.
     pub columns: Vec<(Pollutant, String)>,
 }
@@ -156,43 +154,19 @@ pub fn prepare(
         });
         columns.push((p, name));
     }
-    let (stations, spans) =
-        group((&options.station, &station), (&options.time, &timeline), &values, options.duplicates)?;
-    Ok(Prepared { batch, station, stations, spans, columns })
+    let stations = install(|| group_by_station(&options.station, &station, &timeline, &values))?;
+    Ok(Prepared { batch, station, stations, columns })
 }
 
-/// Groups the rows by station with their hours and `values`, and each station's first and
-/// last hour; under `Duplicates::Error`, two rows of a station in one hour are an error naming
-/// both rows (the first clash in station order, then input order).
-pub fn group(
-    (station_column, station): (&str, &ArrayRef),
-    (time_column, timeline): (&str, &Timeline),
-    values: &[Float64Array],
-    duplicates: Duplicates,
-) -> Result<(ByStation, Vec<(i64, i64)>)> {
-    let stations = install(|| -> Result<ByStation> {
-        Ok(by_station(number_stations(station_column, station)?, timeline, values))
-    })?;
-    let spans: Vec<(i64, i64)> =
-        install(|| (0..stations.len()).into_par_iter().map(|s| span(stations.slices(s))).collect());
-    if duplicates == Duplicates::Error {
-        let clash = install(|| {
-            spans.par_iter().enumerate().find_map_first(|(s, &(first, last))| {
-                first_duplicate(stations.slices(s), first, (last - first + 1) as usize)
-            })
-        });
-        if let Some((hour, a, b)) = clash {
-            return Err(Error::InvalidValue {
-                row: u64::from(b),
-                column: time_column.to_owned(),
-                value: hour as f64,
-                reason: format!(
-                    "rows {a} and {b} are the same station in the same hour ({hour} hours since 1970); pass duplicates='first', 'last' or 'mean' to resolve"
-                ),
-            });
-        }
-    }
-    Ok((stations, spans))
+/// Runs `work` for every station in parallel; a clash is the error of the first station (in
+/// station order) that has one.
+pub fn per_station<T: Send>(
+    stations: &ByStation,
+    time_column: &str,
+    work: impl Fn(usize) -> std::result::Result<T, Clash> + Sync + Send,
+) -> Result<Vec<T>> {
+    let results: Vec<_> = install(|| (0..stations.len()).into_par_iter().map(work).collect());
+    results.into_iter().map(|r| r.map_err(|clash| clash.error(time_column))).collect()
 }
 
 /// Rates a batch whose columns hold averaged concentrations (`measure key → column name`) with

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
-use rayon::prelude::*;
 
-use super::prepare::group;
+use super::prepare::per_station;
 use super::series::{grid, nan_to_null, Clock, Duplicates, Timeline};
+use super::stations::group_by_station;
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
@@ -47,24 +47,19 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
     let values = as_f64(&o.column, &get(&o.column)?)?;
     let timeline = Timeline::new(&o.time, &get(&o.time)?, Clock::Hours)?;
     let station = get(&o.station)?;
-    let (stations, spans) = group((&o.station, &station), (&o.time, &timeline), &[values], o.duplicates)?;
-    let per_station: Vec<Vec<(u32, f64, usize)>> = install(|| {
-        (0..stations.len())
-            .into_par_iter()
-            .map(|s| {
-                let (first, last) = spans[s];
-                let slices = stations.slices(s);
-                let g = grid(slices.clone(), 0, first, (last - first + 1) as usize, o.duplicates);
-                slices
-                    .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
-                    .map(|(&row, &hour)| {
-                        let (mean, count) = trailing(&g, (hour - first) as usize, o.hours);
-                        (row, mean, count)
-                    })
-                    .collect()
+    let stations = install(|| group_by_station(&o.station, &station, &timeline, &[values]))?;
+    let per_station: Vec<Vec<(u32, f64, usize)>> = per_station(&stations, &o.time, |s| {
+        let (first, last) = stations.spans[s];
+        let slices = stations.slices(s);
+        let g = grid(slices.clone(), 0, first, (last - first + 1) as usize, o.duplicates)?;
+        Ok(slices
+            .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
+            .map(|(&row, &hour)| {
+                let (mean, count) = trailing(&g.values, (hour - first) as usize, o.hours);
+                (row, mean, count)
             })
-            .collect()
-    });
+            .collect())
+    })?;
     let mut mean = vec![f64::NAN; batch.num_rows()];
     let mut count = vec![0_i32; batch.num_rows()];
     for (row, m, n) in per_station.into_iter().flatten() {

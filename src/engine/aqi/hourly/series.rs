@@ -129,76 +129,91 @@ pub fn nan_to_null(values: Vec<f64>) -> Float64Array {
     Float64Array::new(values.into(), (nulls.null_count() > 0).then_some(nulls))
 }
 
-/// The first two rows of a station in one hour, in input order: `(hour, first row, second row)`.
-/// `first..first + len` must hold every hour of the station.
-pub fn first_duplicate<'a>(
-    slices: impl Iterator<Item = Slice<'a>>,
-    first: i64,
-    len: usize,
-) -> Option<(i64, u32, u32)> {
-    let mut owner = vec![u32::MAX; len];
-    for slice in slices {
-        for (&row, &hour) in slice.rows().iter().zip(slice.hours()) {
-            let slot = &mut owner[(hour - first) as usize];
-            if *slot != u32::MAX {
-                return Some((hour, *slot, row));
-            }
-            *slot = row;
-        }
-    }
-    None
+/// Two rows of one station in one hour, refused under `Duplicates::Error`: the first such pair
+/// in input order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Clash {
+    pub hour: i64,
+    pub first: u32,
+    pub second: u32,
 }
 
-/// A station's readings of column `p` on the hour grid `first..first + len` (NaN = no valid
-/// reading). Several rows in one hour (refused beforehand under `Duplicates::Error`) follow
-/// `policy`.
+impl Clash {
+    pub fn error(&self, time_column: &str) -> Error {
+        let Self { hour, first, second } = self;
+        Error::InvalidValue {
+            row: u64::from(*second),
+            column: time_column.to_owned(),
+            value: *hour as f64,
+            reason: format!(
+                "rows {first} and {second} are the same station in the same hour ({hour} hours since 1970); pass duplicates='first', 'last' or 'mean' to resolve"
+            ),
+        }
+    }
+}
+
+/// A station's readings of one column on an hour grid.
+pub struct Grid {
+    /// The reading of each hour (NaN = no valid reading).
+    pub values: Vec<f64>,
+    /// Whether a row falls in each hour (its reading may be missing).
+    pub claimed: Vec<bool>,
+}
+
+/// Places a station's readings of column `p` on the hour grid `first..first + len`, which must
+/// hold all its hours. Several rows in one hour follow `policy`.
 pub fn grid<'a>(
     slices: impl Iterator<Item = Slice<'a>> + Clone,
     p: usize,
     first: i64,
     len: usize,
     policy: Duplicates,
-) -> Vec<f64> {
-    let readings = slices.flat_map(move |s| s.hours().iter().zip(s.values(p)));
-    let mut grid = vec![f64::NAN; len];
+) -> Result<Grid, Clash> {
+    let readings = slices.clone().flat_map(move |s| s.rows().iter().zip(s.hours()).zip(s.values(p)));
+    let mut values = vec![f64::NAN; len];
+    let mut claimed = vec![false; len];
     let slot = |hour: i64| (hour - first) as usize;
     match policy {
-        Duplicates::Error | Duplicates::Last => {
-            for (&hour, &x) in readings {
-                grid[slot(hour)] = x;
+        Duplicates::Error | Duplicates::First => {
+            for ((&row, &hour), &x) in readings {
+                if !std::mem::replace(&mut claimed[slot(hour)], true) {
+                    values[slot(hour)] = x;
+                } else if policy == Duplicates::Error {
+                    let rows = slices.flat_map(|s| s.rows().iter().zip(s.hours()));
+                    let (&first, _) = rows.into_iter().find(|(_, &h)| h == hour).expect("claimed by a row");
+                    return Err(Clash { hour, first, second: row });
+                }
             }
         }
-        Duplicates::First => {
-            let mut claimed = vec![false; len];
-            for (&hour, &x) in readings {
-                if !std::mem::replace(&mut claimed[slot(hour)], true) {
-                    grid[slot(hour)] = x;
-                }
+        Duplicates::Last => {
+            for ((_, &hour), &x) in readings {
+                claimed[slot(hour)] = true;
+                values[slot(hour)] = x;
             }
         }
         Duplicates::Mean => {
             let mut count = vec![0_u32; len];
             let mut sum = vec![0.0_f64; len];
-            for (&hour, &x) in readings {
+            for ((_, &hour), &x) in readings {
+                claimed[slot(hour)] = true;
                 if !x.is_nan() {
                     sum[slot(hour)] += x;
                     count[slot(hour)] += 1;
                 }
             }
-            for ((g, s), c) in grid.iter_mut().zip(sum).zip(count) {
+            for ((g, s), c) in values.iter_mut().zip(sum).zip(count) {
                 if c > 0 {
                     *g = s / f64::from(c);
                 }
             }
         }
     }
-    grid
+    Ok(Grid { values, claimed })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::by_station::{by_station, span};
-    use super::super::stations::number_stations;
+    use super::super::stations::group_by_station;
     use super::*;
     use arrow_array::{Int32Array, Int64Array, TimestampMillisecondArray, TimestampSecondArray};
     use std::sync::Arc;
@@ -227,15 +242,17 @@ mod tests {
         let t: ArrayRef = Arc::new(TimestampSecondArray::from(vec![36_000, 43_200, 36_000, 46_800]));
         let timeline = Timeline::new("t", &t, Clock::Hours).unwrap();
         let v = Float64Array::from(vec![Some(1.0), Some(5.0), Some(3.0), None]);
-        let g = by_station(number_stations("s", &st).unwrap(), &timeline, &[v]);
-        let (first, last) = span(g.slices(0));
+        let g = group_by_station("s", &st, &timeline, &[v]).unwrap();
+        let (first, last) = g.spans[0];
         assert_eq!((first, last), (10, 13));
         let len = (last - first + 1) as usize;
-        assert_eq!(first_duplicate(g.slices(0), first, len), Some((10, 0, 2)));
-        let mean = grid(g.slices(0), 0, first, len, Duplicates::Mean);
-        assert_eq!(mean[0].to_bits(), 2.0_f64.to_bits());
-        assert!(mean[1].is_nan() && mean[3].is_nan());
-        assert_eq!(grid(g.slices(0), 0, first, len, Duplicates::Last)[0].to_bits(), 3.0_f64.to_bits());
-        assert_eq!(grid(g.slices(0), 0, first, len, Duplicates::First)[0].to_bits(), 1.0_f64.to_bits());
+        let at = |policy| grid(g.slices(0), 0, first, len, policy);
+        assert_eq!(at(Duplicates::Error).err(), Some(Clash { hour: 10, first: 0, second: 2 }));
+        let mean = at(Duplicates::Mean).unwrap();
+        assert_eq!(mean.values[0].to_bits(), 2.0_f64.to_bits());
+        assert!(mean.values[1].is_nan() && mean.values[3].is_nan());
+        assert_eq!(mean.claimed, vec![true, false, true, true]);
+        assert_eq!(at(Duplicates::Last).unwrap().values[0].to_bits(), 3.0_f64.to_bits());
+        assert_eq!(at(Duplicates::First).unwrap().values[0].to_bits(), 1.0_f64.to_bits());
     }
 }
