@@ -174,11 +174,11 @@ mod tests {
     use arrow_array::{ArrayRef, Int64Array, StringArray, TimestampSecondArray};
     use std::sync::Arc;
 
-    fn group(stations: ArrayRef, hours: &[i64], values: Vec<Option<f64>>) -> ByStation {
+    fn group(stations: &ArrayRef, hours: &[i64], values: Vec<Option<f64>>) -> ByStation {
         let t: ArrayRef =
             Arc::new(TimestampSecondArray::from(hours.iter().map(|h| h * 3600 + 59).collect::<Vec<_>>()));
         let timeline = Timeline::new("t", &t, Clock::Hours).unwrap();
-        group_by_station("s", &stations, &timeline, &[Float64Array::from(values)]).unwrap()
+        group_by_station("s", stations, &timeline, &[Float64Array::from(values)]).unwrap()
     }
 
     /// A station's readings in order: `(row, hour, value)`.
@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn groups_rows_by_station_in_input_order() {
         let st: ArrayRef = Arc::new(Int64Array::from(vec![8, 3, 8, 8]));
-        let g = group(st, &[5, 1, 2, 9], vec![Some(1.0), None, Some(f64::NAN), Some(4.0)]);
+        let g = group(&st, &[5, 1, 2, 9], vec![Some(1.0), None, Some(f64::NAN), Some(4.0)]);
         assert_eq!(g.first_rows, vec![0, 1]);
         let r = readings(&g, 0);
         assert_eq!(r.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), vec![(0, 5), (2, 2), (3, 9)]);
@@ -211,7 +211,7 @@ mod tests {
         names[CHUNK_ROWS + 1] = "late".into();
         let hours: Vec<i64> = (0..n as i64).collect();
         let st: ArrayRef = Arc::new(StringArray::from(names));
-        let g = group(st, &hours, vec![Some(1.0); n]);
+        let g = group(&st, &hours, vec![Some(1.0); n]);
         assert_eq!(g.first_rows, vec![0, 1, 2, CHUNK_ROWS as u32 + 1]);
         assert_eq!(g.slices(0).count(), 3);
         let rows: Vec<u32> = readings(&g, 0).iter().map(|r| r.0).collect();
