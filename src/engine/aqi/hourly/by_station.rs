@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::series::Timeline;
 use super::stations::{merge, Local};
+use crate::engine::Result;
 
 /// Rows per chunk.
 pub const CHUNK_ROWS: usize = 1 << 18;
@@ -21,7 +22,8 @@ pub const CHUNK_ROWS: usize = 1 << 18;
 struct Part {
     offsets: Vec<u32>,
     rows: Vec<u32>,
-    hours: Vec<i64>,
+    /// Hours since 1970 (i32 reaches 245,000 years; 4 bytes fewer to move per row).
+    hours: Vec<i32>,
     /// Per reading column: the value, NaN when null, NaN or infinite.
     values: Vec<Vec<f64>>,
     /// Per local station: its first row, and its first and last hour.
@@ -53,7 +55,7 @@ impl<'a> Slice<'a> {
         &self.part.rows[self.start..self.end]
     }
 
-    pub fn hours(&self) -> &'a [i64] {
+    pub fn hours(&self) -> &'a [i32] {
         &self.part.hours[self.start..self.end]
     }
 
@@ -95,7 +97,12 @@ fn reading(values: &Float64Array, row: usize) -> f64 {
     }
 }
 
-fn partition(rows: Range<usize>, local: Local, timeline: &Timeline, columns: &[Float64Array]) -> Part {
+fn partition(
+    rows: Range<usize>,
+    local: Local,
+    timeline: &Timeline,
+    columns: &[Float64Array],
+) -> Result<Part> {
     let Local { ids, first_rows } = local;
     let hours = timeline.hours(rows.clone());
     let stations = first_rows.len();
@@ -109,21 +116,27 @@ fn partition(rows: Range<usize>, local: Local, timeline: &Timeline, columns: &[F
     let n = ids.len();
     let mut next = offsets[..stations].to_vec();
     let mut spans = vec![(i64::MAX, i64::MIN); stations];
-    let (mut sorted_rows, mut sorted_hours) = (vec![0_u32; n], vec![0_i64; n]);
+    let (mut sorted_rows, mut sorted_hours) = (vec![0_u32; n], vec![0_i32; n]);
+    let mut out_of_range = false;
     let mut values: Vec<Vec<f64>> = columns.iter().map(|_| vec![0.0; n]).collect();
-    for ((&id, &hour), row) in ids.iter().zip(&hours).zip(rows) {
+    for ((&id, &hour), row) in ids.iter().zip(&hours).zip(rows.clone()) {
         let l = id as usize;
         let at = next[l] as usize;
         next[l] += 1;
         sorted_rows[at] = row as u32;
-        sorted_hours[at] = hour;
+        sorted_hours[at] = hour as i32;
+        out_of_range |= i64::from(hour as i32) != hour;
         let span = &mut spans[l];
         *span = (span.0.min(hour), span.1.max(hour));
         for (out, column) in values.iter_mut().zip(columns) {
             out[at] = reading(column, row);
         }
     }
-    Part { offsets, rows: sorted_rows, hours: sorted_hours, values, first_rows, spans }
+    if out_of_range {
+        let bad = hours.iter().position(|&h| i32::try_from(h).is_err()).unwrap_or(0);
+        return Err(timeline.out_of_range(rows.start + bad));
+    }
+    Ok(Part { offsets, rows: sorted_rows, hours: sorted_hours, values, first_rows, spans })
 }
 
 /// Groups every row by station: `number` numbers a chunk's stations locally and `key` reads a
@@ -134,11 +147,13 @@ pub fn build<K: Hash + Eq + Copy>(
     key: impl Fn(usize) -> K,
     timeline: &Timeline,
     columns: &[Float64Array],
-) -> ByStation {
+) -> Result<ByStation> {
     let chunks: Vec<Range<usize>> =
         (0..rows.div_ceil(CHUNK_ROWS)).map(|c| c * CHUNK_ROWS..rows.min((c + 1) * CHUNK_ROWS)).collect();
-    let parts: Vec<Part> =
-        chunks.into_par_iter().map(|r| partition(r.clone(), number(r), timeline, columns)).collect();
+    let parts: Vec<Part> = chunks
+        .into_par_iter()
+        .map(|r| partition(r.clone(), number(r), timeline, columns))
+        .collect::<Result<_>>()?;
     let locals: Vec<&[u32]> = parts.iter().map(|p| p.first_rows.as_slice()).collect();
     let (global, first_rows) = merge(&locals, key);
     let stations = first_rows.len();
@@ -162,7 +177,7 @@ pub fn build<K: Hash + Eq + Copy>(
             next[g as usize] += 1;
         }
     }
-    ByStation { first_rows, spans, parts, starts, index }
+    Ok(ByStation { first_rows, spans, parts, starts, index })
 }
 
 #[cfg(test)]
@@ -182,7 +197,7 @@ mod tests {
     }
 
     /// A station's readings in order: `(row, hour, value)`.
-    fn readings(g: &ByStation, s: usize) -> Vec<(u32, i64, f64)> {
+    fn readings(g: &ByStation, s: usize) -> Vec<(u32, i32, f64)> {
         g.slices(s)
             .flat_map(|s| s.rows().iter().zip(s.hours()).zip(s.values(0)).map(|((&r, &h), &v)| (r, h, v)))
             .collect()
@@ -218,6 +233,11 @@ mod tests {
         assert!(rows.windows(2).all(|w| w[1] == w[0] + 3));
         assert_eq!(rows.len(), n.div_ceil(3));
         assert_eq!(g.spans[0], (0, (n as i64 - 1) / 3 * 3));
+        let far: ArrayRef = Arc::new(TimestampSecondArray::from(vec![0, 3600 * (1 << 31)]));
+        let timeline = Timeline::new("t", &far, Clock::Hours).unwrap();
+        let st: ArrayRef = Arc::new(Int64Array::from(vec![1, 1]));
+        let err = group_by_station("s", &st, &timeline, &[]).err().unwrap();
+        assert!(matches!(err, Error::InvalidValue { row: 1, .. }), "{err}");
         assert_eq!(readings(&g, 3).len(), 1);
     }
 

@@ -105,7 +105,7 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
             Ok(slices
                 .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
                 .map(|(&row, &hour)| {
-                    let slot = (hour - first) as usize;
+                    let slot = (i64::from(hour) - first) as usize;
                     (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
                 })
                 .collect())

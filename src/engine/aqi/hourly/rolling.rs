@@ -55,7 +55,7 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
         Ok(slices
             .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
             .map(|(&row, &hour)| {
-                let (mean, count) = trailing(&g.values, (hour - first) as usize, o.hours);
+                let (mean, count) = trailing(&g.values, (i64::from(hour) - first) as usize, o.hours);
                 (row, mean, count)
             })
             .collect())

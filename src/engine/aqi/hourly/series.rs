@@ -55,6 +55,7 @@ pub enum Clock<'a> {
 /// The hour of every row: timestamps floored to the hour, then shifted to local standard time
 /// when asked. Timestamps with a zone are instants (UTC); without one they are wall-clock times.
 pub struct Timeline {
+    column: String,
     raw: ScalarBuffer<i64>,
     unit: TimeUnit,
     shift: Shift,
@@ -90,7 +91,7 @@ impl Timeline {
             Clock::Hours => None,
             Clock::LocalStandard(zone) => zone.map(str::to_owned).or(tz.map(|t| t.to_string())),
         };
-        let mut timeline = Self { raw, unit, shift: Shift::Hours(0) };
+        let mut timeline = Self { column: column.to_owned(), raw, unit, shift: Shift::Hours(0) };
         let span = || {
             let (lo, hi) = timeline.raw.iter().fold((i64::MAX, i64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
             let whole = timeline.hours_of(&[lo, hi], &Shift::Hours(0));
@@ -99,6 +100,16 @@ impl Timeline {
         let shift = Shift::new(zone.as_deref(), span)?;
         timeline.shift = shift;
         Ok(timeline)
+    }
+
+    /// The error for a row whose hour is beyond what the hourly functions hold.
+    pub fn out_of_range(&self, row: usize) -> Error {
+        Error::InvalidValue {
+            row: row as u64,
+            column: self.column.clone(),
+            value: self.raw[row] as f64,
+            reason: "the time is more than 245,000 years from 1970".into(),
+        }
     }
 
     /// The hours of a range of rows.
@@ -169,24 +180,30 @@ pub fn grid<'a>(
     len: usize,
     policy: Duplicates,
 ) -> Result<Grid, Clash> {
-    let readings = slices.clone().flat_map(move |s| s.rows().iter().zip(s.hours()).zip(s.values(p)));
+    let readings = slices.clone().flat_map(move |s| s.hours().iter().zip(s.values(p)));
     let mut values = vec![f64::NAN; len];
     let mut claimed = vec![false; len];
-    let slot = |hour: i64| (hour - first) as usize;
+    let slot = |hour: &i32| (i64::from(*hour) - first) as usize;
     match policy {
         Duplicates::Error | Duplicates::First => {
-            for ((&row, &hour), &x) in readings {
-                if !std::mem::replace(&mut claimed[slot(hour)], true) {
-                    values[slot(hour)] = x;
-                } else if policy == Duplicates::Error {
-                    let rows = slices.flat_map(|s| s.rows().iter().zip(s.hours()));
-                    let (&first, _) = rows.into_iter().find(|(_, &h)| h == hour).expect("claimed by a row");
-                    return Err(Clash { hour, first, second: row });
+            // Plain loops over each slice: this is the hot path of every hourly function.
+            for slice in slices.clone() {
+                for (k, (hour, &x)) in slice.hours().iter().zip(slice.values(p)).enumerate() {
+                    let at = slot(hour);
+                    if !claimed[at] {
+                        claimed[at] = true;
+                        values[at] = x;
+                    } else if policy == Duplicates::Error {
+                        let rows = slices.flat_map(|s| s.rows().iter().zip(s.hours()));
+                        let (&first, _) =
+                            rows.into_iter().find(|(_, h)| *h == hour).expect("claimed by a row");
+                        return Err(Clash { hour: i64::from(*hour), first, second: slice.rows()[k] });
+                    }
                 }
             }
         }
         Duplicates::Last => {
-            for ((_, &hour), &x) in readings {
+            for (hour, &x) in readings {
                 claimed[slot(hour)] = true;
                 values[slot(hour)] = x;
             }
@@ -194,7 +211,7 @@ pub fn grid<'a>(
         Duplicates::Mean => {
             let mut count = vec![0_u32; len];
             let mut sum = vec![0.0_f64; len];
-            for ((_, &hour), &x) in readings {
+            for (hour, &x) in readings {
                 claimed[slot(hour)] = true;
                 if !x.is_nan() {
                     sum[slot(hour)] += x;

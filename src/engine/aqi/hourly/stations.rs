@@ -102,7 +102,7 @@ pub fn group_by_station(
         });
     }
     let rows = station.len();
-    Ok(match station.data_type() {
+    match station.data_type() {
         DataType::Utf8 => {
             let s = station.as_string::<i32>();
             build(rows, |r| number_hashed(r, |i| s.value(i)), |i| s.value(i), timeline, columns)
@@ -122,10 +122,10 @@ pub fn group_by_station(
         }
         DataType::Dictionary(..) | DataType::Binary | DataType::LargeBinary | DataType::Boolean => {
             let text = cast(station, &DataType::Utf8).map_err(|_| unsupported(column, station))?;
-            return group_by_station(column, &text, timeline, columns);
+            group_by_station(column, &text, timeline, columns)
         }
-        _ => return Err(unsupported(column, station)),
-    })
+        _ => Err(unsupported(column, station)),
+    }
 }
 
 fn unsupported(column: &str, station: &ArrayRef) -> Error {
