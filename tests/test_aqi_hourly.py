@@ -350,3 +350,62 @@ def test_rolling_duplicates_follow_the_policy() -> None:
             duplicates=policy,
         )
         assert out.column("co_2h").to_pylist() == [1.0, (1.0 + hour1) / 2, (1.0 + hour1) / 2]
+
+
+def test_hourly_functions_across_many_chunks() -> None:
+    """More rows than several 64 K-row chunks, shuffled: each station's rows span the chunks."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    stations, hours = 30, 24 * 300  # 216,000 station-hours before the 5 % gaps
+    station = np.repeat(np.arange(stations), hours)
+    hour = np.tile(np.arange(hours), stations)
+    keep = rng.random(station.size) >= 0.05
+    station, hour = station[keep], hour[keep]
+    pm25 = np.floor(rng.lognormal(3.0, 0.8, station.size) * 10) / 10
+    order = rng.permutation(station.size)
+    base = np.datetime64("2024-01-01T00:00:00", "s")
+
+    def table(rows: np.ndarray) -> pa.Table:
+        return pa.table(
+            {
+                "station": pa.array([f"st{s}" for s in station[rows]]),
+                "time": pa.array(base + hour[rows].astype("timedelta64[h]")),
+                "pm25": pa.array(pm25[rows]),
+            }
+        )
+
+    shuffled, ordered = table(order), table(np.arange(station.size))
+    assert shuffled.num_rows > 3 * 65536
+    got = pt.aqi.daily(shuffled, station="station", time="time").to_pandas()
+    df = shuffled.to_pandas()
+    want = df.groupby(["station", df["time"].dt.floor("D")])["pm25"].agg(["mean", "count"])
+    got = got.set_index(["station", pd.to_datetime(got["date"])]).sort_index()
+    assert len(got) == len(want) == stations * 300
+    assert (got["pm25_hours"].to_numpy() == want["count"].to_numpy()).all()
+    complete = want["count"].to_numpy() >= 18
+    assert np.allclose(got["pm25_24h"].to_numpy()[complete], want["mean"].to_numpy()[complete])
+    assert got["pm25_24h"].isna().to_numpy()[~complete].all()
+
+    # Input order changes neither the daily values nor any row's NowCast.
+    key = ["station", "date"]
+    a = pt.aqi.daily(ordered, station="station", time="time").sort_by(
+        [(k, "ascending") for k in key]
+    )
+    b = pt.aqi.daily(shuffled, station="station", time="time").sort_by(
+        [(k, "ascending") for k in key]
+    )
+    assert a.equals(b)
+    now_shuffled = pt.aqi.nowcast(shuffled, station="station", time="time")
+    now_ordered = pt.aqi.nowcast(ordered, station="station", time="time")
+    inverse = np.argsort(order)
+    assert now_shuffled.take(pa.array(inverse)).equals(now_ordered)
+
+    before = pt.get_num_threads()
+    try:
+        pt.set_num_threads(1)
+        one = pt.aqi.daily(shuffled, station="station", time="time")
+        pt.set_num_threads(2)
+        assert pt.aqi.daily(shuffled, station="station", time="time").equals(one)
+    finally:
+        pt.set_num_threads(before)

@@ -12,10 +12,12 @@ use rayon::prelude::*;
 
 use super::series::Timeline;
 use super::stations::{merge, Local};
+use crate::engine::parallel::TASK_ROWS;
 use crate::engine::Result;
 
-/// Rows per chunk.
-pub const CHUNK_ROWS: usize = 1 << 18;
+/// Rows per chunk: the pool's task size, whose sorted output (about 1 MB) stays in cache
+/// (measured: 64 K rows beat 256 K and 1 M by 10–15 % on the daily benchmark).
+pub const CHUNK_ROWS: usize = TASK_ROWS;
 
 /// One chunk's rows sorted by local station (numbered by first appearance in the chunk):
 /// local station `l` is `offsets[l]..offsets[l + 1]`.
