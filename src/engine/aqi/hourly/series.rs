@@ -72,15 +72,7 @@ impl Timeline {
                         .into(),
             });
         };
-        if time.null_count() > 0 {
-            let row = (0..time.len()).find(|&i| time.is_null(i)).unwrap_or(0);
-            return Err(Error::InvalidValue {
-                row: row as u64,
-                column: column.to_owned(),
-                value: f64::NAN,
-                reason: "the time is null".into(),
-            });
-        }
+        refuse_nulls(column, time.as_ref(), "the time is null")?;
         let raw = match unit {
             TimeUnit::Second => time.as_primitive::<TimestampSecondType>().values().clone(),
             TimeUnit::Millisecond => time.as_primitive::<TimestampMillisecondType>().values().clone(),
@@ -132,6 +124,20 @@ impl Timeline {
             TimeUnit::Nanosecond => floor::<3_600_000_000_000>(raw, shift),
         }
     }
+}
+
+/// An error naming the first null row of a column that must have no nulls (station, time).
+pub fn refuse_nulls(column: &str, array: &dyn Array, reason: &str) -> Result<()> {
+    if array.null_count() == 0 {
+        return Ok(());
+    }
+    let row = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
+    Err(Error::InvalidValue {
+        row: row as u64,
+        column: column.to_owned(),
+        value: f64::NAN,
+        reason: reason.into(),
+    })
 }
 
 /// A float column from values where NaN means null.

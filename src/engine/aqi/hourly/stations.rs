@@ -13,7 +13,7 @@ use arrow_schema::DataType;
 use hashbrown::HashMap;
 
 use super::by_station::{build, ByStation};
-use super::series::Timeline;
+use super::series::{refuse_nulls, Timeline};
 use crate::engine::{Error, Result};
 
 /// A chunk's stations: each row's local number, and each local station's first row.
@@ -92,15 +92,7 @@ pub fn group_by_station(
     timeline: &Timeline,
     columns: &[Float64Array],
 ) -> Result<ByStation> {
-    if station.null_count() > 0 {
-        let row = (0..station.len()).find(|&i| station.is_null(i)).unwrap_or(0);
-        return Err(Error::InvalidValue {
-            row: row as u64,
-            column: column.to_owned(),
-            value: f64::NAN,
-            reason: "the station is null".into(),
-        });
-    }
+    refuse_nulls(column, station.as_ref(), "the station is null")?;
     let rows = station.len();
     match station.data_type() {
         DataType::Utf8 => {
