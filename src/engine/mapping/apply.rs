@@ -10,7 +10,7 @@ use arrow_cast::{cast, cast_with_options, CastOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
-use super::index::{FastMap, Index, MISS, NULL_ID};
+use super::index::{Exact, FastMap, Index, MISS, NULL_ID};
 use super::kernel::{map_column, Column, OnUnmapped};
 use super::normalize::Normalize;
 use super::rules::{FieldRules, Mapping};
@@ -203,7 +203,7 @@ fn map_plain(
             let arr = $arr;
             let get = |i: usize| arr.is_valid(i).then(|| arr.value(i));
             if index.normalize.is_exact() {
-                let make_find = || |k: &str| index.short.get(k.as_bytes());
+                let make_find = || Exact(&index.short);
                 run!(
                     Column { rows: arr.len(), get, make_find, write: write_str, targets },
                     $large,

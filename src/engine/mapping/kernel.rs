@@ -50,6 +50,18 @@ pub struct Mapped<K> {
     pub misses: Misses<K>,
 }
 
+/// Finds a key's target id (`None` when no rule maps it); it may cache.
+pub trait Find<K> {
+    fn find(&mut self, key: K) -> Option<u32>;
+}
+
+impl<K, F: FnMut(K) -> Option<u32>> Find<K> for F {
+    #[inline]
+    fn find(&mut self, key: K) -> Option<u32> {
+        self(key)
+    }
+}
+
 /// What the kernel needs of a column: the key of a row (`None` when null), a fresh finder per
 /// task (it may cache), and how to write a key as text (for `keep` and the report).
 pub struct Column<'t, G, M, W> {
@@ -75,10 +87,10 @@ impl<G, M, W> Column<'_, G, M, W> {
     where
         G: Fn(usize) -> Option<K>,
         M: Fn() -> F,
-        F: FnMut(K) -> Option<u32>,
+        F: Find<K>,
     {
         let mut find = (self.make_find)();
-        (0..self.rows).map(|row| (self.get)(row).map_or(NULL_ID, |k| find(k).unwrap_or(MISS))).collect()
+        (0..self.rows).map(|row| (self.get)(row).map_or(NULL_ID, |k| find.find(k).unwrap_or(MISS))).collect()
     }
 }
 
@@ -95,7 +107,7 @@ where
     K: Copy + Eq + Hash + Send + Sync,
     G: Fn(usize) -> Option<K> + Sync,
     M: Fn() -> F + Sync,
-    F: FnMut(K) -> Option<u32>,
+    F: Find<K>,
     W: Fn(K, &mut Vec<u8>) + Sync,
 {
     let lengths: Vec<usize> = column.targets.iter().map(String::len).collect();
@@ -125,7 +137,7 @@ where
                         out.nulls += 1;
                         continue;
                     };
-                    let found = find(key);
+                    let found = find.find(key);
                     *id = found.unwrap_or(MISS);
                     let bytes = if let Some(t) = found {
                         lengths[t as usize]
@@ -218,7 +230,7 @@ where
     K: Copy + Send + Sync,
     G: Fn(usize) -> Option<K> + Sync,
     M: Fn() -> F + Sync,
-    F: FnMut(K) -> Option<u32>,
+    F: Find<K>,
     W: Fn(K, &mut Vec<u8>) + Sync,
 {
     let total: usize = sizes.iter().map(|s| s.bytes).sum();
