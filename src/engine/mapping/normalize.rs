@@ -7,7 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::engine::{Error, Result};
 
 /// Which normalisation steps apply; all off means exact matching.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Normalize {
     pub trim: bool,
     pub casefold: bool,

@@ -72,7 +72,7 @@ pub fn apply(
             .collect();
         values.sort_unstable_by_key(|u| u.first_row);
         if !values.is_empty() && plan.options.normalize != Normalize::ALL {
-            let suggest = Index::build(planned.rules, &mapping.rules, Normalize::ALL);
+            let suggest = mapping.indexes.get(planned.rules, &mapping.rules, Normalize::ALL);
             // A sheet whose keys collide once normalised simply gives no suggestions.
             if let Ok(suggest) = suggest {
                 for u in &mut values {

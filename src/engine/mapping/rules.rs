@@ -8,6 +8,7 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 
 use super::cell::Origin;
+use super::index::IndexCache;
 use crate::engine::{Error, Result};
 
 /// One row of a mapping sheet, after cell conversion.
@@ -55,6 +56,8 @@ pub struct Mapping {
     pub rules: Vec<RawRule>,
     pub duplicates: Vec<Duplicate>,
     pub fields: Vec<FieldRules>,
+    /// Lookup tables built so far (not part of the state: rebuilt on demand).
+    pub indexes: IndexCache,
 }
 
 impl Mapping {
@@ -122,7 +125,7 @@ impl Mapping {
                 )));
             }
         }
-        Ok(Self { loaded, rules, duplicates, fields })
+        Ok(Self { loaded, rules, duplicates, fields, indexes: IndexCache::default() })
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldRules> {
