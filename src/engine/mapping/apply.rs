@@ -295,7 +295,7 @@ fn key_histogram<K: arrow_buffer::ArrowNativeType>(
 ) -> (Vec<u64>, u64) {
     let nulls = nulls.filter(|n| n.null_count() > 0);
     // Keys index a power-of-two table through a mask, so the count needs no bounds check
-    // (measured: 0.0071 s -> 0.0046 s for 30 M keys); valid keys are below `values`, and the
+    // (measured on its own: 7.1 -> 4.6 ms for 30 M keys); valid keys are below `values`, and the
     // mask keeps any other key (of a null row, or malformed input) inside the table.
     let mask = values.next_power_of_two() - 1;
     let parts: Vec<(Vec<u32>, u64)> = install(|| {

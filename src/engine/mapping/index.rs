@@ -99,37 +99,6 @@ impl ShortKeys {
         table
     }
 
-    /// Looks a block of keys up: first every key's home slot, then the probes, so that the
-    /// probes' loads (the table is bigger than L1) overlap instead of waiting one by one.
-    pub fn get_block(&self, keys: &[&[u8]], ids: &mut [u32], miss: u32) {
-        const BLOCK: usize = 64;
-        let mask = self.slots.len() - 1;
-        let mut homes = [(0_u64, 0_u64, 0_u32, 0_usize); BLOCK];
-        for (chunk, ids) in keys.chunks(BLOCK).zip(ids.chunks_mut(BLOCK)) {
-            for (home, key) in homes.iter_mut().zip(chunk) {
-                let (w0, w1) = words(key);
-                let len = key.len() as u32;
-                *home = (w0, w1, len, (mix(w0, w1, len) >> self.shift) as usize & mask);
-            }
-            for ((&(w0, w1, len, mut i), id), key) in homes.iter().zip(ids).zip(chunk) {
-                if len > 16 {
-                    *id = self.get_long(key).unwrap_or(miss);
-                    continue;
-                }
-                *id = loop {
-                    let slot = self.slots[i];
-                    if slot.len == len && slot.w0 == w0 && slot.w1 == w1 {
-                        break slot.id;
-                    }
-                    if slot.len == EMPTY {
-                        break miss;
-                    }
-                    i = (i + 1) & mask;
-                };
-            }
-        }
-    }
-
     // Without it (even with LTO) the profile shows a call per row from the kernel's closures.
     #[allow(clippy::inline_always)]
     #[inline(always)]
@@ -180,7 +149,7 @@ pub struct Index {
 
 /// The lookup tables of a mapping, built on first use per field and normalisation and then
 /// kept: building them for 3,000 rules took 1.4 ms, which every call paid (every Spark batch,
-/// and a fifth of a 10 M-row dictionary apply). A clone starts empty.
+/// and a seventh of a 10 M-row dictionary apply). A clone starts empty.
 #[derive(Default)]
 pub struct IndexCache(Mutex<FastMap<(String, Normalize), Arc<Index>>>);
 

@@ -299,6 +299,8 @@ where
                 }
                 slot.write(O::usize_as(base + pos));
             }
+            // What `written` relies on: this task filled its bytes exactly (one compare a task).
+            assert_eq!(pos, out.len(), "a mapping task wrote other than the bytes it counted");
         });
     });
     let words: Vec<u64> = sizes.iter().flat_map(|s| s.valid.iter().copied()).collect();
@@ -306,7 +308,8 @@ where
     let nulls = (valid.null_count() > 0).then_some(valid);
     // SAFETY: the task slices cover all `rows + 1` offsets and `total` bytes, and each task
     // wrote all of its slices: an offset per row, and its rows' bytes end to end, exactly
-    // `size.bytes` of them (the fixed-size moves only write ahead of the next row's bytes).
+    // `size.bytes` of them (asserted above; the fixed-size moves only write ahead of the next
+    // row's bytes).
     #[allow(unsafe_code)]
     let (offsets, values) = unsafe { (written(offsets, column.rows + 1), written(values, total)) };
     Ok(Arc::new(assemble(offsets, values, nulls)))
