@@ -1,8 +1,9 @@
 //! Mappings: translate field values by a mapping sheet, report what is unmapped, detect drift.
 //!
 //! `readers` load sheets (`cell` turns cells into text, `sheet` rows into rules), `rules`
-//! validates them into a `Mapping`, `index` builds its lookup tables, `kernel` and `apply` map
-//! Arrow columns, `report` counts what was not mapped, `drift` compares with allowed values.
+//! validates them into a `Mapping`, `index` builds its lookup tables, `kernel` (the lookups),
+//! `write` (the output strings) and `apply` map Arrow columns, `report` counts what was not
+//! mapped, `drift` compares with allowed values.
 
 pub mod apply;
 pub mod cell;
@@ -14,6 +15,7 @@ pub mod readers;
 pub mod report;
 pub mod rules;
 pub mod sheet;
+pub mod write;
 
 pub use apply::ApplyOptions;
 pub use kernel::OnUnmapped;
