@@ -12,12 +12,11 @@ use rayon::prelude::*;
 
 use super::series::Timeline;
 use super::stations::{merge, Local};
-use crate::engine::parallel::TASK_ROWS;
+use crate::engine::parallel::task_ranges;
 use crate::engine::Result;
 
-/// Rows per chunk: the pool's task size, whose sorted output (about 1 MB) stays in cache
-/// (measured: 64 K rows beat 256 K and 1 M by 10–15 % on the daily benchmark).
-pub const CHUNK_ROWS: usize = TASK_ROWS;
+// Chunks are the pool's row tasks (`task_ranges`, 64 K rows), whose sorted output (about 1 MB)
+// stays in cache (measured: 64 K rows beat 256 K and 1 M by 10–15 % on the daily benchmark).
 
 /// One chunk's rows sorted by local station (numbered by first appearance in the chunk):
 /// local station `l` is `offsets[l]..offsets[l + 1]`.
@@ -150,9 +149,7 @@ pub fn build<K: Hash + Eq + Copy>(
     timeline: &Timeline,
     columns: &[Float64Array],
 ) -> Result<ByStation> {
-    let chunks: Vec<Range<usize>> =
-        (0..rows.div_ceil(CHUNK_ROWS)).map(|c| c * CHUNK_ROWS..rows.min((c + 1) * CHUNK_ROWS)).collect();
-    let parts: Vec<Part> = chunks
+    let parts: Vec<Part> = task_ranges(rows)
         .into_par_iter()
         .map(|r| partition(r.clone(), number(r), timeline, columns))
         .collect::<Result<_>>()?;
@@ -187,6 +184,7 @@ mod tests {
     use super::super::series::{Clock, Timeline};
     use super::super::stations::group_by_station;
     use super::*;
+    use crate::engine::parallel::TASK_ROWS;
     use crate::engine::Error;
     use arrow_array::{ArrayRef, Int64Array, StringArray, TimestampSecondArray};
     use std::sync::Arc;
@@ -222,14 +220,14 @@ mod tests {
 
     #[test]
     fn stations_span_chunks_in_first_appearance_order() {
-        let n = 2 * CHUNK_ROWS + 5;
+        let n = 2 * TASK_ROWS + 5;
         // Station "s0" everywhere; "late" first appears in the second chunk; "x2" in the third.
         let mut names: Vec<String> = (0..n).map(|i| format!("s{}", i % 3)).collect();
-        names[CHUNK_ROWS + 1] = "late".into();
+        names[TASK_ROWS + 1] = "late".into();
         let hours: Vec<i64> = (0..n as i64).collect();
         let st: ArrayRef = Arc::new(StringArray::from(names));
         let g = group(&st, &hours, vec![Some(1.0); n]);
-        assert_eq!(g.first_rows, vec![0, 1, 2, CHUNK_ROWS as u32 + 1]);
+        assert_eq!(g.first_rows, vec![0, 1, 2, TASK_ROWS as u32 + 1]);
         assert_eq!(g.slices(0).count(), 3);
         let rows: Vec<u32> = readings(&g, 0).iter().map(|r| r.0).collect();
         assert!(rows.windows(2).all(|w| w[1] == w[0] + 3));
