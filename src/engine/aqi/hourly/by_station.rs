@@ -64,6 +64,33 @@ impl<'a> Slice<'a> {
     pub fn values(&self, p: usize) -> &'a [f64] {
         &self.part.values[p][self.start..self.end]
     }
+
+    /// Asks the CPU to start loading this slice's hours and readings of column `p`. A station's
+    /// slices lie in separate chunks and are too short for the hardware prefetcher to follow,
+    /// so without it `grid` waits on memory at every slice (measured: 25 % of the daily
+    /// benchmark's time in `grid`, 13 % with it; daily 0.088 s → 0.077 s).
+    pub fn prefetch(&self, p: usize) {
+        prefetch_lines(self.hours());
+        prefetch_lines(self.values(p));
+    }
+}
+
+/// Prefetches every cache line of `data` into L1 (a hint; nothing off x86-64).
+#[allow(unsafe_code)]
+fn prefetch_lines<T>(data: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let base = data.as_ptr().cast::<i8>();
+        for offset in (0..std::mem::size_of_val(data)).step_by(64) {
+            // SAFETY: a prefetch is a hint that never faults and changes no memory (and the
+            // address is inside a live slice). It is `unsafe` only as an SSE intrinsic, and
+            // SSE is part of every x86-64 target.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
 }
 
 impl ByStation {
@@ -108,15 +135,17 @@ fn partition(
     let hours = timeline.hours(rows.clone());
     let stations = first_rows.len();
     let mut offsets = vec![0_u32; stations + 1];
-    for &id in &ids {
+    let mut spans = vec![(i64::MAX, i64::MIN); stations];
+    for (&id, &hour) in ids.iter().zip(&hours) {
         offsets[id as usize + 1] += 1;
+        let span = &mut spans[id as usize];
+        *span = (span.0.min(hour), span.1.max(hour));
     }
     for l in 0..stations {
         offsets[l + 1] += offsets[l];
     }
     let n = ids.len();
     let mut next = offsets[..stations].to_vec();
-    let mut spans = vec![(i64::MAX, i64::MIN); stations];
     let (mut sorted_rows, mut sorted_hours) = (vec![0_u32; n], vec![0_i32; n]);
     let mut out_of_range = false;
     let mut values: Vec<Vec<f64>> = columns.iter().map(|_| vec![0.0; n]).collect();
@@ -127,8 +156,6 @@ fn partition(
         sorted_rows[at] = row as u32;
         sorted_hours[at] = hour as i32;
         out_of_range |= i64::from(hour as i32) != hour;
-        let span = &mut spans[l];
-        *span = (span.0.min(hour), span.1.max(hour));
         for (out, column) in values.iter_mut().zip(columns) {
             out[at] = reading(column, row);
         }

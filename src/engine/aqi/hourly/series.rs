@@ -192,8 +192,13 @@ pub fn grid<'a>(
     let slot = |hour: &i32| (i64::from(*hour) - first) as usize;
     match policy {
         Duplicates::Error | Duplicates::First => {
-            // Plain loops over each slice: this is the hot path of every hourly function.
+            // Plain loops over each slice: this is the hot path of every hourly function. The
+            // slice two ahead is prefetched (one or two ahead measured the same; four, slower).
+            let mut ahead = slices.clone().skip(2);
             for slice in slices.clone() {
+                if let Some(next) = ahead.next() {
+                    next.prefetch(p);
+                }
                 for (k, (hour, &x)) in slice.hours().iter().zip(slice.values(p)).enumerate() {
                     let at = slot(hour);
                     if !claimed[at] {
