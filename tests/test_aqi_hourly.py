@@ -176,7 +176,11 @@ def day_table(**columns: list) -> pa.Table:
 
 def test_daily_pm_means_and_18_hour_rule() -> None:
     pm25 = [12.0] * 24 + [None] * 7 + [50.0] * 17 + [None] * 24
-    out = pt.aqi.daily(day_table(pm25=pm25), station="station", time="time").to_pylist()
+    table = pt.aqi.daily(day_table(pm25=pm25), station="station", time="time")
+    # Labels are dictionaries, as aqi_status is; the issues are plain (mostly null) strings.
+    assert table.schema.field("day_status").type == pa.dictionary(pa.int8(), pa.string())
+    assert table.schema.field("day_issues").type == pa.string()
+    out = table.to_pylist()
     assert [r["date"] for r in out] == [
         dt.date(2024, 6, 1),
         dt.date(2024, 6, 2),

@@ -5,8 +5,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray, UInt32Array};
+use arrow_array::types::Int8Type;
+use arrow_array::{
+    Array, ArrayRef, Date32Array, DictionaryArray, Int32Array, Int8Array, RecordBatch, StringArray,
+    UInt32Array,
+};
 use arrow_schema::{DataType, Field, Schema};
+use arrow_select::concat::concat as concat_arrays;
 use arrow_select::take::take;
 
 use super::prepare::{per_station, prepare, rate, HourlyOptions, Prepared};
@@ -99,16 +104,23 @@ fn day_value(hours: &[f64], kind: &Kind) -> (Option<f64>, usize, Option<String>)
 }
 
 /// The output days of one station, column by column.
-#[derive(Default)]
 struct Days {
     /// Days since 1970-01-01, local standard time.
     dates: Vec<i32>,
     /// Per stat: the value (NaN unless complete) and the hours or windows counted.
     values: Vec<Vec<f64>>,
     counts: Vec<Vec<i32>>,
-    status: Vec<&'static str>,
-    issues: Vec<Option<String>>,
+    /// Keys into `STATUS`.
+    status: Vec<i8>,
+    /// Which rules failed, per day (null when none); built here, in parallel, not in `assemble`.
+    issues: StringArray,
 }
+
+/// The `day_status` labels (a dictionary, like `aqi_status`) and their keys.
+const STATUS: [&str; 3] = ["complete", "incomplete", "no_data"];
+const COMPLETE: i8 = 0;
+const INCOMPLETE: i8 = 1;
+const NO_DATA: i8 = 2;
 
 /// One station's days: those with at least one row, from its hours laid out day by day.
 fn station_days(
@@ -125,8 +137,14 @@ fn station_days(
     let grids = (0..prepared.columns.len())
         .map(|p| grid(slices.clone(), p, first_day * 24, (days + 1) * 24, policy))
         .collect::<Result<Vec<Grid>, Clash>>()?;
-    let mut out =
-        Days { values: vec![vec![]; stats.len()], counts: vec![vec![]; stats.len()], ..Days::default() };
+    let mut out = Days {
+        dates: vec![],
+        values: vec![vec![]; stats.len()],
+        counts: vec![vec![]; stats.len()],
+        status: vec![],
+        issues: StringArray::new_null(0),
+    };
+    let mut issues_of_days = Vec::new();
     let claimed = &grids[0].claimed;
     for day in (0..days).filter(|&d| claimed[d * 24..d * 24 + 24].contains(&true)) {
         out.dates.push((first_day + day as i64) as i32);
@@ -142,12 +160,13 @@ fn station_days(
             }
         }
         out.status.push(match (any_data, issues.is_empty()) {
-            (false, _) => "no_data",
-            (true, true) => "complete",
-            (true, false) => "incomplete",
+            (false, _) => NO_DATA,
+            (true, true) => COMPLETE,
+            (true, false) => INCOMPLETE,
         });
-        out.issues.push((!issues.is_empty()).then(|| issues.join("; ")));
+        issues_of_days.push((!issues.is_empty()).then(|| issues.join("; ")));
     }
+    out.issues = StringArray::from(issues_of_days);
     Ok(out)
 }
 
@@ -171,6 +190,15 @@ pub fn daily(
     assemble(&prepared, &stats, &per_station, standard)
 }
 
+/// One output column: every station's part of it, in station order.
+fn concat<T: Copy>(per_station: &[Days], part: impl Fn(&Days) -> &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(per_station.iter().map(|d| part(d).len()).sum());
+    for days in per_station {
+        out.extend_from_slice(part(days));
+    }
+    out
+}
+
 fn assemble(
     prepared: &Prepared,
     stats: &[(usize, &Stat)],
@@ -190,29 +218,29 @@ fn assemble(
     ];
     let mut columns: Vec<ArrayRef> = vec![
         take(station.as_ref(), &station_rows, None)?,
-        Arc::new(Date32Array::from(
-            per_station.iter().flat_map(|d| d.dates.iter().copied()).collect::<Vec<_>>(),
-        )),
+        Arc::new(Date32Array::from(concat(per_station, |d| &d.dates))),
     ];
     for (i, (_, stat)) in stats.iter().enumerate() {
         fields.push(Field::new(stat.name, DataType::Float64, true));
-        columns.push(Arc::new(nan_to_null(
-            per_station.iter().flat_map(|d| d.values[i].iter().copied()).collect(),
-        )));
+        columns.push(Arc::new(nan_to_null(concat(per_station, |d| &d.values[i]))));
         if let Some(count) = stat.count {
             fields.push(Field::new(count, DataType::Int32, false));
-            columns.push(Arc::new(Int32Array::from(
-                per_station.iter().flat_map(|d| d.counts[i].iter().copied()).collect::<Vec<_>>(),
-            )));
+            columns.push(Arc::new(Int32Array::from(concat(per_station, |d| &d.counts[i]))));
         }
     }
-    fields.push(Field::new("day_status", DataType::Utf8, false));
-    let day_status: Vec<&str> = per_station.iter().flat_map(|d| d.status.iter().copied()).collect();
-    columns.push(Arc::new(StringArray::from(day_status)));
+    let day_status = DictionaryArray::<Int8Type>::try_new(
+        Int8Array::from(concat(per_station, |d| &d.status)),
+        Arc::new(StringArray::from(STATUS.to_vec())),
+    )?;
+    fields.push(Field::new("day_status", day_status.data_type().clone(), false));
+    columns.push(Arc::new(day_status));
     fields.push(Field::new("day_issues", DataType::Utf8, true));
-    columns.push(Arc::new(
-        per_station.iter().flat_map(|d| d.issues.iter().map(Option::as_deref)).collect::<StringArray>(),
-    ));
+    let issues: Vec<&dyn Array> = per_station.iter().map(|d| &d.issues as &dyn Array).collect();
+    columns.push(if issues.is_empty() {
+        Arc::new(StringArray::new_null(0))
+    } else {
+        concat_arrays(&issues)?
+    });
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
     rate(
         &batch,
