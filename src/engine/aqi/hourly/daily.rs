@@ -15,7 +15,7 @@ use arrow_select::concat::concat as concat_arrays;
 use arrow_select::take::take;
 
 use super::prepare::{per_station, prepare, rate, HourlyOptions, Prepared};
-use super::series::{grid, nan_to_null, Clash, Clock, Duplicates, Grid};
+use super::series::{grid, nan_to_null, Clash, Clock, Duplicates};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::Result;
 
@@ -134,9 +134,7 @@ fn station_days(
     let days = (last.div_euclid(24) - first_day + 1) as usize;
     let slices = prepared.stations.slices(s);
     // One day more than the data: the last day's 8-hour windows reach into it.
-    let grids = (0..prepared.columns.len())
-        .map(|p| grid(slices.clone(), p, first_day * 24, (days + 1) * 24, policy))
-        .collect::<Result<Vec<Grid>, Clash>>()?;
+    let grid = grid(slices, prepared.columns.len(), first_day * 24, (days + 1) * 24, policy)?;
     let mut out = Days {
         dates: vec![],
         values: vec![vec![]; stats.len()],
@@ -145,13 +143,13 @@ fn station_days(
         issues: StringArray::new_null(0),
     };
     let mut issues_of_days = Vec::new();
-    let claimed = &grids[0].claimed;
+    let claimed = &grid.claimed;
     for day in (0..days).filter(|&d| claimed[d * 24..d * 24 + 24].contains(&true)) {
         out.dates.push((first_day + day as i64) as i32);
         let mut issues: Vec<String> = Vec::new();
         let mut any_data = false;
         for (i, (p, stat)) in stats.iter().enumerate() {
-            let (value, count, issue) = day_value(&grids[*p].values[day * 24..day * 24 + 48], &stat.kind);
+            let (value, count, issue) = day_value(&grid.values[*p][day * 24..day * 24 + 48], &stat.kind);
             any_data |= count > 0;
             out.values[i].push(value.unwrap_or(f64::NAN));
             out.counts[i].push(count as i32);

@@ -64,8 +64,11 @@ fn truncated(c: f64, scale: f64) -> f64 {
     }
 }
 
-/// A row and its `(nowcast, weight)`, if valid.
-type RowNowcast = (u32, Option<(f64, f64)>);
+/// One station's rows and, per pollutant, each row's `(nowcast, weight)` if valid.
+struct StationNowcasts {
+    rows: Vec<u32>,
+    nowcasts: Vec<Vec<Option<(f64, f64)>>>,
+}
 
 fn method(p: Pollutant) -> Method {
     if p == Pollutant::O3 {
@@ -92,30 +95,43 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
     let rows = prepared.batch.num_rows();
     let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
     let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
+    // Per pollutant: its method and reporting scale.
+    let shapes: Vec<(Method, f64)> =
+        prepared.columns.iter().map(|(p, _)| (method(*p), hourly_measure(*p).counts_per_unit())).collect();
+    // Per station, in parallel: its hour grid of every pollutant (read once), then each row's
+    // NowCast of each pollutant.
+    let stations = &prepared.stations;
+    let per_station: Vec<StationNowcasts> = per_station(stations, &options.time, |s| {
+        let (first, last) = stations.spans[s];
+        let slices = stations.slices(s);
+        let g = grid(slices.clone(), shapes.len(), first, (last - first + 1) as usize, options.duplicates)?;
+        let (rows, slots): (Vec<u32>, Vec<usize>) = slices
+            .flat_map(|s| s.readings())
+            .map(|r| (r.row(), (i64::from(r.hour()) - first) as usize))
+            .unzip();
+        let nowcasts = shapes
+            .iter()
+            .zip(&g.values)
+            .map(|(&(m, scale), series)| {
+                slots
+                    .iter()
+                    .map(|&t| nowcast_at(series, t, m).map(|(c, w)| (truncated(c, scale), w)))
+                    .collect()
+            })
+            .collect();
+        Ok(StationNowcasts { rows, nowcasts })
+    })?;
     let mut aqi_columns = Vec::new();
     for (column, (p, _)) in prepared.columns.iter().enumerate() {
-        let (p, m) = (*p, method(*p));
-        let scale = hourly_measure(p).counts_per_unit();
-        // Per station, in parallel: (row, nowcast, weight) for each of its rows.
-        let stations = &prepared.stations;
-        let per_station: Vec<Vec<RowNowcast>> = per_station(stations, &options.time, |s| {
-            let (first, last) = stations.spans[s];
-            let slices = stations.slices(s);
-            let g = grid(slices.clone(), column, first, (last - first + 1) as usize, options.duplicates)?;
-            Ok(slices
-                .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
-                .map(|(&row, &hour)| {
-                    let slot = (i64::from(hour) - first) as usize;
-                    (row, nowcast_at(&g.values, slot, m).map(|(c, w)| (truncated(c, scale), w)))
-                })
-                .collect())
-        })?;
+        let p = *p;
         let mut nowcast = vec![f64::NAN; rows];
         let mut weight = vec![f64::NAN; rows];
-        for (row, nc) in per_station.into_iter().flatten() {
-            if let Some((c, w)) = nc {
-                nowcast[row as usize] = c;
-                weight[row as usize] = w;
+        for station in &per_station {
+            for (&row, nc) in station.rows.iter().zip(&station.nowcasts[column]) {
+                if let Some((c, w)) = nc {
+                    nowcast[row as usize] = *c;
+                    weight[row as usize] = *w;
+                }
             }
         }
         let valid: BooleanArray = nowcast.iter().map(|v| Some(!v.is_nan())).collect();

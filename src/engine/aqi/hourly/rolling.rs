@@ -51,12 +51,12 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
     let per_station: Vec<Vec<(u32, f64, usize)>> = per_station(&stations, &o.time, |s| {
         let (first, last) = stations.spans[s];
         let slices = stations.slices(s);
-        let g = grid(slices.clone(), 0, first, (last - first + 1) as usize, o.duplicates)?;
+        let g = grid(slices.clone(), 1, first, (last - first + 1) as usize, o.duplicates)?;
         Ok(slices
-            .flat_map(|slice| slice.rows().iter().zip(slice.hours()))
-            .map(|(&row, &hour)| {
-                let (mean, count) = trailing(&g.values, (i64::from(hour) - first) as usize, o.hours);
-                (row, mean, count)
+            .flat_map(|slice| slice.readings())
+            .map(|r| {
+                let (mean, count) = trailing(&g.values[0], (i64::from(r.hour()) - first) as usize, o.hours);
+                (r.row(), mean, count)
             })
             .collect())
     })?;
