@@ -11,19 +11,17 @@ Run: ``python benches/bench_aqi_hourly.py [--stations 1000 --hours 10000 --repea
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import polars as pl
 import pollutrack as pt
 import pyarrow as pa
+from timing import MIN_SECONDS, best_of
 
 T0 = np.datetime64("2020-01-01T00:00:00", "s")
 
@@ -128,20 +126,6 @@ def daily_pt(table: pa.Table) -> pa.Table:
     return pt.aqi.daily(table, station="station", time="time")
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    fn()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-        gc.enable()
-        del result
-    return best
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stations", type=int, default=1000)
@@ -194,7 +178,9 @@ def main() -> None:
         ),
         ("daily", (("pollutrack", daily_pt), ("polars", daily_polars), ("pandas", daily_pandas))),
     ):
-        times = {name: best_of(args.repeat, lambda fn=fn: fn(table)) for name, fn in tools}
+        times = {
+            name: best_of(lambda fn=fn: fn(table), args.repeat, warm_up=True) for name, fn in tools
+        }
         for name, seconds in times.items():
             rows.append(
                 {
@@ -205,7 +191,8 @@ def main() -> None:
                 }
             )
     print(
-        f"\nbest of {args.repeat} (wall seconds)\n{'task':<9}{'tool':<12}{'seconds':>9}{'x pt':>8}"
+        f"\nbest of {args.repeat} runs or more (each tool timed for at least {MIN_SECONDS:g} s), "
+        f"wall seconds\n{'task':<9}{'tool':<12}{'seconds':>9}{'x pt':>8}"
     )
     for r in rows:
         print(f"{r['task']:<9}{r['tool']:<12}{r['seconds']:>9.3f}{r['ratio_vs_pt']:>8.1f}")

@@ -24,7 +24,6 @@ Run ``python benches/bench_mapping.py --help`` for the options.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
@@ -39,6 +38,7 @@ import numpy as np
 import pollutrack as pt
 import pyarrow as pa
 import pyarrow.compute as pc
+from timing import MIN_SECONDS, best_of
 
 FIELDS = ("department", "status", "cost_centre")
 DISTINCT = 1_000
@@ -170,29 +170,6 @@ def as_arrow(columns: list[Any]) -> list[pa.Array]:
             c = c.combine_chunks()
         out.append(c.cast(pa.string()))
     return out
-
-
-MIN_SECONDS = 1.0  # every tool keeps running until it has been timed for this long
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    """Best of at least ``repeat`` runs, and of as many more as fit in ``MIN_SECONDS``.
-
-    The same rule for every tool (as ``timeit`` does): a run of 10 ms otherwise got five
-    samples in 50 ms, which a one-second stall of a core on this shared 2-core machine
-    covers entirely (measured: the same call took 9.7 ms or 18 ms for the same CPU time).
-    """
-    best = float("inf")
-    runs, spent = 0, 0.0
-    while runs < repeat or spent < MIN_SECONDS:
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        elapsed = time.perf_counter() - start
-        best = min(best, elapsed)
-        runs, spent = runs + 1, spent + elapsed
-        del result
-    return best
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
