@@ -44,6 +44,8 @@ pub struct ByStation {
     /// Station `s`'s slices are `index[starts[s]..starts[s + 1]]`: (part, local station).
     starts: Vec<u32>,
     index: Vec<(u32, u32)>,
+    /// How many reading columns each record holds.
+    columns: usize,
 }
 
 /// One station's readings within one chunk.
@@ -123,6 +125,11 @@ impl ByStation {
 
     pub fn is_empty(&self) -> bool {
         self.first_rows.is_empty()
+    }
+
+    /// How many reading columns every row carries.
+    pub fn columns(&self) -> usize {
+        self.columns
     }
 
     /// Station `s`'s readings, chunk by chunk, in input order.
@@ -227,7 +234,7 @@ pub fn build<K: Hash + Eq + Copy>(
             next[g as usize] += 1;
         }
     }
-    Ok(ByStation { first_rows, spans, parts, starts, index })
+    Ok(ByStation { first_rows, spans, parts, starts, index, columns: columns.len() })
 }
 
 #[cfg(test)]

@@ -132,40 +132,32 @@ fn station_days(
     let (first, last) = prepared.stations.spans[s];
     let first_day = first.div_euclid(24);
     let days = (last.div_euclid(24) - first_day + 1) as usize;
-    let slices = prepared.stations.slices(s);
     // One day more than the data: the last day's 8-hour windows reach into it.
-    let grid = grid(slices, prepared.columns.len(), first_day * 24, (days + 1) * 24, policy)?;
-    let mut out = Days {
-        dates: vec![],
-        values: vec![vec![]; stats.len()],
-        counts: vec![vec![]; stats.len()],
-        status: vec![],
-        issues: StringArray::new_null(0),
-    };
-    let mut issues_of_days = Vec::new();
+    let grid = grid(&prepared.stations, s, first_day * 24, (days + 1) * 24, policy)?;
+    let (mut dates, mut day_status, mut issues_of_days) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut values, mut counts) = (vec![vec![]; stats.len()], vec![vec![]; stats.len()]);
     let claimed = &grid.claimed;
     for day in (0..days).filter(|&d| claimed[d * 24..d * 24 + 24].contains(&true)) {
-        out.dates.push((first_day + day as i64) as i32);
+        dates.push((first_day + day as i64) as i32);
         let mut issues: Vec<String> = Vec::new();
         let mut any_data = false;
         for (i, (p, stat)) in stats.iter().enumerate() {
             let (value, count, issue) = day_value(&grid.values[*p][day * 24..day * 24 + 48], &stat.kind);
             any_data |= count > 0;
-            out.values[i].push(value.unwrap_or(f64::NAN));
-            out.counts[i].push(count as i32);
+            values[i].push(value.unwrap_or(f64::NAN));
+            counts[i].push(count as i32);
             if let Some(issue) = issue {
                 issues.push(format!("{}: {issue}", stat.name));
             }
         }
-        out.status.push(match (any_data, issues.is_empty()) {
+        day_status.push(match (any_data, issues.is_empty()) {
             (false, _) => NO_DATA,
             (true, true) => COMPLETE,
             (true, false) => INCOMPLETE,
         });
         issues_of_days.push((!issues.is_empty()).then(|| issues.join("; ")));
     }
-    out.issues = StringArray::from(issues_of_days);
-    Ok(out)
+    Ok(Days { dates, values, counts, status: day_status, issues: StringArray::from(issues_of_days) })
 }
 
 /// `pt.aqi.daily`: see the module comment. `zone` overrides the time column's own zone.

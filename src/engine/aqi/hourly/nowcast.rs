@@ -103,9 +103,9 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
     let stations = &prepared.stations;
     let per_station: Vec<StationNowcasts> = per_station(stations, &options.time, |s| {
         let (first, last) = stations.spans[s];
-        let slices = stations.slices(s);
-        let g = grid(slices.clone(), shapes.len(), first, (last - first + 1) as usize, options.duplicates)?;
-        let (rows, slots): (Vec<u32>, Vec<usize>) = slices
+        let g = grid(stations, s, first, (last - first + 1) as usize, options.duplicates)?;
+        let (rows, slots): (Vec<u32>, Vec<usize>) = stations
+            .slices(s)
             .flat_map(|s| s.readings())
             .map(|r| (r.row(), (i64::from(r.hour()) - first) as usize))
             .unzip();

@@ -50,9 +50,9 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
     let stations = install(|| group_by_station(&o.station, &station, &timeline, &[values]))?;
     let per_station: Vec<Vec<(u32, f64, usize)>> = per_station(&stations, &o.time, |s| {
         let (first, last) = stations.spans[s];
-        let slices = stations.slices(s);
-        let g = grid(slices.clone(), 1, first, (last - first + 1) as usize, o.duplicates)?;
-        Ok(slices
+        let g = grid(&stations, s, first, (last - first + 1) as usize, o.duplicates)?;
+        Ok(stations
+            .slices(s)
             .flat_map(|slice| slice.readings())
             .map(|r| {
                 let (mean, count) = trailing(&g.values[0], (i64::from(r.hour()) - first) as usize, o.hours);

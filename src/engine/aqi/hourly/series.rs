@@ -12,7 +12,7 @@ use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_buffer::ScalarBuffer;
 use arrow_schema::{DataType, TimeUnit};
 
-use super::by_station::Slice;
+use super::by_station::ByStation;
 use super::zone::Shift;
 use crate::engine::{Error, Result};
 
@@ -177,18 +177,19 @@ pub struct Grid {
     pub claimed: Vec<bool>,
 }
 
-/// Places a station's readings of its `columns` columns on the hour grid `first..first + len`,
-/// which must hold all its hours; each reading is read once for all columns. Several rows in
-/// one hour follow `policy`.
-pub fn grid<'a>(
-    slices: impl Iterator<Item = Slice<'a>> + Clone,
-    columns: usize,
+/// Places station `s`'s readings of every column on the hour grid `first..first + len`, which
+/// must hold all its hours; each reading is read once for all columns. Several rows in one
+/// hour follow `policy`.
+pub fn grid(
+    stations: &ByStation,
+    s: usize,
     first: i64,
     len: usize,
     policy: Duplicates,
 ) -> Result<Grid, Clash> {
+    let slices = stations.slices(s);
     let readings = slices.clone().flat_map(|s| s.readings());
-    let mut values = vec![vec![f64::NAN; len]; columns];
+    let mut values = vec![vec![f64::NAN; len]; stations.columns()];
     let mut claimed = vec![false; len];
     let slot = |hour: i32| (i64::from(hour) - first) as usize;
     match policy {
@@ -230,8 +231,8 @@ pub fn grid<'a>(
             }
         }
         Duplicates::Mean => {
-            let mut count = vec![vec![0_u32; len]; columns];
-            let mut sum = vec![vec![0.0_f64; len]; columns];
+            let mut count = vec![vec![0_u32; len]; stations.columns()];
+            let mut sum = vec![vec![0.0_f64; len]; stations.columns()];
             for reading in readings {
                 let at = slot(reading.hour());
                 claimed[at] = true;
@@ -289,7 +290,7 @@ mod tests {
         let (first, last) = g.spans[0];
         assert_eq!((first, last), (10, 13));
         let len = (last - first + 1) as usize;
-        let at = |policy| grid(g.slices(0), 1, first, len, policy);
+        let at = |policy| grid(&g, 0, first, len, policy);
         assert_eq!(at(Duplicates::Error).err(), Some(Clash { hour: 10, first: 0, second: 2 }));
         let mean = at(Duplicates::Mean).unwrap();
         assert_eq!(mean.values[0][0].to_bits(), 2.0_f64.to_bits());
@@ -308,7 +309,7 @@ mod tests {
         let a = Float64Array::from(vec![Some(1.0), Some(2.0), Some(3.0)]);
         let b = Float64Array::from(vec![None, Some(20.0), Some(30.0)]);
         let g = group_by_station("s", &st, &timeline, &[a, b]).unwrap();
-        let at = |policy| grid(g.slices(0), 2, 10, 2, policy).unwrap();
+        let at = |policy| grid(&g, 0, 10, 2, policy).unwrap();
         let mean = at(Duplicates::Mean);
         assert_eq!((mean.values[0][0], mean.values[1][0]), (2.0, 30.0)); // each column's own count
         assert_eq!((mean.values[0][1], mean.values[1][1]), (2.0, 20.0));
@@ -317,7 +318,7 @@ mod tests {
         assert!(first.values[0][0].to_bits() == 1.0_f64.to_bits() && first.values[1][0].is_nan());
         let last = at(Duplicates::Last);
         assert_eq!((last.values[0][0], last.values[1][0]), (3.0, 30.0));
-        let err = grid(g.slices(0), 2, 10, 2, Duplicates::Error).err();
+        let err = grid(&g, 0, 10, 2, Duplicates::Error).err();
         assert_eq!(err, Some(Clash { hour: 10, first: 0, second: 2 }));
     }
 }
