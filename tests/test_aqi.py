@@ -156,6 +156,29 @@ def test_output_schema_and_order() -> None:
     assert [result.column(n)[0].as_py() for n in subs] == [56, 195, 216, 76]
 
 
+@pytest.mark.parametrize("labels", ["string", "large_string"])
+def test_plain_labels_for_spark(labels: str) -> None:
+    """The engine writes labels as plain strings (what Spark takes), equal to a pyarrow cast."""
+    rng = np.random.default_rng(5)
+    pm25 = pa.array(rng.uniform(-5, 600, 5000), mask=rng.random(5000) < 0.1)
+    batch = pa.record_batch({"pm25": pm25, "note": pa.array(["x"] * 5000)})
+    plan = pt._core.AqiPlan(batch.schema)
+    text = getattr(pa, labels)()
+    got = plan.compute_batch(batch, labels=labels)
+    want = plan.compute_batch(batch)
+
+    def plain_field(f: pa.Field) -> pa.Field:
+        return f.with_type(text) if pa.types.is_dictionary(f.type) or f.type == pa.string() else f
+
+    plain = pa.schema([plain_field(f) for f in want.schema])
+    assert got.schema == plain and not got.schema.metadata
+    assert not plain.field("aqi_status").nullable
+    assert got.equals(want.cast(plain))
+    assert got.column("aqi_category").null_count > 0  # nulls survive
+    with pytest.raises(pt.InvalidSpecError, match="labels must be"):
+        plan.compute_batch(batch, labels="category")
+
+
 @pytest.mark.parametrize("standard", [E24, E12])
 def test_metadata(standard: str) -> None:
     data = {"PM2.5 (ug/m3)": [1.0, 2.0, 3.0], "o3": [50.0, 60.0, 70.0]}

@@ -12,7 +12,7 @@ use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
 
 use super::tables::to_table;
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
-use crate::engine::Error;
+use crate::engine::{plain, Error};
 
 #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
 fn options(
@@ -106,11 +106,29 @@ impl AqiPlan {
         Ok(PySchema::new(self.plan.schema(None)).into_pyarrow(py)?.unbind())
     }
 
-    /// Computes one batch (a pyarrow.RecordBatch); rows are numbered across calls.
-    fn compute_batch(&self, py: Python<'_>, batch: PyRecordBatch) -> PyResult<Py<PyAny>> {
+    /// Computes one batch (a pyarrow.RecordBatch); rows are numbered across calls. `labels`:
+    /// `"dictionary"` (as `compute`), or `"string"` / `"large_string"` with no metadata (Spark).
+    #[pyo3(signature = (batch, *, labels="dictionary"))]
+    fn compute_batch(&self, py: Python<'_>, batch: PyRecordBatch, labels: &str) -> PyResult<Py<PyAny>> {
+        let large = match labels {
+            "dictionary" => None,
+            "string" => Some(false),
+            "large_string" => Some(true),
+            other => {
+                let message =
+                    format!("labels must be 'dictionary', 'string' or 'large_string', not {other:?}");
+                return Err(Error::spec(message).into());
+            }
+        };
         let batch = batch.into_inner();
         let first = self.rows_seen.fetch_add(batch.num_rows() as u64, Ordering::SeqCst);
-        let out = py.detach(|| aqi::compute_batch(&self.plan, &batch, first))?;
+        let out = py.detach(|| {
+            let out = aqi::compute_batch(&self.plan, &batch, first)?;
+            match large {
+                None => Ok(out),
+                Some(large) => plain::plain_batch(&out, large),
+            }
+        })?;
         Ok(PyRecordBatch::new(out).into_pyarrow(py)?.unbind())
     }
 

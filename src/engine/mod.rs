@@ -6,6 +6,7 @@ pub mod error;
 pub mod ingest;
 pub mod mapping;
 pub mod parallel;
+pub mod plain;
 pub mod quality;
 
 pub use error::{Error, Result};
