@@ -102,12 +102,15 @@ def with_aqi(
     # Built on the driver too, so bad options and missing columns fail before the job starts.
     out = _plain(_core.AqiPlan(arrow_in, **options).schema(), large)
 
+    labels = "large_string" if large else "string"
+
     def compute(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         plan = None
         for batch in batches:
             if plan is None:  # the engine's plan is not picklable; its options are
                 plan = _core.AqiPlan(batch.schema, **options)
-            yield plan.compute_batch(batch).cast(out)
+            # Labels come out as plain strings in `out`'s types, written by the engine.
+            yield plan.compute_batch(batch, labels=labels)
 
     return df.mapInArrow(compute, _spark_schema(out))
 
