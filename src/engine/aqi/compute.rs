@@ -102,7 +102,13 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
         .map(|input| as_f64(&input.name, batch.column(input.column)))
         .collect::<Result<Vec<_>>>()?;
     let mut buffers = Buffers::new(plan, rows);
-    install(|| buffers.tasks().into_par_iter().for_each(|task| run_task(plan, &columns, task)));
+    let mut tasks = buffers.tasks();
+    if tasks.len() == 1 {
+        // One task (Spark's 10,000-row batches): waking the pool would cost more than it saves.
+        run_task(plan, &columns, tasks.pop().expect("one task"));
+    } else {
+        install(|| tasks.into_par_iter().for_each(|task| run_task(plan, &columns, task)));
+    }
 
     if plan.options.on_invalid == OnInvalid::Raise {
         if let Some(row) = buffers.status.iter().position(|&s| is_invalid(s)) {
