@@ -230,3 +230,16 @@ def test_other_standards_and_custom_standards_ship_to_executors(spark: SparkSess
     with pytest.raises(ValueError, match="with_aqi"):
         aqi_column({"pm25": "pm25"}, standard="uk_daqi")
 
+
+def test_executors_use_the_cpus_of_their_task(spark: SparkSession) -> None:
+    """Spark runs a task per core: each worker's engine pool shrinks to the task's CPUs (1)."""
+    from pollutrack.spark import _fit_threads_to_task
+
+    def threads(batches):
+        pt.set_num_threads(3)  # as if the executor had 3 cores
+        _fit_threads_to_task()
+        for batch in batches:
+            yield pa.record_batch({"n": pa.array([pt.get_num_threads()] * batch.num_rows)})
+
+    got = spark.range(8).repartition(2).mapInArrow(threads, "n long").collect()
+    assert [row.n for row in got] == [1] * 8

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,22 @@ __all__ = [
     "unmapped_report",
     "with_aqi",
 ]
+
+
+def _fit_threads_to_task() -> None:
+    """On an executor: one engine thread per CPU Spark gave the task (``spark.task.cpus``).
+
+    Spark already runs one task per core, each in its own Python worker; a pool of every core
+    in each worker would oversubscribe the executor. ``POLLUTRACK_NUM_THREADS`` overrides.
+    """
+    from pyspark import TaskContext
+
+    task = TaskContext.get()
+    if task is None or os.environ.get("POLLUTRACK_NUM_THREADS"):
+        return
+    cpus = max(1, task.cpus())
+    if _core.get_num_threads() != cpus:
+        _core.set_num_threads(cpus)
 
 
 def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
@@ -105,6 +122,7 @@ def with_aqi(
     labels = "large_string" if large else "string"
 
     def compute(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
         plan = None
         for batch in batches:
             if plan is None:  # the engine's plan is not picklable; its options are
@@ -123,6 +141,7 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
     out = _plain(probe.schema, large)
 
     def per_station(table: pa.Table) -> pa.Table:
+        _fit_threads_to_task()
         return function(table, **options).cast(out)
 
     return df.groupBy(key).applyInArrow(per_station, _spark_schema(out))
@@ -172,6 +191,7 @@ def apply_mapping(
     out = _plain(mapping.apply(empty, **options).table.schema, large)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
         for batch in batches:
             yield from mapping.apply(batch, **options).table.cast(out).to_batches()
 
@@ -201,6 +221,7 @@ def unmapped_report(
     )
 
     def report(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
         for batch in batches:
             rep = mapping.apply(batch, fields=fields, normalize=normalize).report
             rep = rep.select(["field", "value", "count", "suggestion"])
