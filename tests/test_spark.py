@@ -243,3 +243,23 @@ def test_executors_use_the_cpus_of_their_task(spark: SparkSession) -> None:
 
     got = spark.range(8).repartition(2).mapInArrow(threads, "n long").collect()
     assert [row.n for row in got] == [1] * 8
+
+
+def test_mapping_counts_equal_the_engine(spark: SparkSession) -> None:
+    from pollutrack.spark import mapping_counts
+
+    mapping = pt.Mapping.from_dict(
+        {"grade": {"a": "A", "b": "B"}, "cbwd": {"NE": "northeast", "NW": "northwest"}}
+    )
+    codes = ["NE", "NW", "cv", None, "CV", "XX", "ne"] * 30
+    grades = ["a", "b", "c", "a", None, "b", "z"] * 30
+    ids = pa.array(range(len(codes)), pa.int64())
+    table = pa.table({"id": ids, "cbwd": codes, "grade": grades})
+    df = spark.createDataFrame(table).repartition(6)
+    for normalize in (None, True):
+        got = mapping_counts(df, mapping, normalize=normalize).toArrow()
+        want = mapping.apply(table, normalize=normalize).counts
+        assert got.to_pylist() == want.to_pylist(), normalize
+    empty = mapping_counts(df.filter("id < 0"), mapping, fields=["grade"]).toArrow()
+    zeros = mapping.apply(table.slice(0, 0), fields=["grade"]).counts
+    assert empty.to_pylist() == zeros.to_pylist()

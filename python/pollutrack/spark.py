@@ -36,6 +36,7 @@ __all__ = [
     "aqi_column",
     "aqi_status_counts",
     "daily",
+    "mapping_counts",
     "nowcast",
     "unmapped_report",
     "with_aqi",
@@ -231,3 +232,58 @@ def unmapped_report(
     return partial.groupBy("field", "value").agg(
         sf.sum("count").alias("count"), sf.first("suggestion", ignorenulls=True).alias("suggestion")
     )
+
+
+_COUNT_LABELS = ["field", "target_field", "column"]
+_COUNT_SUMS = ["rows", "mapped", "unmapped", "null_inputs"]
+
+
+def mapping_counts(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    normalize: bool | str | list[str] | None = None,
+) -> DataFrame:
+    """Rows mapped, unmapped and null per field, counted on the executors.
+
+    The ``counts`` of :meth:`pollutrack.Mapping.apply`, with its columns (``field``,
+    ``target_field``, ``column``, ``rows``, ``mapped``, ``unmapped``, ``null_inputs``,
+    ``distinct_unmapped``): one row per mapped field in the sheet's order, zeros when the
+    DataFrame is empty. Nothing is collected to the driver.
+    """
+    from pyspark.sql import functions as sf
+
+    schema = pa.schema(
+        [(name, pa.string()) for name in _COUNT_LABELS]
+        + [(name, pa.int64()) for name in _COUNT_SUMS]
+        + [("value", pa.string()), ("order", pa.int32())]
+    )
+
+    def partial(batch: pa.RecordBatch | pa.Table) -> pa.Table:
+        """One batch's counts, plus one row per distinct unmapped value (to count them)."""
+        result = mapping.apply(batch, fields=fields, normalize=normalize)
+        counts = result.counts.select(_COUNT_LABELS + _COUNT_SUMS)
+        counts = counts.append_column("value", pa.nulls(counts.num_rows, pa.string()))
+        counts = counts.append_column("order", pa.array(range(counts.num_rows), pa.int32()))
+        values = result.report.column("value")
+        misses = {name: pa.nulls(len(values), schema.field(name).type) for name in schema.names}
+        misses.update(field=result.report.column("field"), value=values)
+        return pa.concat_tables([counts.cast(schema), pa.table(misses, schema=schema)])
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
+        for batch in batches:
+            yield from partial(batch).to_batches()
+
+    # Every field gets a row, in the sheet's order, even from an empty DataFrame.
+    zeros = partial(pa.Table.from_batches([], schema=_arrow_schema(df, _large_strings(df))))
+    spark_schema = _spark_schema(schema)
+    parts = df.mapInArrow(run, spark_schema).unionByName(
+        df.sparkSession.createDataFrame(zeros, schema=spark_schema)
+    )
+    first = [sf.first(name, ignorenulls=True).alias(name) for name in ("order", *_COUNT_LABELS[1:])]
+    sums = [sf.sum(name).alias(name) for name in _COUNT_SUMS]
+    distinct = sf.count_distinct("value").alias("distinct_unmapped")
+    counted = parts.groupBy("field").agg(*first, *sums, distinct)
+    return counted.orderBy("order").select(*_COUNT_LABELS, *_COUNT_SUMS, "distinct_unmapped")
