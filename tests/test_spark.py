@@ -263,3 +263,24 @@ def test_mapping_counts_equal_the_engine(spark: SparkSession) -> None:
     empty = mapping_counts(df.filter("id < 0"), mapping, fields=["grade"]).toArrow()
     zeros = mapping.apply(table.slice(0, 0), fields=["grade"]).counts
     assert empty.to_pylist() == zeros.to_pylist()
+
+
+def test_every_spark_type_passes_through(spark: SparkSession) -> None:
+    """Columns the AQI does not read come back unchanged, whatever their type."""
+    import decimal
+
+    row = (1, "s1", dt.datetime(2024, 1, 1, 5), dt.date(2024, 1, 1), decimal.Decimal("1.50"))
+    row += (["a", "b"], {"k": 1}, (1, "x"), b"\x00", 12.3)
+    schema = (
+        "id long, site string, t timestamp, d date, dec decimal(10,2), tags array<string>, "
+        "m map<string,int>, st struct<a:int,b:string>, bin binary, pm25 double"
+    )
+    df = spark.createDataFrame([row], schema)
+    for large in ("false", "true"):
+        spark.conf.set("spark.sql.execution.arrow.useLargeVarTypes", large)
+        try:
+            got = with_aqi(df).first()
+        finally:
+            spark.conf.unset("spark.sql.execution.arrow.useLargeVarTypes")
+        assert tuple(got)[: len(row)] == df.first()
+        assert (got["aqi"], got["aqi_category"], got["aqi_status"]) == (57, "Moderate", "ok")
