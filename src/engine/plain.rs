@@ -100,25 +100,24 @@ fn from_dictionary<K: ArrowDictionaryKeyType, O: OffsetSizeTrait>(
         Some(n) if n.is_null(row) => empty,
         _ => key.as_usize(),
     };
-    // Checked once up front, so the two loops below have no error paths.
+    // The first pass checks every key and sizes the bytes, so the second has no error path.
     let rows = keys.values().iter().enumerate();
-    if let Some((_, key)) = rows.clone().find(|&(row, &key)| slot(row, key) >= lens.len()) {
-        return Err(Error::spec(format!("dictionary key {} out of range", key.as_usize())));
-    }
-    let total: usize = rows.clone().map(|(row, &key)| lens[slot(row, key)]).sum();
+    let total = rows.clone().try_fold(0_usize, |total, (row, &key)| match lens.get(slot(row, key)) {
+        Some(len) => Ok(total + len),
+        None => Err(Error::spec(format!("dictionary key {} out of range", key.as_usize()))),
+    })?;
     if O::from_usize(total).is_none() {
         return Err(Error::spec("labels exceed 2 GiB: use large strings"));
     }
-    let mut offsets = vec![O::usize_as(0); keys.len() + 1];
+    let mut offsets = Vec::with_capacity(keys.len() + 1);
+    offsets.push(O::usize_as(0));
+    let mut bytes = vec![0_u8; total + WIDE];
     let mut end = 0_usize;
-    for ((row, &key), offset) in rows.zip(&mut offsets[1..]) {
-        end += lens[slot(row, key)];
-        *offset = O::usize_as(end);
-    }
-    let mut bytes = vec![0_u8; end + WIDE];
-    for ((row, &key), offset) in keys.values().iter().enumerate().zip(&offsets) {
-        let at = offset.as_usize();
-        bytes[at..at + WIDE].copy_from_slice(&padded[slot(row, key)]);
+    for (row, &key) in rows {
+        let slot = slot(row, key);
+        bytes[end..end + WIDE].copy_from_slice(&padded[slot]);
+        end += lens[slot];
+        offsets.push(O::usize_as(end));
     }
     bytes.truncate(end);
     // The safe constructor checks the offsets and that the bytes are UTF-8 (copies of the
