@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use rayon::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::engine::{Error, Result};
@@ -50,6 +51,17 @@ pub fn install<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     pool().install(work)
 }
 
+/// Runs `work` on every item in the pool and returns the results in item order. A single item
+/// runs on the calling thread: no other thread could help, and the hop into the pool (waking a
+/// worker, blocking the caller, the worker spinning afterwards) costs more than the 10,000-row
+/// batches Spark sends take to compute.
+pub fn map_tasks<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    install(|| items.into_par_iter().map(work).collect())
+}
+
 /// The number of threads work runs on.
 pub fn num_threads() -> usize {
     pool().current_num_threads()
@@ -79,6 +91,15 @@ mod tests {
         let r = task_ranges(TASK_ROWS * 2 + 5);
         assert_eq!(r, vec![0..TASK_ROWS, TASK_ROWS..2 * TASK_ROWS, 2 * TASK_ROWS..2 * TASK_ROWS + 5]);
         assert!(task_ranges(0).is_empty());
+    }
+
+    #[test]
+    fn one_task_runs_on_the_caller_and_many_in_the_pool_in_order() {
+        let caller = std::thread::current().id();
+        let on = |_: usize| (std::thread::current().id(), rayon::current_thread_index());
+        assert_eq!(map_tasks(vec![7], on), vec![(caller, None)]);
+        let many = map_tasks((0..64).collect(), |i| (i, rayon::current_thread_index().is_some()));
+        assert_eq!(many, (0..64).map(|i| (i, true)).collect::<Vec<_>>());
     }
 
     #[test]

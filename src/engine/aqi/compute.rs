@@ -17,7 +17,7 @@ use super::kernel::{run_task, TaskOut};
 use super::plan::{AqiPlan, OnInvalid, PlannedInput};
 use super::subindex::{F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
 use crate::engine::columns::as_f64;
-use crate::engine::parallel::{install, TASK_ROWS};
+use crate::engine::parallel::{install, map_tasks, TASK_ROWS};
 use crate::engine::{Error, Result};
 
 /// Output buffers of one batch before they become Arrow arrays.
@@ -102,13 +102,7 @@ pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Res
         .map(|input| as_f64(&input.name, batch.column(input.column)))
         .collect::<Result<Vec<_>>>()?;
     let mut buffers = Buffers::new(plan, rows);
-    let mut tasks = buffers.tasks();
-    if tasks.len() == 1 {
-        // One task (Spark's 10,000-row batches): waking the pool would cost more than it saves.
-        run_task(plan, &columns, tasks.pop().expect("one task"));
-    } else {
-        install(|| tasks.into_par_iter().for_each(|task| run_task(plan, &columns, task)));
-    }
+    map_tasks(buffers.tasks(), |task| run_task(plan, &columns, task));
 
     if plan.options.on_invalid == OnInvalid::Raise {
         if let Some(row) = buffers.status.iter().position(|&s| is_invalid(s)) {
