@@ -6,10 +6,11 @@ use std::hash::Hash;
 
 use arrow_array::ArrayRef;
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
+use rayon::prelude::*;
 
 use super::index::{FastMap, MISS, NULL_ID};
 use super::write::{write_strings, written};
-use crate::engine::parallel::{map_tasks, task_ranges, TASK_ROWS};
+use crate::engine::parallel::{install, task_ranges, TASK_ROWS};
 use crate::engine::{Error, Result};
 
 /// What an unmapped value becomes.
@@ -118,43 +119,47 @@ where
     let ranges = task_ranges(column.rows);
     // Not zeroed: every id is written below (zeroing was a serial pass before the parallel one).
     let mut ids: Vec<u32> = Vec::with_capacity(column.rows);
-    let tasks: Vec<_> =
-        ranges.into_iter().zip(ids.spare_capacity_mut()[..column.rows].chunks_mut(TASK_ROWS)).collect();
-    let sizes: Vec<Sizes<K>> = map_tasks(tasks, |(range, ids)| {
-        let mut find = (column.make_find)();
-        let mut scratch = Vec::new();
-        let mut out = Sizes {
-            bytes: 0,
-            nulls: 0,
-            valid: vec![0; range.len().div_ceil(64)],
-            misses: FastMap::default(),
-        };
-        for ((local, row), id) in range.clone().enumerate().zip(ids) {
-            let Some(key) = (column.get)(row) else {
-                id.write(NULL_ID);
-                out.nulls += 1;
-                continue;
-            };
-            let found = find.find(key);
-            id.write(found.unwrap_or(MISS));
-            let bytes = if let Some(t) = found {
-                lengths[t as usize]
-            } else {
-                out.misses.entry(key).or_insert((0, row)).0 += 1;
-                if keep {
-                    scratch.clear();
-                    (column.write)(key, &mut scratch);
-                    scratch.len()
-                } else if let Some(d) = default {
-                    d.len()
-                } else {
-                    continue;
+    let sizes: Vec<Sizes<K>> = install(|| {
+        ranges
+            .par_iter()
+            .zip(ids.spare_capacity_mut()[..column.rows].par_chunks_mut(TASK_ROWS))
+            .map(|(range, ids)| {
+                let mut find = (column.make_find)();
+                let mut scratch = Vec::new();
+                let mut out = Sizes {
+                    bytes: 0,
+                    nulls: 0,
+                    valid: vec![0; range.len().div_ceil(64)],
+                    misses: FastMap::default(),
+                };
+                for ((local, row), id) in range.clone().enumerate().zip(ids) {
+                    let Some(key) = (column.get)(row) else {
+                        id.write(NULL_ID);
+                        out.nulls += 1;
+                        continue;
+                    };
+                    let found = find.find(key);
+                    id.write(found.unwrap_or(MISS));
+                    let bytes = if let Some(t) = found {
+                        lengths[t as usize]
+                    } else {
+                        out.misses.entry(key).or_insert((0, row)).0 += 1;
+                        if keep {
+                            scratch.clear();
+                            (column.write)(key, &mut scratch);
+                            scratch.len()
+                        } else if let Some(d) = default {
+                            d.len()
+                        } else {
+                            continue;
+                        }
+                    };
+                    out.bytes += bytes;
+                    out.valid[local / 64] |= 1 << (local % 64);
                 }
-            };
-            out.bytes += bytes;
-            out.valid[local / 64] |= 1 << (local % 64);
-        }
-        out
+                out
+            })
+            .collect()
     });
     // SAFETY: the tasks' chunks cover the first `rows` slots and each task writes every slot
     // of its chunk, once per row, in either branch of its loop.

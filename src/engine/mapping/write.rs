@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, GenericStringArray, OffsetSizeTrait};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use rayon::prelude::*;
 
 use super::index::MISS;
 use super::kernel::{Column, Find, OnUnmapped};
-use crate::engine::parallel::{map_tasks, TASK_ROWS};
+use crate::engine::parallel::{install, TASK_ROWS};
 use crate::engine::{Error, Result};
 
 /// Target strings laid end to end with `WIDE` spare bytes, so that a short one is copied with
@@ -104,27 +105,29 @@ where
         parts.push((task * TASK_ROWS, ids, mine, offsets, base));
         base += bytes;
     }
-    map_tasks(parts, |(first, ids, out, offsets, base)| {
-        let mut scratch = Vec::new();
-        let mut pos = 0;
-        for ((slot, &id), row) in offsets.iter_mut().zip(ids).zip(first..) {
-            if id < MISS {
-                pos += packed.put(id as usize, out, pos);
-            } else if id == MISS {
-                let bytes: &[u8] = if keep {
-                    scratch.clear();
-                    (column.write)((column.get)(row).expect("a miss is not null"), &mut scratch);
-                    &scratch
-                } else {
-                    default.unwrap_or_default()
-                };
-                copy(&mut out[pos..pos + bytes.len()], bytes);
-                pos += bytes.len();
+    install(|| {
+        parts.into_par_iter().for_each(|(first, ids, out, offsets, base)| {
+            let mut scratch = Vec::new();
+            let mut pos = 0;
+            for ((slot, &id), row) in offsets.iter_mut().zip(ids).zip(first..) {
+                if id < MISS {
+                    pos += packed.put(id as usize, out, pos);
+                } else if id == MISS {
+                    let bytes: &[u8] = if keep {
+                        scratch.clear();
+                        (column.write)((column.get)(row).expect("a miss is not null"), &mut scratch);
+                        &scratch
+                    } else {
+                        default.unwrap_or_default()
+                    };
+                    copy(&mut out[pos..pos + bytes.len()], bytes);
+                    pos += bytes.len();
+                }
+                slot.write(O::usize_as(base + pos));
             }
-            slot.write(O::usize_as(base + pos));
-        }
-        // What `written` relies on: this task filled its bytes exactly (one compare a task).
-        assert_eq!(pos, out.len(), "a mapping task wrote other than the bytes it counted");
+            // What `written` relies on: this task filled its bytes exactly (one compare a task).
+            assert_eq!(pos, out.len(), "a mapping task wrote other than the bytes it counted");
+        });
     });
     // SAFETY: the task slices cover all `rows + 1` offsets and `total` bytes, and each task
     // wrote all of its slices: an offset per row, and its rows' bytes end to end, exactly
