@@ -31,6 +31,7 @@ __all__ = [
     "mapping_from_json",
     "mapping_from_state",
     "mapping_from_table",
+    "plain_schema",
     "quality_check",
     "quality_reconcile",
     "set_num_threads",
@@ -40,6 +41,7 @@ __version__: str
 
 def set_num_threads(threads: int) -> None: ...
 def get_num_threads() -> int: ...
+def plain_schema(schema: Any, *, large: bool) -> pa.Schema: ...
 def aqi_compute(
     data: Any,
     *,

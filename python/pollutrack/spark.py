@@ -72,15 +72,11 @@ def _large_strings(df: DataFrame) -> bool:
 
 
 def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
-    """The schema Spark sees: dictionary labels as (large) strings, no metadata."""
-    text = pa.large_string() if large else pa.string()
+    """The schema Spark sees: dictionary labels as (large) strings, no metadata.
 
-    def plain(field: pa.Field) -> pa.Field:
-        if pa.types.is_dictionary(field.type) or pa.types.is_string(field.type):
-            return field.with_type(text)
-        return field
-
-    return pa.schema([plain(f) for f in schema])
+    The engine's rule, the same one it writes ``with_aqi``'s batches by.
+    """
+    return _core.plain_schema(schema, large=large)
 
 
 def _spark_schema(schema: pa.Schema) -> Any:

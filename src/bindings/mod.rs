@@ -11,6 +11,7 @@ mod aqi_hourly;
 mod errors;
 mod ingest;
 mod mapping;
+mod plain;
 mod quality;
 mod tables;
 mod threads;
@@ -23,6 +24,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     aqi_hourly::register(m)?;
     ingest::register(m)?;
     mapping::register(m)?;
+    plain::register(m)?;
     quality::register(m)?;
     threads::register(m)?;
     Ok(())
