@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pollutrack as pt
 import pyarrow as pa
@@ -284,3 +285,34 @@ def test_every_spark_type_passes_through(spark: SparkSession) -> None:
             spark.conf.unset("spark.sql.execution.arrow.useLargeVarTypes")
         assert tuple(got)[: len(row)] == df.first()
         assert (got["aqi"], got["aqi_category"], got["aqi_status"]) == (57, "Moderate", "ok")
+
+
+def test_column_names_with_dots(spark: SparkSession) -> None:
+    """The bundled Beijing file names its PM2.5 column ``pm2.5``: PySpark's own mapInArrow and
+    applyInArrow cannot look such names up, so every function must still work and keep them."""
+    from pollutrack.demo import load_hourly
+    from pollutrack.spark import apply_mapping, aqi_status_counts, mapping_counts, unmapped_report
+
+    hourly = load_hourly().slice(0, 500)
+    table = hourly.rename_columns([{"cbwd": "wind.dir"}.get(n, n) for n in hourly.column_names])
+    table = table.rename_columns([{"station": "site.id"}.get(n, n) for n in table.column_names])
+    df = spark.createDataFrame(table).repartition(3)
+    got = with_aqi(df, columns={"pm25": "pm2.5"}).orderBy("No").toArrow()
+    want = pt.aqi.compute(table, columns={"pm25": "pm2.5"})
+    assert got.column_names == want.column_names
+    assert got.drop_columns(["time"]).to_pylist() == want.drop_columns(["time"]).to_pylist()
+    statuses = aqi_status_counts(df, columns={"pm25": "pm2.5"}).collect()
+    assert {r["aqi_status"]: r["count"] for r in statuses} == Counter(
+        want["aqi_status"].to_pylist()
+    )
+    mapping = pt.Mapping.from_dict({"wind.dir": {"NE": "northeast", "NW": "northwest"}})
+    mapped = apply_mapping(df, mapping).orderBy("No").toArrow().column("wind.dir_mapped")
+    result = mapping.apply(table)
+    assert mapped.to_pylist() == result.table.column("wind.dir_mapped").to_pylist()
+    report = {r["value"]: r["count"] for r in unmapped_report(df, mapping).collect()}
+    assert report == {r["value"]: r["count"] for r in result.report.to_pylist()}
+    assert set(report) == {"SE", "cv"}
+    assert mapping_counts(df, mapping).toArrow().to_pylist() == result.counts.to_pylist()
+    hours = nowcast(df, station="site.id", time="time").orderBy("time").toArrow()
+    want_hours = pt.aqi.nowcast(table, station="site.id", time="time")
+    assert hours.column("nowcast_aqi").to_pylist() == want_hours.column("nowcast_aqi").to_pylist()

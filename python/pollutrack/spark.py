@@ -85,6 +85,32 @@ def _spark_schema(schema: pa.Schema) -> Any:
     return from_arrow_schema(schema, prefer_timestamp_ntz=False)
 
 
+def _lookup_safe(df: DataFrame) -> tuple[DataFrame, list[str] | None]:
+    """`df`, renamed by position when PySpark could not look its columns up, and the names.
+
+    PySpark's ``mapInArrow`` and ``applyInArrow`` look up every input column by its unquoted
+    name, which fails for a name with a dot (``pm2.5``, as in the bundled Beijing file) or a
+    backtick. Such a DataFrame goes in as ``_0``, ``_1``, ...; the Arrow function puts the real
+    names back on each batch (zero-copy) with the names returned here (``None``: no renaming).
+    """
+    names = df.columns
+    if not any("." in name or "`" in name for name in names):
+        return df, None
+    return df.toDF(*[f"_{i}" for i in range(len(names))]), names
+
+
+def _map_in_arrow(df: DataFrame, function: Any, schema: pa.Schema) -> DataFrame:
+    """``df.mapInArrow(function, schema)`` for any column names (see :func:`_lookup_safe`)."""
+    safe, names = _lookup_safe(df)
+    if names is None:
+        return df.mapInArrow(function, _spark_schema(schema))
+
+    def renamed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return function(batch.rename_columns(names) for batch in batches)  # type: ignore[arg-type]
+
+    return safe.mapInArrow(renamed, _spark_schema(schema))
+
+
 def with_aqi(
     df: DataFrame,
     *,
@@ -127,7 +153,7 @@ def with_aqi(
             # Labels come out as plain strings in `out`'s types, written by the engine.
             yield plan.compute_batch(batch, labels=labels)
 
-    return df.mapInArrow(compute, _spark_schema(out))
+    return _map_in_arrow(df, compute, out)
 
 
 def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFrame:
@@ -137,11 +163,16 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
     probe = function(sample, **options)  # the output schema, from an empty table
     out = _plain(probe.schema, large)
 
+    safe, names = _lookup_safe(df)
+
     def per_station(table: pa.Table) -> pa.Table:
         _fit_threads_to_task()
+        if names is not None:
+            table = table.rename_columns(names)
         return function(table, **options).cast(out)
 
-    return df.groupBy(key).applyInArrow(per_station, _spark_schema(out))
+    grouped = safe.groupBy(key if names is None else f"_{names.index(key)}")
+    return grouped.applyInArrow(per_station, _spark_schema(out))
 
 
 def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
@@ -192,7 +223,7 @@ def apply_mapping(
         for batch in batches:
             yield from mapping.apply(batch, **options).table.cast(out).to_batches()
 
-    return df.mapInArrow(run, _spark_schema(out))
+    return _map_in_arrow(df, run, out)
 
 
 def unmapped_report(
@@ -224,7 +255,7 @@ def unmapped_report(
             rep = rep.select(["field", "value", "count", "suggestion"])
             yield from rep.cast(schema).to_batches()
 
-    partial = df.mapInArrow(report, _spark_schema(schema))
+    partial = _map_in_arrow(df, report, schema)
     return partial.groupBy("field", "value").agg(
         sf.sum("count").alias("count"), sf.first("suggestion", ignorenulls=True).alias("suggestion")
     )
@@ -275,7 +306,7 @@ def mapping_counts(
     # Every field gets a row, in the sheet's order, even from an empty DataFrame.
     zeros = partial(pa.Table.from_batches([], schema=_arrow_schema(df, _large_strings(df))))
     spark_schema = _spark_schema(schema)
-    parts = df.mapInArrow(run, spark_schema).unionByName(
+    parts = _map_in_arrow(df, run, schema).unionByName(
         df.sparkSession.createDataFrame(zeros, schema=spark_schema)
     )
     first = [sf.first(name, ignorenulls=True).alias(name) for name in ("order", *_COUNT_LABELS[1:])]
