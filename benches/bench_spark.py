@@ -182,19 +182,17 @@ def mapping_variants(df: Any, mapping: Any, tag: str = "") -> dict[str, Callable
 
     def mapping_output(b: pa.RecordBatch) -> pa.RecordBatch:
         table = mapping.apply(b).table
-        return table.cast(_core.plain_schema(table.schema, large=False)).to_batches()[0]
+        plain = table.cast(_core.plain_schema(table.schema, large=False))
+        return plain.combine_chunks().to_batches()[0]
 
-    variants = {
-        "pollutrack apply_mapping (mapInArrow)": lambda: apply_mapping(df, mapping),
-        "transfer of apply_mapping's output": lambda: df.mapInArrow(
+    # On the station table the identity is the AQI's own (same DataFrame, same key).
+    return {
+        f"identity mapInArrow{tag}": lambda: df.mapInArrow(identity, df.schema),
+        f"pollutrack apply_mapping (mapInArrow){tag}": lambda: apply_mapping(df, mapping),
+        f"transfer of apply_mapping's output{tag}": lambda: df.mapInArrow(
             same_output(mapping_output), apply_mapping(df, mapping).schema
         ),
     }
-    if tag:
-        variants = {f"identity mapInArrow{tag}": lambda: df.mapInArrow(identity, df.schema)} | {
-            f"{name}{tag}": build for name, build in variants.items()
-        }
-    return variants
 
 
 def station_table(spark: Any, rows: int, folder: str) -> Any:
