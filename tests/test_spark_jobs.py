@@ -1,8 +1,10 @@
-"""pollutrack.spark in jobs as they run for real: streams. Each result equals the Arrow
-engine's on the same rows."""
+"""pollutrack.spark in jobs as they run for real: streams, a session time zone other than UTC,
+timestamps without a zone. Each result equals the Arrow engine's on the same rows."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections import Counter
 
 import pollutrack as pt
@@ -14,9 +16,30 @@ pytest.importorskip("pyspark", reason="pyspark is installed by scripts/test")
 from pollutrack.spark import (
     apply_mapping,
     aqi_status_counts,
+    daily,
+    nowcast,
     unmapped_report,
     with_aqi,
 )
+
+
+def hourly(stations: str, hours: int, seed: int) -> pa.Table:
+    """Hourly PM2.5 per station with gaps, times in UTC."""
+    rng = random.Random(seed)
+    t0 = dt.datetime(2024, 3, 9, tzinfo=dt.UTC)  # the US clocks change on 10 March
+    rows = [
+        (s, t0 + dt.timedelta(hours=h), round(rng.uniform(0, 150), 1))
+        for s in stations
+        for h in range(hours)
+        if rng.random() < 0.9
+    ]
+    return pa.table(
+        {
+            "station": [r[0] for r in rows],
+            "time": pa.array([r[1] for r in rows], pa.timestamp("us", "UTC")),
+            "pm25": [r[2] for r in rows],
+        }
+    )
 
 
 def test_streaming_dataframes(spark, tmp_path) -> None:
@@ -53,3 +76,57 @@ def test_streaming_dataframes(spark, tmp_path) -> None:
     counts = run(aqi_status_counts(source), "complete", "counts").to_pylist()
     statuses = pt.aqi.compute(table)["aqi_status"].to_pylist()
     assert {r["aqi_status"]: r["count"] for r in counts} == Counter(statuses)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_a_session_time_zone_other_than_utc(spark, zone: str) -> None:
+    """Spark hands the executors times in the session's zone, so without ``tz=`` days are cut
+    in that zone's standard time (the engine's rule for a zoned column); ``tz=`` overrides."""
+    table = hourly("AB", 96, 8)
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        df = spark.createDataFrame(table).repartition(3)
+        hours = nowcast(df, station="station", time="time").orderBy("station", "time").toArrow()
+        days = daily(df, station="station", time="time").orderBy("station", "date").toArrow()
+        fixed = daily(df, station="station", time="time", tz="+08:00").orderBy("station", "date")
+        fixed_days = fixed.toArrow()
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    local = table.set_column(1, "time", table["time"].cast(pa.timestamp("us", zone)))
+    want = pt.aqi.nowcast(local, station="station", time="time")
+    want = want.sort_by([("station", "ascending"), ("time", "ascending")])
+    utc = pa.timestamp("us", "UTC")
+    assert hours["time"].cast(utc).to_pylist() == want["time"].cast(utc).to_pylist()
+    assert hours["nowcast_aqi"].to_pylist() == want["nowcast_aqi"].to_pylist()
+    want_days = pt.aqi.daily(local, station="station", time="time")
+    for name in ("date", "pm25_hours", "pm25_24h", "aqi"):
+        assert days[name].to_pylist() == want_days[name].to_pylist(), name
+    utc_days = pt.aqi.daily(table, station="station", time="time")
+    assert days["pm25_hours"].to_pylist() != utc_days["pm25_hours"].to_pylist()
+    want_fixed = pt.aqi.daily(table, station="station", time="time", tz="+08:00")
+    assert fixed_days["date"].to_pylist() == want_fixed["date"].to_pylist()
+    assert fixed_days["pm25_24h"].to_pylist() == want_fixed["pm25_24h"].to_pylist()
+
+
+def test_timestamps_without_a_zone_keep_their_type(spark) -> None:
+    """A ``timestamp_ntz`` column comes back as ``timestamp_ntz``, with the same values."""
+    table = hourly("AB", 60, 9)
+    naive = table.set_column(1, "time", table["time"].cast(pa.timestamp("us")))
+    df = spark.createDataFrame(naive, "station string, time timestamp_ntz, pm25 double")
+    mapping = pt.Mapping.from_dict({"station": {"A": "north"}})
+    for out in (
+        with_aqi(df),
+        apply_mapping(df, mapping),
+        nowcast(df, station="station", time="time"),
+    ):
+        assert out.schema["time"].dataType.simpleString() == "timestamp_ntz"
+    got = with_aqi(df).orderBy("station", "time").toArrow()
+    assert got["time"].to_pylist() == naive["time"].to_pylist()
+    hours = nowcast(df, station="station", time="time").orderBy("station", "time").toArrow()
+    want = pt.aqi.nowcast(naive, station="station", time="time")
+    want = want.sort_by([("station", "ascending"), ("time", "ascending")])
+    assert hours["time"].to_pylist() == want["time"].to_pylist()
+    assert hours["nowcast_aqi"].to_pylist() == want["nowcast_aqi"].to_pylist()
+    days = daily(df, station="station", time="time").orderBy("station", "date").toArrow()
+    want_days = pt.aqi.daily(naive, station="station", time="time")
+    assert days["aqi"].to_pylist() == want_days["aqi"].to_pylist()

@@ -59,11 +59,16 @@ def _fit_threads_to_task() -> None:
         _core.set_num_threads(cpus)
 
 
-def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
+def _to_arrow(schema: Any, timezone: str, large: bool) -> pa.Schema:
+    """Spark's own Arrow schema for a Spark schema: zoned timestamps named `timezone`."""
     from pyspark.sql.pandas.types import to_arrow_schema
 
-    timezone = df.sparkSession.conf.get("spark.sql.session.timeZone")
-    return to_arrow_schema(df.schema, timezone=timezone, prefers_large_types=large)
+    return to_arrow_schema(schema, timezone=timezone, prefers_large_types=large)
+
+
+def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
+    """The batches' schema as Spark sends them: zoned timestamps in the session's zone."""
+    return _to_arrow(df.schema, df.sparkSession.conf.get("spark.sql.session.timeZone"), large)
 
 
 def _large_strings(df: DataFrame) -> bool:
@@ -80,9 +85,11 @@ def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
+    """The Spark schema of Arrow batches; a timestamp without a zone is ``timestamp_ntz``, as
+    Spark sends one, so a passed-through column keeps its type."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    return from_arrow_schema(schema, prefer_timestamp_ntz=False)
+    return from_arrow_schema(schema, prefer_timestamp_ntz=True)
 
 
 def _lookup_safe(df: DataFrame) -> tuple[DataFrame, list[str] | None]:
@@ -161,7 +168,10 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
     large = _large_strings(df)
     sample = pa.Table.from_batches([], schema=_arrow_schema(df, large))
     probe = function(sample, **options)  # the output schema, from an empty table
-    out = _plain(probe.schema, large)
+    spark_out = _spark_schema(_plain(probe.schema, large))
+    # Spark's grouped-Arrow worker checks zoned timestamps named UTC, whatever the session's
+    # zone: the same instants, cast to that name (zero-copy).
+    out = _to_arrow(spark_out, "UTC", large)
 
     safe, names = _lookup_safe(df)
 
@@ -172,7 +182,7 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
         return function(table, **options).cast(out)
 
     grouped = safe.groupBy(key if names is None else f"_{names.index(key)}")
-    return grouped.applyInArrow(per_station, _spark_schema(out))
+    return grouped.applyInArrow(per_station, spark_out)
 
 
 def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
