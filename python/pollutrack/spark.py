@@ -85,8 +85,11 @@ def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
-    """The Spark schema of Arrow batches; a timestamp without a zone is ``timestamp_ntz``, as
-    Spark sends one, so a passed-through column keeps its type."""
+    """The Spark schema of Arrow batches.
+
+    A timestamp without a zone is ``timestamp_ntz``, as Spark sends one, so a passed-through
+    column keeps its type.
+    """
     from pyspark.sql.pandas.types import from_arrow_schema
 
     return from_arrow_schema(schema, prefer_timestamp_ntz=True)
