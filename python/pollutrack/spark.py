@@ -59,7 +59,7 @@ def _fit_threads_to_task() -> None:
         _core.set_num_threads(cpus)
 
 
-def _to_arrow(schema: Any, timezone: str, large: bool) -> pa.Schema:
+def _to_arrow(schema: Any, timezone: str | None, large: bool) -> pa.Schema:
     """Spark's own Arrow schema for a Spark schema: zoned timestamps named `timezone`."""
     from pyspark.sql.pandas.types import to_arrow_schema
 
