@@ -130,13 +130,15 @@ def test_native_column_equals_the_engine(spark: SparkSession, beyond: str) -> No
     table = readings(4000, 5)
     df = spark.createDataFrame(table)
     columns = {m: m for m in MEASURES}
-    got = df.select("id", aqi_column(columns, beyond=beyond).alias("aqi")).orderBy("id").toArrow()
+    got = df.select("id", aqi_column(columns, beyond=beyond)).orderBy("id").toArrow()
+    assert got.column_names == ["id", "aqi"]  # named as with_aqi names it
     want = pt.aqi.compute(table, beyond=beyond)
     assert got.column("aqi").to_pylist() == want.column("aqi").to_pylist()
 
 
 def test_native_category(spark: SparkSession) -> None:
     df = spark.createDataFrame([(v,) for v in (0, 50, 51, 300, 301, 900)], "aqi int")
+    assert df.select(aqi_category_column(df["aqi"])).columns == ["aqi_category"]
     got = [r[0] for r in df.select(aqi_category_column(df["aqi"])).collect()]
     assert got == ["Good", "Good", "Moderate", "Very Unhealthy", "Hazardous", "Hazardous"]
 

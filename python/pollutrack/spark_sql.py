@@ -95,6 +95,8 @@ def aqi_column(
 ) -> Column:
     """The overall AQI (int) as a Spark SQL Column, identical to ``pt.aqi.compute``'s ``aqi``.
 
+    The column is named ``aqi``, as :func:`pollutrack.spark.with_aqi` names it.
+
     Args:
         columns: measure -> column name (pm25, pm10, o3_8h or o3, o3_1h, co, so2_1h or so2,
             so2_24h, no2); values in the tables' units (ug/m3, ppm for O3 and CO, ppb for SO2
@@ -143,11 +145,14 @@ def aqi_column(
     overall = f"GREATEST({', '.join(pollutants)})" if len(pollutants) > 1 else pollutants[0]
     if beyond == "null" and used_beyond:
         overall = f"(CASE WHEN {' OR '.join(used_beyond)} THEN NULL ELSE {overall} END)"
-    return sf.expr(f"CAST({overall} AS INT)")
+    return sf.expr(f"CAST({overall} AS INT)").alias("aqi")
 
 
 def aqi_category_column(index: Column, *, standard: str = "us_epa_2024") -> Column:
-    """The category name of an AQI column, from :func:`pollutrack.aqi.categories`."""
+    """The category name of an AQI column, from :func:`pollutrack.aqi.categories`.
+
+    The column is named ``aqi_category``.
+    """
     from pyspark.sql import functions as sf
 
     # Highest category first: a chained CASE WHEN stops at the first match.
@@ -156,4 +161,4 @@ def aqi_category_column(index: Column, *, standard: str = "us_epa_2024") -> Colu
         cond = index >= cat["aqi_lo"]
         expr = sf.when(cond, cat["category"]) if expr is None else expr.when(cond, cat["category"])
     assert expr is not None
-    return expr
+    return expr.alias("aqi_category")
