@@ -103,7 +103,7 @@ def test_large_var_types(spark: SparkSession) -> None:
         table = readings(200, 4).append_column("site", pa.array(["x"] * 200))
         df = spark.createDataFrame(table)
         got = with_aqi(df).orderBy("id").toArrow()
-        # The executors wrote large strings (Spark checks); a Connect client receives strings.
+        # A Connect client receives plain strings whatever the executors wrote.
         large = "connect" not in type(spark).__module__
         assert got.schema.field("aqi_category").type == (
             pa.large_string() if large else pa.string()
