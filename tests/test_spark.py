@@ -103,7 +103,7 @@ def test_large_var_types(spark: SparkSession) -> None:
         table = readings(200, 4).append_column("site", pa.array(["x"] * 200))
         df = spark.createDataFrame(table)
         got = with_aqi(df).orderBy("id").toArrow()
-        # A Connect client receives plain strings whatever the executors wrote.
+        # Collected results follow the option on a classic session; Connect sends strings.
         large = "connect" not in type(spark).__module__
         assert got.schema.field("aqi_category").type == (
             pa.large_string() if large else pa.string()
