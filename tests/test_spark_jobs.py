@@ -76,6 +76,11 @@ def test_streaming_dataframes(spark, tmp_path) -> None:
     counts = run(aqi_status_counts(source), "complete", "counts").to_pylist()
     statuses = pt.aqi.compute(table)["aqi_status"].to_pylist()
     assert {r["aqi_status"]: r["count"] for r in counts} == Counter(statuses)
+    # Hourly means need the hours before each micro-batch: refused, not computed per batch.
+    times = stream.parquet(str(tmp_path)).selectExpr("cbwd AS station", "current_timestamp() AS t")
+    for function in (nowcast, daily):
+        with pytest.raises(pt.InvalidSpecError, match="streaming DataFrame"):
+            function(times, station="station", time="t")
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from pollutrack import _core, aqi_hourly
 from pollutrack.aqi_standard import Standard, standard_arg
+from pollutrack.exceptions import InvalidSpecError
 from pollutrack.spark_sql import aqi_column
 
 if TYPE_CHECKING:
@@ -168,6 +169,15 @@ def with_aqi(
 
 def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFrame:
     """Runs an hourly function per station group with ``applyInArrow``."""
+    if df.isStreaming:
+        # Spark would run each micro-batch's groups alone: the results would depend on where
+        # the batches fall, without an error. Refuse instead.
+        name = function.__name__
+        raise InvalidSpecError(
+            f"{name} needs each station's preceding hours, which a micro-batch of a streaming "
+            f"DataFrame does not hold; run it on stored hours (a batch DataFrame), for example "
+            f"in foreachBatch over the new hours and the ones before them"
+        )
     large = _large_strings(df)
     sample = pa.Table.from_batches([], schema=_arrow_schema(df, large))
     probe = function(sample, **options)  # the output schema, from an empty table
