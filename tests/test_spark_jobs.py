@@ -17,6 +17,7 @@ from pollutrack.spark import (
     apply_mapping,
     aqi_status_counts,
     daily,
+    mapping_counts,
     nowcast,
     unmapped_report,
     with_aqi,
@@ -43,8 +44,8 @@ def hourly(stations: str, hours: int, seed: int) -> pa.Table:
 
 
 def test_streaming_dataframes(spark, tmp_path) -> None:
-    """A Structured Streaming job gets the engine's rows, and the report and counts as
-    aggregates (complete mode)."""
+    """A Structured Streaming job gets the engine's rows, and the report and status counts as
+    streaming aggregations."""
     pm25 = [12.0, None, -1.0, float("nan"), 35.5, 400.0, 9.1, 0.0, 55.4, 125.5] * 30
     table = pa.table(
         {
@@ -73,7 +74,7 @@ def test_streaming_dataframes(spark, tmp_path) -> None:
     )
     report = run(unmapped_report(source, mapping), "complete", "report").to_pylist()
     assert {r["value"]: r["count"] for r in report} == {"cv": 60, "XX": 60}
-    counts = run(aqi_status_counts(source), "complete", "counts").to_pylist()
+    counts = run(aqi_status_counts(source), "update", "counts").to_pylist()
     statuses = pt.aqi.compute(table)["aqi_status"].to_pylist()
     assert {r["aqi_status"]: r["count"] for r in counts} == Counter(statuses)
     # Hourly means need the hours before each micro-batch: refused, not computed per batch.
@@ -81,6 +82,8 @@ def test_streaming_dataframes(spark, tmp_path) -> None:
     for function in (nowcast, daily):
         with pytest.raises(pt.InvalidSpecError, match="streaming DataFrame"):
             function(times, station="station", time="t")
+    with pytest.raises(pt.InvalidSpecError, match="streaming DataFrame"):
+        mapping_counts(source, mapping)  # Spark has no distinct count on a stream
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])

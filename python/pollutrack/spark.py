@@ -300,10 +300,17 @@ def mapping_counts(
     The ``counts`` of :meth:`pollutrack.Mapping.apply`, with its columns (``field``,
     ``target_field``, ``column``, ``rows``, ``mapped``, ``unmapped``, ``null_inputs``,
     ``distinct_unmapped``): one row per mapped field in the sheet's order, zeros when the
-    DataFrame is empty. Nothing is collected to the driver.
+    DataFrame is empty. Nothing is collected to the driver. Not on a streaming DataFrame
+    (Spark has no distinct count there): use :func:`unmapped_report`.
     """
     from pyspark.sql import functions as sf
 
+    if df.isStreaming:
+        raise InvalidSpecError(
+            "mapping_counts counts distinct unmapped values, which Spark cannot do on a "
+            "streaming DataFrame; use unmapped_report on the stream, or mapping_counts in "
+            "foreachBatch"
+        )
     schema = pa.schema(
         [(name, pa.string()) for name in _COUNT_LABELS]
         + [(name, pa.int64()) for name in _COUNT_SUMS]
