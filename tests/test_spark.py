@@ -14,6 +14,7 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by scripts
 from pollutrack.spark import aqi_column, daily, nowcast, with_aqi  # noqa: E402
 from pollutrack.spark_sql import aqi_category_column  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
+from station_hours import station_hours  # noqa: E402
 
 MEASURES = {
     "pm25": 600.0,
@@ -144,21 +145,7 @@ def test_native_category(spark: SparkSession) -> None:
 
 
 def test_hourly_functions_per_station(spark: SparkSession) -> None:
-    rng = random.Random(6)
-    t0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    rows = [
-        (s, t0 + dt.timedelta(hours=h), round(rng.uniform(0, 150), 1))
-        for s in ("A", "B", "C")
-        for h in range(60)
-        if rng.random() < 0.9
-    ]
-    table = pa.table(
-        {
-            "station": [r[0] for r in rows],
-            "time": pa.array([r[1] for r in rows], pa.timestamp("us", "UTC")),
-            "pm25": [r[2] for r in rows],
-        }
-    )
+    table = station_hours("ABC", 60, 6, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     df = spark.createDataFrame(table).repartition(5)
     got = nowcast(df, station="station", time="time").orderBy("station", "time").toArrow()
     want = pt.aqi.nowcast(table, station="station", time="time").sort_by(

@@ -4,7 +4,6 @@ timestamps without a zone. Each result equals the Arrow engine's on the same row
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import Counter
 
 import pollutrack as pt
@@ -22,25 +21,9 @@ from pollutrack.spark import (
     unmapped_report,
     with_aqi,
 )
+from station_hours import station_hours
 
-
-def hourly(stations: str, hours: int, seed: int) -> pa.Table:
-    """Hourly PM2.5 per station with gaps, times in UTC."""
-    rng = random.Random(seed)
-    t0 = dt.datetime(2024, 3, 9, tzinfo=dt.UTC)  # the US clocks change on 10 March
-    rows = [
-        (s, t0 + dt.timedelta(hours=h), round(rng.uniform(0, 150), 1))
-        for s in stations
-        for h in range(hours)
-        if rng.random() < 0.9
-    ]
-    return pa.table(
-        {
-            "station": [r[0] for r in rows],
-            "time": pa.array([r[1] for r in rows], pa.timestamp("us", "UTC")),
-            "pm25": [r[2] for r in rows],
-        }
-    )
+SPRING = dt.datetime(2024, 3, 9, tzinfo=dt.UTC)  # the US clocks change on 10 March
 
 
 def test_streaming_dataframes(spark, tmp_path) -> None:
@@ -90,7 +73,7 @@ def test_streaming_dataframes(spark, tmp_path) -> None:
 def test_a_session_time_zone_other_than_utc(spark, zone: str) -> None:
     """Spark hands the executors times in the session's zone, so without ``tz=`` days are cut
     in that zone's standard time (the engine's rule for a zoned column); ``tz=`` overrides."""
-    table = hourly("AB", 96, 8)
+    table = station_hours("AB", 96, 8, SPRING)
     spark.conf.set("spark.sql.session.timeZone", zone)
     try:
         df = spark.createDataFrame(table).repartition(3)
@@ -118,7 +101,7 @@ def test_a_session_time_zone_other_than_utc(spark, zone: str) -> None:
 
 def test_timestamps_without_a_zone_keep_their_type(spark) -> None:
     """A ``timestamp_ntz`` column comes back as ``timestamp_ntz``, with the same values."""
-    table = hourly("AB", 60, 9)
+    table = station_hours("AB", 60, 9, SPRING)
     naive = table.set_column(1, "time", table["time"].cast(pa.timestamp("us")))
     df = spark.createDataFrame(naive, "station string, time timestamp_ntz, pm25 double")
     mapping = pt.Mapping.from_dict({"station": {"A": "north"}})
