@@ -14,7 +14,9 @@ Compared in one run per table: hand-written Spark SQL CASE WHEN, an identity ``m
 ``apply_mapping`` (engine in mapInArrow) and ``aqi_column`` (generated SQL). Each mapInArrow
 function is also compared with a transfer of its own output (the output columns computed once
 per batch size, then only sent), which sets the engine's cost apart from Spark's cost of taking
-the extra columns back into the JVM. Session start-up is reported separately.
+the extra columns back into the JVM; a transfer of the AQI number alone (what the numpy and
+pandas variants return) gives the cost of one more column. Session start-up is reported
+separately.
 
 Run: ``python benches/bench_spark.py [--rows 10000000 --repeat 3 --tables station,narrow]``.
 """
