@@ -144,7 +144,7 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
     names, cols = list(pollutants), list(pollutants.values())
 
     def aqi_output(b: pa.RecordBatch) -> pa.RecordBatch:
-        return _core.AqiPlan(b.schema, columns=pollutants).compute_batch(b, labels="string")
+        return _core.aqi.Plan(b.schema, columns=pollutants).compute_batch(b, labels="string")
 
     def aqi_number(b: pa.RecordBatch) -> pa.RecordBatch:
         return b.append_column("aqi", aqi_output(b).column("aqi"))
@@ -207,7 +207,7 @@ def mapping_variants(df: Any, mapping: Any, tag: str = "") -> dict[str, Callable
 
 def station_table(spark: Any, rows: int, folder: str) -> Any:
     """The bundled hourly file repeated to `rows` rows, through Parquet, cached."""
-    from pollutrack.demo import load_hourly
+    from pollutrack.cli.demo import load_hourly
 
     # PySpark's own mapInArrow cannot look up `pm2.5` (a dot), so the baselines read `pm25`;
     # pollutrack's functions take either (the "file's own names" variant).

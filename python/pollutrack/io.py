@@ -129,7 +129,7 @@ def read_json(
         [12.5, 40.0]
     """
     paths = _expand(path_or_paths)
-    table, rejected = _core.io_read_json(
+    table, rejected = _core.io.read_json(
         paths,
         schema=schema,
         format=format,
@@ -197,7 +197,7 @@ def iter_json(
         >>> [b.column("aqi").to_pylist() for b in aqi]
         [[28, 112], [168]]
     """
-    reader = _core.JsonReader(
+    reader = _core.io.JsonReader(
         _expand(path_or_paths),
         schema=schema,
         format=format,

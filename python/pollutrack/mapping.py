@@ -134,14 +134,14 @@ class Mapping:
 
     __slots__ = ("_core",)
 
-    def __init__(self, core: _core.Mapping) -> None:
+    def __init__(self, core: _core.mapping.Mapping) -> None:
         self._core = core
 
     def __getstate__(self) -> str:
         return self._core.state()
 
     def __setstate__(self, state: str) -> None:
-        self._core = _core.mapping_from_state(state)
+        self._core = _core.mapping.from_state(state)
 
     # --- loading ----------------------------------------------------------------------------
     @classmethod
@@ -175,7 +175,7 @@ class Mapping:
         """
         sheets = [sheet] if isinstance(sheet, str) else (list(sheet) if sheet is not None else None)
         return cls(
-            _core.mapping_from_excel(_existing(path), sheets=sheets, columns=_columns(columns))
+            _core.mapping.from_excel(_existing(path), sheets=sheets, columns=_columns(columns))
         )
 
     @classmethod
@@ -187,7 +187,7 @@ class Mapping:
             >>> len(pt.Mapping.from_csv(pt.mapping.sample_sheet("csv")))
             4
         """
-        return cls(_core.mapping_from_csv(_existing(path), columns=_columns(columns)))
+        return cls(_core.mapping.from_csv(_existing(path), columns=_columns(columns)))
 
     @classmethod
     def from_json(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
@@ -202,7 +202,7 @@ class Mapping:
         """
         p = _existing(path)
         return cls(
-            _core.mapping_from_json(
+            _core.mapping.from_json(
                 p.read_text(encoding="utf-8"), name=p.name, columns=_columns(columns)
             )
         )
@@ -216,7 +216,7 @@ class Mapping:
             >>> pt.Mapping.from_table({"field": ["s"], "source": ["a"], "target": ["A"]}).fields
             ['s']
         """
-        return cls(_core.mapping_from_table(as_arrow_tabular(data), columns=_columns(columns)))
+        return cls(_core.mapping.from_table(as_arrow_tabular(data), columns=_columns(columns)))
 
     @classmethod
     def from_dict(cls, rules: MappingABC[str, MappingABC[Any, Any]]) -> Mapping:
@@ -236,7 +236,7 @@ class Mapping:
             for field, pairs in rules.items()
             for k, v in pairs.items()
         ]
-        return cls(_core.mapping_from_json(json.dumps(listed), name="dict"))
+        return cls(_core.mapping.from_json(json.dumps(listed), name="dict"))
 
     # --- using ------------------------------------------------------------------------------
     def apply(

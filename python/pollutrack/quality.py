@@ -95,7 +95,7 @@ def check(data: Any, rules: Sequence[Rule], *, max_examples: int = 5) -> pa.Tabl
         {**r, "as_of": r.get("as_of", now)} if r.get("rule") == "freshness" else r for r in rules
     ]
     payload = json.dumps([{k: v for k, v in r.items() if v is not None} for r in filled])
-    return _core.quality_check(as_arrow_tabular(data), payload, max_examples=max_examples)
+    return _core.quality.check(as_arrow_tabular(data), payload, max_examples=max_examples)
 
 
 def reconcile(
@@ -115,6 +115,6 @@ def reconcile(
         {'check': 'keys_missing_from_target', 'value': 1, 'examples': ['3']}
     """
     keys = [key] if isinstance(key, str) else (list(key) if key is not None else None)
-    return _core.quality_reconcile(
+    return _core.quality.reconcile(
         as_arrow_tabular(source), as_arrow_tabular(target), key=keys, max_examples=max_examples
     )

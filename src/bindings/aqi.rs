@@ -11,6 +11,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
 
 use super::tables::to_table;
+
+mod hourly;
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
 use crate::engine::{plain, Error};
 
@@ -49,7 +51,7 @@ fn table(py: Python<'_>, batches: Vec<RecordBatch>, schema: arrow_schema::Schema
 #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
 #[pyfunction]
 #[pyo3(signature = (data, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
-fn aqi_compute(
+fn compute(
     py: Python<'_>,
     data: AnyRecordBatch,
     standard: &str,
@@ -73,14 +75,14 @@ fn aqi_compute(
 }
 
 /// A plan made once for a stream's schema; computes batches one at a time.
-#[pyclass(frozen, name = "AqiPlan", module = "pollutrack._core")]
-struct AqiPlan {
+#[pyclass(frozen, name = "Plan", module = "pollutrack._core.aqi")]
+struct Plan {
     plan: EnginePlan,
     rows_seen: AtomicU64,
 }
 
 #[pymethods]
-impl AqiPlan {
+impl Plan {
     #[new]
     #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
     #[pyo3(signature = (schema, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
@@ -142,7 +144,7 @@ impl AqiPlan {
 /// One measure's sub-index for each value (a pyarrow int32 Array, null where undefined).
 #[pyfunction]
 #[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond=None))]
-fn aqi_subindex(
+fn subindex(
     py: Python<'_>,
     values: PyArray,
     measure: &str,
@@ -159,7 +161,7 @@ fn aqi_subindex(
 /// The lowest concentration whose sub-index reaches each index (a pyarrow float64 Array).
 #[pyfunction]
 #[pyo3(signature = (indices, measure, *, standard="us_epa_2024"))]
-fn aqi_concentration(py: Python<'_>, indices: PyArray, measure: &str, standard: &str) -> PyResult<Py<PyAny>> {
+fn concentration(py: Python<'_>, indices: PyArray, measure: &str, standard: &str) -> PyResult<Py<PyAny>> {
     let indices: ArrayRef = indices.into_inner().0;
     let out = py.detach(|| reference::concentration(&indices, measure, standard))?;
     Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
@@ -167,19 +169,19 @@ fn aqi_concentration(py: Python<'_>, indices: PyArray, measure: &str, standard: 
 
 /// The built-in standards and their measures (a pyarrow.Table, one row per standard and measure).
 #[pyfunction]
-fn aqi_standards(py: Python<'_>) -> PyResult<Py<PyAny>> {
+fn standards(py: Python<'_>) -> PyResult<Py<PyAny>> {
     to_table(py, reference::standards())
 }
 
 /// Ids of the built-in standards, the default first.
 #[pyfunction]
-fn aqi_standard_ids() -> Vec<String> {
+fn standard_ids() -> Vec<String> {
     aqi::standard::builtins().iter().map(|s| s.id.clone()).collect()
 }
 
 /// A standard (built-in id or custom JSON) validated: `(id, title, normalised JSON)`.
 #[pyfunction]
-fn aqi_standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String, String)> {
+fn standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String, String)> {
     let s = py.detach(|| aqi::resolve(standard))?;
     Ok((s.id.clone(), s.title.clone(), s.to_json()))
 }
@@ -187,7 +189,7 @@ fn aqi_standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String
 /// The EPA `PurpleAir` PM2.5 correction appended to `data` (a pyarrow.Table).
 #[pyfunction]
 #[pyo3(signature = (data, *, pm25, humidity, method, output))]
-fn aqi_correct_purpleair(
+fn correct_purpleair(
     py: Python<'_>,
     data: AnyRecordBatch,
     pm25: &str,
@@ -216,7 +218,7 @@ fn aqi_correct_purpleair(
 
 /// The breakpoint table of a standard (a pyarrow.Table).
 #[pyfunction]
-fn aqi_breakpoints(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
+fn breakpoints(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
     let batch = reference::breakpoints(standard)?;
     let schema = batch.schema();
     table(py, vec![batch], schema)
@@ -224,22 +226,23 @@ fn aqi_breakpoints(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
 
 /// The categories and colours of a standard (a pyarrow.Table).
 #[pyfunction]
-fn aqi_categories(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
+fn categories(py: Python<'_>, standard: &str) -> PyResult<Py<PyAny>> {
     let batch = reference::categories(standard)?;
     let schema = batch.schema();
     table(py, vec![batch], schema)
 }
 
+/// `pollutrack._core.aqi`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(aqi_compute, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_subindex, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_concentration, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_standards, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_standard_ids, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_standard_spec, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_correct_purpleair, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_breakpoints, m)?)?;
-    m.add_function(wrap_pyfunction!(aqi_categories, m)?)?;
-    m.add_class::<AqiPlan>()?;
-    Ok(())
+    m.add_function(wrap_pyfunction!(compute, m)?)?;
+    m.add_function(wrap_pyfunction!(subindex, m)?)?;
+    m.add_function(wrap_pyfunction!(concentration, m)?)?;
+    m.add_function(wrap_pyfunction!(standards, m)?)?;
+    m.add_function(wrap_pyfunction!(standard_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(standard_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(correct_purpleair, m)?)?;
+    m.add_function(wrap_pyfunction!(breakpoints, m)?)?;
+    m.add_function(wrap_pyfunction!(categories, m)?)?;
+    m.add_class::<Plan>()?;
+    hourly::register(m)
 }

@@ -22,7 +22,7 @@ fn names(columns: Option<HashMap<String, String>>) -> Result<ColumnNames, Error>
 }
 
 /// A validated mapping sheet, compiled for `apply` and `drift`.
-#[pyclass(frozen, name = "Mapping", module = "pollutrack._core")]
+#[pyclass(frozen, name = "Mapping", module = "pollutrack._core.mapping")]
 struct Mapping {
     inner: mapping::Mapping,
 }
@@ -104,7 +104,7 @@ impl Mapping {
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let rebuild = py.import("pollutrack._core")?.getattr("mapping_from_state")?;
+        let rebuild = py.import("pollutrack._core.mapping")?.getattr("from_state")?;
         PyTuple::new(py, [rebuild.into_any(), PyTuple::new(py, [self.inner.to_state()])?.into_any()])
     }
 }
@@ -112,7 +112,7 @@ impl Mapping {
 /// A mapping from a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods).
 #[pyfunction]
 #[pyo3(signature = (path, *, sheets=None, columns=None))]
-fn mapping_from_excel(
+fn from_excel(
     py: Python<'_>,
     path: PathBuf,
     sheets: Option<Vec<String>>,
@@ -126,11 +126,7 @@ fn mapping_from_excel(
 /// A mapping from a CSV file.
 #[pyfunction]
 #[pyo3(signature = (path, *, columns=None))]
-fn mapping_from_csv(
-    py: Python<'_>,
-    path: PathBuf,
-    columns: Option<HashMap<String, String>>,
-) -> PyResult<Mapping> {
+fn from_csv(py: Python<'_>, path: PathBuf, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
     let names = names(columns)?;
     let rules = py.detach(move || readers::read_csv(&path, &names))?;
     wrap(rules)
@@ -139,14 +135,14 @@ fn mapping_from_csv(
 /// A mapping from JSON text; `name` stands for the sheet in messages.
 #[pyfunction]
 #[pyo3(signature = (text, *, name="json", columns=None))]
-fn mapping_from_json(text: &str, name: &str, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
+fn from_json(text: &str, name: &str, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
     wrap(readers::read_json(text, name, &names(columns)?)?)
 }
 
 /// A mapping from an Arrow table of rules.
 #[pyfunction]
 #[pyo3(signature = (data, *, name="table", columns=None))]
-fn mapping_from_table(
+fn from_table(
     py: Python<'_>,
     data: AnyRecordBatch,
     name: &str,
@@ -164,16 +160,17 @@ fn mapping_from_table(
 
 /// A mapping rebuilt from `Mapping.state()` (used by pickle).
 #[pyfunction]
-fn mapping_from_state(state: &str) -> PyResult<Mapping> {
+fn from_state(state: &str) -> PyResult<Mapping> {
     Ok(Mapping { inner: mapping::Mapping::from_state(state)? })
 }
 
+/// `pollutrack._core.mapping`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Mapping>()?;
-    m.add_function(wrap_pyfunction!(mapping_from_excel, m)?)?;
-    m.add_function(wrap_pyfunction!(mapping_from_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(mapping_from_json, m)?)?;
-    m.add_function(wrap_pyfunction!(mapping_from_table, m)?)?;
-    m.add_function(wrap_pyfunction!(mapping_from_state, m)?)?;
+    m.add_function(wrap_pyfunction!(from_excel, m)?)?;
+    m.add_function(wrap_pyfunction!(from_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(from_table, m)?)?;
+    m.add_function(wrap_pyfunction!(from_state, m)?)?;
     Ok(())
 }

@@ -7,9 +7,8 @@ use pyo3::prelude::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod aqi;
-mod aqi_hourly;
 mod errors;
-mod ingest;
+mod io;
 mod mapping;
 mod plain;
 mod quality;
@@ -20,12 +19,27 @@ mod threads;
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::engine::VERSION)?;
-    aqi::register(m)?;
-    aqi_hourly::register(m)?;
-    ingest::register(m)?;
-    mapping::register(m)?;
     plain::register(m)?;
-    quality::register(m)?;
     threads::register(m)?;
+    submodule(m, "aqi", aqi::register)?;
+    submodule(m, "io", io::register)?;
+    submodule(m, "mapping", mapping::register)?;
+    submodule(m, "quality", quality::register)?;
+    Ok(())
+}
+
+/// One submodule per capability, `pollutrack._core.<name>`, registered in `sys.modules` so
+/// that `import pollutrack._core.aqi`, pickle and stubtest find it by its full name.
+fn submodule(
+    parent: &Bound<'_, PyModule>,
+    name: &str,
+    register: fn(&Bound<'_, PyModule>) -> PyResult<()>,
+) -> PyResult<()> {
+    let py = parent.py();
+    let full = format!("pollutrack._core.{name}");
+    let module = PyModule::new(py, &full)?;
+    register(&module)?;
+    parent.add(name, &module)?;
+    py.import("sys")?.getattr("modules")?.set_item(full, &module)?;
     Ok(())
 }

@@ -9,12 +9,7 @@ use crate::engine::quality;
 /// Runs the rules (a JSON list) over the data; one report row per rule.
 #[pyfunction]
 #[pyo3(signature = (data, rules, *, max_examples=5))]
-fn quality_check(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    rules: &str,
-    max_examples: usize,
-) -> PyResult<Py<PyAny>> {
+fn check(py: Python<'_>, data: AnyRecordBatch, rules: &str, max_examples: usize) -> PyResult<Py<PyAny>> {
     let rules = quality::parse(rules)?;
     let read = read_whole(data)?;
     let report = py.detach(|| read().and_then(|batch| quality::check(&batch, &rules, max_examples)))?;
@@ -24,7 +19,7 @@ fn quality_check(
 /// Row counts in and out, and with a key, missing, added and duplicated keys.
 #[pyfunction]
 #[pyo3(signature = (source, target, *, key=None, max_examples=5))]
-fn quality_reconcile(
+fn reconcile(
     py: Python<'_>,
     source: AnyRecordBatch,
     target: AnyRecordBatch,
@@ -39,8 +34,9 @@ fn quality_reconcile(
     to_table(py, report)
 }
 
+/// `pollutrack._core.quality`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(quality_check, m)?)?;
-    m.add_function(wrap_pyfunction!(quality_reconcile, m)?)?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile, m)?)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 pub mod aqi;
 pub mod columns;
 pub mod error;
-pub mod ingest;
+pub mod io;
 pub mod mapping;
 pub mod parallel;
 pub mod plain;

@@ -1,0 +1,183 @@
+"""From hourly station readings to reported values: NowCast, daily AQI and rolling means.
+
+These are re-exported as ``pt.aqi.nowcast``, ``pt.aqi.daily`` and ``pt.aqi.rolling``. Hours are
+found by timestamp, not by row position, so gaps, unsorted rows and interleaved stations give
+the same answer. Timestamps with a zone are instants; without one, local wall-clock times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from pollutrack import _core
+from pollutrack._input import as_arrow_tabular
+
+__all__ = ["daily", "nowcast", "rolling"]
+
+Duplicates = Literal["error", "first", "last", "mean"]
+
+
+def nowcast(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    pollutants: Mapping[str, str] | list[str] | None = None,
+    units: Mapping[str, str] | None = None,
+    duplicates: Duplicates = "error",
+    standard: str = "us_epa_2024",
+) -> pa.Table:
+    """The hourly NowCast of PM2.5, PM10 and (legacy method) ozone for every row.
+
+    PM: the 12 most recent hours, weight ``max(c_min / c_max, 0.5)``; ozone: the legacy weighted
+    method (8 hours, no minimum weight, in ppm). Either needs 2 of the 3 most recent hours.
+
+    Args:
+        data: hourly readings (any Arrow tabular input) with a station and a timestamp column.
+        station: the station column (string, integer or dictionary).
+        time: the timestamp column.
+        pollutants: pollutant -> column (keys pm25, pm10, o3), or a list of keys; default:
+            recognise the column names.
+        units: pollutant -> unit of its column (ozone is rated in ppm; ``{"o3": "ppb"}``).
+        duplicates: two rows of one station in one hour: ``"error"`` (default), ``"first"``,
+            ``"last"`` or ``"mean"``.
+        standard: the table for the NowCast AQI.
+
+    Returns:
+        The input rows in their order with, per pollutant, ``<p>_nowcast`` (truncated: PM2.5 to
+        0.1, PM10 to 1 µg/m³, ozone to 0.001 ppm; null when not valid), ``<p>_nowcast_weight``
+        and ``<p>_nowcast_valid`` (ozone's prefix is ``o3_nowcast_legacy``), then
+        ``nowcast_aqi``, ``nowcast_aqi_category``, ``nowcast_aqi_dominant``,
+        ``nowcast_aqi_status`` and one ``nowcast_aqi_<p>`` per pollutant.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> import pollutrack as pt
+        >>> hours = [dt.datetime(2024, 1, 1, h, tzinfo=dt.UTC) for h in range(12)]
+        >>> pm25 = [10.0] * 9 + [20.0, 40.0, 80.0]  # reference example N01
+        >>> out = pt.aqi.nowcast(pa.table({"site": ["A"] * 12, "t": hours, "pm25": pm25}),
+        ...                      station="site", time="t")
+        >>> out.select(["pm25_nowcast", "pm25_nowcast_weight", "nowcast_aqi"]).to_pylist()[-1]
+        {'pm25_nowcast': 53.7, 'pm25_nowcast_weight': 0.5, 'nowcast_aqi': 146}
+    """
+    return _core.aqi.nowcast(
+        as_arrow_tabular(data),
+        station=station,
+        time=time,
+        pollutants=_pollutants(pollutants),
+        units=dict(units) if units is not None else None,
+        duplicates=duplicates,
+        standard=standard,
+    )
+
+
+def daily(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    standard: str = "us_epa_2024",
+    tz: str | None = None,
+    pollutants: Mapping[str, str] | list[str] | None = None,
+    units: Mapping[str, str] | None = None,
+    duplicates: Duplicates = "error",
+) -> pa.Table:
+    """One row per station and local day: the daily averages, their completeness and the AQI.
+
+    Days are local standard time (EPA: midnight to midnight LST, no daylight saving). Rules:
+    24-hour means (PM2.5, PM10, SO2) and daily 1-hour maxima (NO2, SO2) need 18 of 24 hours;
+    an 8-hour mean needs 6 of 8 hours; the daily maximum 8-hour ozone uses the 17 windows
+    starting 07:00-23:00 and needs 13 of them; the daily maximum 8-hour CO uses the 24 windows
+    starting in the day and needs 18. A value that fails its rule is null.
+
+    Args:
+        data: hourly readings with a station and a timestamp column.
+        station: the station column.
+        time: the timestamp column.
+        standard: the AQI table.
+        tz: time zone for days (IANA name or offset such as ``"+08:00"``); default: the time
+            column's zone; timestamps without a zone are already local.
+        pollutants: pollutant -> column (pm25, pm10, o3, co, so2, no2) or a list of keys.
+        units: pollutant -> unit of its column.
+        duplicates: as in :func:`nowcast`.
+
+    Returns:
+        ``station``, ``date``, then per pollutant present ``pm25_24h``/``pm25_hours``,
+        ``pm10_24h``/``pm10_hours``, ``o3_8h_max``/``o3_8h_windows``,
+        ``co_8h_max``/``co_8h_windows``, ``no2_1h_max``/``no2_hours``,
+        ``so2_1h_max``/``so2_hours``/``so2_24h``; ``day_status`` (complete, incomplete,
+        no_data), ``day_issues`` (which rule failed), then the AQI columns of
+        :func:`pollutrack.aqi.compute` with sub-indices.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> import pollutrack as pt
+        >>> hours = [dt.datetime(2024, 1, 1) + dt.timedelta(hours=h) for h in range(48)]
+        >>> pm25 = [40.0] * 24 + [40.0] * 17 + [None] * 7  # day 2 has 17 valid hours
+        >>> out = pt.aqi.daily(pa.table({"site": ["A"] * 48, "t": hours, "pm25": pm25}),
+        ...                    station="site", time="t")
+        >>> out.select(["pm25_24h", "pm25_hours", "aqi", "day_status"]).to_pylist()[0]
+        {'pm25_24h': 40.0, 'pm25_hours': 24, 'aqi': 112, 'day_status': 'complete'}
+        >>> out.column("day_issues")[1].as_py()
+        'pm25_24h: 17 of 24 hours (needs 18)'
+    """
+    return _core.aqi.daily(
+        as_arrow_tabular(data),
+        station=station,
+        time=time,
+        standard=standard,
+        tz=tz,
+        pollutants=_pollutants(pollutants),
+        units=dict(units) if units is not None else None,
+        duplicates=duplicates,
+    )
+
+
+def rolling(
+    data: Any,
+    *,
+    station: str,
+    time: str,
+    column: str,
+    hours: int,
+    min_valid: int,
+    duplicates: Duplicates = "error",
+) -> pa.Table:
+    """A trailing mean over the ``hours`` hours ending at each row's hour, per station.
+
+    Returns the input rows with ``<column>_<hours>h`` (null when fewer than ``min_valid`` of
+    those hours have a valid reading) and ``<column>_<hours>h_count``.
+
+    Example:
+        >>> import datetime as dt
+        >>> import pyarrow as pa
+        >>> import pollutrack as pt
+        >>> t = [dt.datetime(2024, 1, 1, h) for h in (0, 1, 3)]  # hour 2 is missing
+        >>> out = pt.aqi.rolling(pa.table({"s": [1, 1, 1], "t": t, "co": [1.0, 2.0, 4.0]}),
+        ...                      station="s", time="t", column="co", hours=3, min_valid=2)
+        >>> out.column("co_3h").to_pylist(), out.column("co_3h_count").to_pylist()
+        ([None, 1.5, 3.0], [1, 2, 2])
+    """
+    return _core.aqi.rolling(
+        as_arrow_tabular(data),
+        station=station,
+        time=time,
+        column=column,
+        hours=hours,
+        min_valid=min_valid,
+        duplicates=duplicates,
+    )
+
+
+def _pollutants(pollutants: Mapping[str, str] | list[str] | None) -> dict[str, str] | None:
+    """A list of keys means "these pollutants, under their usual column names"."""
+    if pollutants is None:
+        return None
+    if isinstance(pollutants, Mapping):
+        return dict(pollutants)
+    return {key: key for key in pollutants}

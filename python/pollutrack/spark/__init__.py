@@ -1,0 +1,347 @@
+"""PySpark: the AQI on Spark DataFrames, computed by the Rust engine inside ``mapInArrow``.
+
+Each executor runs the same engine on each Arrow batch, so a Spark job gets exactly the results
+of :func:`pollutrack.aqi.compute`. The output schema is derived on the driver, where bad options
+and missing columns fail at once; label columns (category, dominant pollutant, status) become
+plain strings, as Spark has no dictionary type.
+
+Example:
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from pollutrack.spark import with_aqi  # doctest: +SKIP
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
+    >>> df = spark.createDataFrame([(35.49, 20.0)], "pm25 double, pm10 double")  # doctest: +SKIP
+    >>> with_aqi(df).select("aqi", "aqi_category").first()  # doctest: +SKIP
+    Row(aqi=100, aqi_category='Moderate')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from pollutrack import _core
+from pollutrack.aqi import hourly as aqi_hourly
+from pollutrack.aqi.standard import Standard, standard_arg
+from pollutrack.exceptions import InvalidSpecError
+from pollutrack.spark.sql import aqi_column
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+    from pollutrack.mapping import Mapping as ValueMapping
+
+__all__ = [
+    "apply_mapping",
+    "aqi_column",
+    "aqi_status_counts",
+    "daily",
+    "mapping_counts",
+    "nowcast",
+    "unmapped_report",
+    "with_aqi",
+]
+
+
+def _fit_threads_to_task() -> None:
+    """On an executor: one engine thread per CPU Spark gave the task (``spark.task.cpus``).
+
+    Spark already runs one task per core, each in its own Python worker; a pool of every core
+    in each worker would oversubscribe the executor. ``POLLUTRACK_NUM_THREADS`` overrides.
+    """
+    from pyspark import TaskContext
+
+    task = TaskContext.get()
+    if task is None or os.environ.get("POLLUTRACK_NUM_THREADS"):
+        return
+    cpus = max(1, task.cpus())
+    if _core.get_num_threads() != cpus:
+        _core.set_num_threads(cpus)
+
+
+def _to_arrow(schema: Any, timezone: str | None, large: bool) -> pa.Schema:
+    """Spark's own Arrow schema for a Spark schema: zoned timestamps named `timezone`."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(schema, timezone=timezone, prefers_large_types=large)
+
+
+def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
+    """The batches' schema as Spark sends them: zoned timestamps in the session's zone."""
+    return _to_arrow(df.schema, df.sparkSession.conf.get("spark.sql.session.timeZone"), large)
+
+
+def _large_strings(df: DataFrame) -> bool:
+    conf = df.sparkSession.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")
+    return str(conf).lower() == "true"
+
+
+def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
+    """The schema Spark sees: dictionary labels as (large) strings, no metadata.
+
+    The engine's rule, the same one it writes ``with_aqi``'s batches by.
+    """
+    return _core.plain_schema(schema, large=large)
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    """The Spark schema of Arrow batches.
+
+    A timestamp without a zone is ``timestamp_ntz``, as Spark sends one, so a passed-through
+    column keeps its type.
+    """
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema, prefer_timestamp_ntz=True)
+
+
+def _lookup_safe(df: DataFrame) -> tuple[DataFrame, list[str] | None]:
+    """`df`, renamed by position when PySpark could not look its columns up, and the names.
+
+    PySpark's ``mapInArrow`` and ``applyInArrow`` look up every input column by its unquoted
+    name, which fails for a name with a dot (``pm2.5``, as in the bundled Beijing file) or a
+    backtick. Such a DataFrame goes in as ``_0``, ``_1``, ...; the Arrow function puts the real
+    names back on each batch (zero-copy) with the names returned here (``None``: no renaming).
+    """
+    names = df.columns
+    if not any("." in name or "`" in name for name in names):
+        return df, None
+    return df.toDF(*[f"_{i}" for i in range(len(names))]), names
+
+
+def _map_in_arrow(df: DataFrame, function: Any, schema: pa.Schema) -> DataFrame:
+    """``df.mapInArrow(function, schema)`` for any column names (see :func:`_lookup_safe`)."""
+    safe, names = _lookup_safe(df)
+    if names is None:
+        return df.mapInArrow(function, _spark_schema(schema))
+
+    def renamed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return function(batch.rename_columns(names) for batch in batches)  # type: ignore[arg-type]
+
+    return safe.mapInArrow(renamed, _spark_schema(schema))
+
+
+def with_aqi(
+    df: DataFrame,
+    *,
+    standard: str | Standard = "us_epa_2024",
+    columns: Mapping[str, str | None] | None = None,
+    units: Mapping[str, str] | None = None,
+    subindices: bool = False,
+    on_invalid: str = "flag",
+    beyond: str | None = None,
+    temperature: int | None = None,
+) -> DataFrame:
+    """Appends the AQI columns of :func:`pollutrack.aqi.compute` to a Spark DataFrame.
+
+    Options and output columns are those of :func:`pollutrack.aqi.compute`; the labels are
+    strings. With ``on_invalid="raise"`` the task fails with the engine's message, whose row is
+    counted within the Arrow batch.
+    """
+    large = _large_strings(df)
+    arrow_in = _arrow_schema(df, large)
+    options: dict[str, Any] = {
+        "standard": standard_arg(standard),
+        "temperature": temperature,
+        "columns": dict(columns) if columns is not None else None,
+        "units": dict(units) if units is not None else None,
+        "subindices": subindices,
+        "on_invalid": on_invalid,
+        "beyond": beyond,
+    }
+    # Built on the driver too, so bad options and missing columns fail before the job starts.
+    out = _plain(_core.aqi.Plan(arrow_in, **options).schema(), large)
+
+    labels = "large_string" if large else "string"
+
+    def compute(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
+        plan = None
+        for batch in batches:
+            if plan is None:  # the engine's plan is not picklable; its options are
+                plan = _core.aqi.Plan(batch.schema, **options)
+            # Labels come out as plain strings in `out`'s types, written by the engine.
+            yield plan.compute_batch(batch, labels=labels)
+
+    return _map_in_arrow(df, compute, out)
+
+
+def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFrame:
+    """Runs an hourly function per station group with ``applyInArrow``."""
+    if df.isStreaming:
+        # Spark would run each micro-batch's groups alone: the results would depend on where
+        # the batches fall, without an error. Refuse instead.
+        name = function.__name__
+        raise InvalidSpecError(
+            f"{name} needs each station's preceding hours, which a micro-batch of a streaming "
+            f"DataFrame does not hold; run it on stored hours (a batch DataFrame), for example "
+            f"in foreachBatch over the new hours and the ones before them"
+        )
+    large = _large_strings(df)
+    sample = pa.Table.from_batches([], schema=_arrow_schema(df, large))
+    probe = function(sample, **options)  # the output schema, from an empty table
+    spark_out = _spark_schema(_plain(probe.schema, large))
+    # Spark's grouped-Arrow worker checks zoned timestamps named UTC, whatever the session's
+    # zone: the same instants, cast to that name (zero-copy).
+    out = _to_arrow(spark_out, "UTC", large)
+
+    safe, names = _lookup_safe(df)
+
+    def per_station(table: pa.Table) -> pa.Table:
+        _fit_threads_to_task()
+        if names is not None:
+            table = table.rename_columns(names)
+        return function(table, **options).cast(out)
+
+    grouped = safe.groupBy(key if names is None else f"_{names.index(key)}")
+    return grouped.applyInArrow(per_station, spark_out)
+
+
+def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+    """:func:`pollutrack.aqi.nowcast` per station, through ``groupBy(station).applyInArrow``."""
+    return _grouped(df, station, aqi_hourly.nowcast, station=station, time=time, **options)
+
+
+def daily(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+    """:func:`pollutrack.aqi.daily` per station, through ``groupBy(station).applyInArrow``."""
+    return _grouped(df, station, aqi_hourly.daily, station=station, time=time, **options)
+
+
+def aqi_status_counts(df: DataFrame, **options: Any) -> DataFrame:
+    """Rows per ``aqi_status`` (counted on the executors), to fail or alert a job cheaply."""
+    return with_aqi(df, **options).groupBy("aqi_status").count()
+
+
+def apply_mapping(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    on_unmapped: str = "null",
+    default: str | None = None,
+    normalize: bool | str | list[str] | None = None,
+    replace: bool = False,
+) -> DataFrame:
+    """:meth:`pollutrack.Mapping.apply` on a Spark DataFrame, in ``mapInArrow``.
+
+    The mapping pickles compactly and travels to the executors with the function. With
+    ``on_unmapped="error"`` the task fails with the engine's message (its row counts within the
+    Arrow batch). Use :func:`unmapped_report` for the report.
+    """
+    large = _large_strings(df)
+    arrow_in = _arrow_schema(df, large)
+    options: dict[str, Any] = {
+        "fields": fields,
+        "on_unmapped": on_unmapped,
+        "default": default,
+        "normalize": normalize,
+        "replace": replace,
+    }
+    empty = pa.Table.from_batches([], schema=arrow_in)
+    out = _plain(mapping.apply(empty, **options).table.schema, large)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
+        for batch in batches:
+            yield from mapping.apply(batch, **options).table.cast(out).to_batches()
+
+    return _map_in_arrow(df, run, out)
+
+
+def unmapped_report(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    normalize: bool | str | list[str] | None = None,
+) -> DataFrame:
+    """Every distinct unmapped value with its count and suggestion, aggregated on the executors.
+
+    Columns: ``field``, ``value``, ``count``, ``suggestion``. Nothing is collected to the driver.
+    """
+    from pyspark.sql import functions as sf
+
+    schema = pa.schema(
+        [
+            ("field", pa.string()),
+            ("value", pa.string()),
+            ("count", pa.int64()),
+            ("suggestion", pa.string()),
+        ]
+    )
+
+    def report(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
+        for batch in batches:
+            rep = mapping.apply(batch, fields=fields, normalize=normalize).report
+            rep = rep.select(["field", "value", "count", "suggestion"])
+            yield from rep.cast(schema).to_batches()
+
+    partial = _map_in_arrow(df, report, schema)
+    return partial.groupBy("field", "value").agg(
+        sf.sum("count").alias("count"), sf.first("suggestion", ignorenulls=True).alias("suggestion")
+    )
+
+
+_COUNT_LABELS = ["field", "target_field", "column"]
+_COUNT_SUMS = ["rows", "mapped", "unmapped", "null_inputs"]
+
+
+def mapping_counts(
+    df: DataFrame,
+    mapping: ValueMapping,
+    *,
+    fields: list[str] | None = None,
+    normalize: bool | str | list[str] | None = None,
+) -> DataFrame:
+    """Rows mapped, unmapped and null per field, counted on the executors.
+
+    The ``counts`` of :meth:`pollutrack.Mapping.apply`, with its columns (``field``,
+    ``target_field``, ``column``, ``rows``, ``mapped``, ``unmapped``, ``null_inputs``,
+    ``distinct_unmapped``): one row per mapped field in the sheet's order, zeros when the
+    DataFrame is empty. Nothing is collected to the driver. Not on a streaming DataFrame
+    (Spark has no distinct count there): use :func:`unmapped_report`.
+    """
+    from pyspark.sql import functions as sf
+
+    if df.isStreaming:
+        raise InvalidSpecError(
+            "mapping_counts counts distinct unmapped values, which Spark cannot do on a "
+            "streaming DataFrame; use unmapped_report on the stream, or mapping_counts in "
+            "foreachBatch"
+        )
+    schema = pa.schema(
+        [(name, pa.string()) for name in _COUNT_LABELS]
+        + [(name, pa.int64()) for name in _COUNT_SUMS]
+        + [("value", pa.string()), ("order", pa.int32())]
+    )
+
+    def partial(batch: pa.RecordBatch | pa.Table) -> pa.Table:
+        """One batch's counts, plus one row per distinct unmapped value (to count them)."""
+        result = mapping.apply(batch, fields=fields, normalize=normalize)
+        counts = result.counts.select(_COUNT_LABELS + _COUNT_SUMS)
+        counts = counts.append_column("value", pa.nulls(counts.num_rows, pa.string()))
+        counts = counts.append_column("order", pa.array(range(counts.num_rows), pa.int32()))
+        values = result.report.column("value")
+        misses = {name: pa.nulls(len(values), schema.field(name).type) for name in schema.names}
+        misses.update(field=result.report.column("field"), value=values)
+        return pa.concat_tables([counts.cast(schema), pa.table(misses, schema=schema)])
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        _fit_threads_to_task()
+        for batch in batches:
+            yield from partial(batch).to_batches()
+
+    # Every field gets a row, in the sheet's order, even from an empty DataFrame.
+    zeros = partial(pa.Table.from_batches([], schema=_arrow_schema(df, _large_strings(df))))
+    spark_schema = _spark_schema(schema)
+    parts = _map_in_arrow(df, run, schema).unionByName(
+        df.sparkSession.createDataFrame(zeros, schema=spark_schema)
+    )
+    first = [sf.first(name, ignorenulls=True).alias(name) for name in ("order", *_COUNT_LABELS[1:])]
+    sums = [sf.sum(name).alias(name) for name in _COUNT_SUMS]
+    distinct = sf.count_distinct("value").alias("distinct_unmapped")
+    counted = parts.groupBy("field").agg(*first, *sums, distinct)
+    return counted.orderBy("order").select(*_COUNT_LABELS, *_COUNT_SUMS, "distinct_unmapped")

@@ -1,0 +1,111 @@
+"""pt.io schemas: inferred, given with coercions, timestamps, nested or flattened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pollutrack as pt
+import pyarrow as pa
+from support.io_helpers import rejected, write
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+def test_schema_inferred(tmp_path: Path) -> None:
+    text = (
+        '{"station": "A", "n": 1, "pm25": 12, "t": "2024-05-01T10:00:00Z", "day": "2024-05-01",'
+        ' "local": "2024-05-01 10:00:00", "tags": ["x"], "pos": {"lat": 1.5, "lon": 2.5}}\n'
+        '{"station": "B", "n": 2, "pm25": 12.5, "t": "2024-05-01T11:00:00+02:00"}\n'
+    )
+    result = pt.io.read_json(write(tmp_path, "s.ndjson", text))
+    assert result.table.schema.remove_metadata() == pa.schema(
+        [
+            ("station", pa.string()),
+            ("n", pa.int64()),
+            ("pm25", pa.float64()),
+            ("t", pa.timestamp("us", tz="UTC")),
+            ("day", pa.string()),
+            ("local", pa.timestamp("us")),
+            ("tags", pa.list_(pa.string())),
+            ("pos", pa.struct([("lat", pa.float64()), ("lon", pa.float64())])),
+        ]
+    )
+    assert result.table.column("pm25").to_pylist() == [12.0, 12.5]
+    t = result.table.column("t").cast(pa.int64()).to_pylist()
+    assert t == [1714557600000000, 1714554000000000]  # +02:00 converted to UTC
+
+
+def test_schema_given_with_coercions(tmp_path: Path) -> None:
+    text = (
+        '{"pm25": "12.3", "n": 7, "id": 42, "t": "2024-05-01T10:00:00Z", "extra": 1}\n'
+        '{"pm25": 40, "n": "8", "id": "x7", "t": "2024-05-01 10:30:00"}\n'
+        '{"pm25": "n/a", "n": 9}\n'
+    )
+    schema = pa.schema(
+        [
+            ("pm25", pa.float64()),
+            ("n", pa.float32()),
+            ("id", pa.string()),
+            ("t", pa.timestamp("s")),
+            ("missing", pa.int32()),
+        ]
+    )
+    result = pt.io.read_json(write(tmp_path, "g.ndjson", text), schema=schema)
+    assert result.table.schema.remove_metadata() == schema
+    assert result.table.to_pylist()[1] == {
+        "pm25": 40.0,
+        "n": 8.0,
+        "id": "x7",
+        "t": pa.scalar(1714559400, pa.timestamp("s")).as_py(),
+        "missing": None,
+    }
+    assert result.table.column("id").to_pylist() == ["42", "x7"]
+    assert rejected(result, "line", "reason") == [
+        (3, "whilst decoding field 'pm25': failed to parse \"n/a\" as Float64"),
+    ]
+
+
+def test_numbers_as_strings_stay_strings_when_inferred(tmp_path: Path) -> None:
+    result = pt.io.read_json(write(tmp_path, "n.ndjson", '{"v": "12.3"}\n{"v": "4"}\n'))
+    assert result.table.column("v").type == pa.string()
+    assert result.table.column("v").to_pylist() == ["12.3", "4"]
+
+
+def test_mixed_types_in_the_sample_become_strings(tmp_path: Path) -> None:
+    result = pt.io.read_json(write(tmp_path, "m.ndjson", '{"v": 1}\n{"v": "x"}\n{"v": true}\n'))
+    assert result.table.column("v").to_pylist() == ["1", "x", "true"]
+
+
+def test_type_change_after_the_sample(tmp_path: Path) -> None:
+    text = '{"v": 1}\n{"v": 2}\n{"v": 2.5}\n{"v": "x"}\n'
+    result = pt.io.read_json(write(tmp_path, "late.ndjson", text), infer_rows=2)
+    # arrow-json reads a fraction in an integer column truncated toward zero (documented).
+    assert result.table.column("v").to_pylist() == [1, 2, 2]
+    assert rejected(result, "line", "reason") == [
+        (4, "whilst decoding field 'v': failed to parse \"x\" as Int64")
+    ]
+    text = '{"v": 1}\n{"v": 2}\n{"v": 2.5}\n'
+    assert pt.io.read_json(write(tmp_path, "late.ndjson", text)).table.column("v").to_pylist() == [
+        1.0,
+        2.0,
+        2.5,
+    ]
+
+
+def test_nested_struct_or_flattened(tmp_path: Path) -> None:
+    text = '{"id": 1, "pos": {"lat": 1.5, "geo": {"h": 3}}}\n{"id": 2, "pos": null}\n'
+    path = write(tmp_path, "f.ndjson", text)
+    nested = pt.io.read_json(path).table
+    assert nested.column_names == ["id", "pos"]
+    assert nested.to_pylist() == [
+        {"id": 1, "pos": {"geo": {"h": 3}, "lat": 1.5}},
+        {"id": 2, "pos": None},
+    ]
+    flat = pt.io.read_json(path, flatten=True).table
+    assert flat.column_names == ["id", "pos.geo.h", "pos.lat"]
+    assert flat.to_pylist() == [
+        {"id": 1, "pos.geo.h": 3, "pos.lat": 1.5},
+        {"id": 2, "pos.geo.h": None, "pos.lat": None},
+    ]
+    streamed = pa.Table.from_batches(list(pt.io.iter_json(path, flatten=True)))
+    assert streamed.to_pylist() == flat.to_pylist()
