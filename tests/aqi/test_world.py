@@ -330,6 +330,7 @@ GRID += [(EU_OLD, b) for b in (None, "cap", "null")]
 GRID += [(EU24, None), (UK, None), (CA, None)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("standard", "beyond"), GRID)
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())

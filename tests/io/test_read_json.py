@@ -200,6 +200,7 @@ def test_deeply_nested(tmp_path: Path) -> None:
     assert nested.table.to_pylist() == [{"n": {"d": {"d": {"d": 1}}}}]
 
 
+@pytest.mark.slow
 def test_very_long_record(tmp_path: Path) -> None:
     long = "x" * 5_000_000
     text = f'{{"a": 1, "s": "a"}}\n{{"a": 2, "s": "{long}"}}\n{{"a": 3, "s": "b"}}\n'
