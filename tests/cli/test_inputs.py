@@ -227,3 +227,12 @@ def test_option_files_that_are_missing_or_folders(cli: Run, stations: Path, tmp_
     )
     assert cli("drift", "--sheet", folder, "--allowed", missing) == (2, "", why)
     assert cli("map", stations, "--sheet", folder, "-o", tmp_path / "o.parquet") == (2, "", why)
+
+
+def test_a_row_with_too_many_fields_names_its_line(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text('station,pm25\nA,5\n\n"B\nC",7\nD,7,8\n')
+    rules = tmp_path / "rules.json"
+    rules.write_text("[]")
+    code, _, err = cli("check", path, "--rules", rules)
+    assert (code, err) == (2, f"pollutrack: {path}: line 6: 3 fields where the header has 2\n")

@@ -251,3 +251,21 @@ def test_outputs_are_stamped_and_keep_the_file_mode(
     out.chmod(0o640)
     assert cli("aqi", stations, "-o", out)[0] == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_the_report_cannot_be_the_output_or_inside_it(
+    cli: Run, stations: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "o.csv"
+    assert cli("aqi", stations, "-o", out, "--report", out) == (
+        2,
+        "",
+        f"pollutrack: {out}: the output and the run report are one file\n",
+    )
+    parts, report = tmp_path / "parts", tmp_path / "parts" / "run.json"
+    assert cli("aqi", stations, "-o", parts, "--partition-by", "station", "--report", report) == (
+        2,
+        "",
+        f"pollutrack: {report}: the run report cannot go inside the output folder\n",
+    )
+    assert listing(tmp_path) == ["stations.csv"]

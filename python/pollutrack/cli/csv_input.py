@@ -21,6 +21,7 @@ import pyarrow.csv as pacsv
 from pollutrack.exceptions import InvalidSpecError
 
 #: How pyarrow words a value that does not convert to a column's type.
+_COLUMNS = re.compile(r"CSV parse error: Expected (\d+) columns, got (\d+)")
 _CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error to (\S+): invalid value '")
 
 
@@ -46,7 +47,14 @@ def read(path: Path, schema: pa.Schema | None = None) -> pa.Table:
 
 
 def _located(path: Path, message: str) -> InvalidSpecError:
-    """The conversion error ``message`` with the line and column name it happened at."""
+    """A conversion or parse error ``message`` with the line (and column) it happened at."""
+    if counts := _COLUMNS.search(message):
+        expected, got = int(counts[1]), int(counts[2])
+        for i, (line, fields) in enumerate(records(path)):
+            if i > 0 and len(fields) == got:
+                return InvalidSpecError(
+                    f"{path}: line {line}: {got} fields where the header has {expected}"
+                )
     match = _CONVERSION.search(message)
     if match is None:
         return InvalidSpecError(f"{path}: {message}")
