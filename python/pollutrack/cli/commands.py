@@ -1,53 +1,25 @@
 """The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
-Exit codes: 0 success; 1 checks failed, values unmapped or drift found (when asked to fail on
-them); 2 bad usage or unreadable input, with a one-line reason on stderr and no traceback.
+Exit codes: 0 success; 1 checks failed, values unmapped, drift found or JSON records set aside
+(when asked to fail on them); 2 bad usage or unusable input, with a one-line reason on stderr
+and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pollutrack import __version__
-from pollutrack.exceptions import PollutrackError
-
-OK, CHECKS_FAILED, BAD_INPUT = 0, 1, 2
-
-
-def reasons(command: Callable[..., int | None]) -> Callable[..., None]:
-    """Turns pollutrack and file errors into a one-line reason and exit status 2."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            status = command(*args, **kwargs)
-        except (PollutrackError, OSError) as exc:
-            click.echo(f"pollutrack: {exc}", err=True)
-            sys.exit(BAD_INPUT)
-        sys.exit(status or OK)
-
-    return run
+from pollutrack.cli import arguments
+from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
+from pollutrack.exceptions import InvalidSpecError, PollutrackError, UnsupportedTypeError
 
 
-def pairs(values: Sequence[str], option: str) -> dict[str, str]:
-    """``KEY=VALUE`` options as a dict."""
-    out = {}
-    for v in values:
-        key, sep, value = v.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got '{v}'", param_hint=option)
-        out[key.strip()] = value.strip()
-    return out
-
-
-@click.group()
+@click.group(cls=Main)
 @click.version_option(__version__, prog_name="pollutrack")
 def main() -> None:
     """Air quality indices and value mappings on Arrow data."""
@@ -62,7 +34,6 @@ def main() -> None:
     show_default=True,
     help="Folder for the partitioned Parquet and the run report.",
 )
-@reasons
 def demo(standard: str, out: Path) -> int:
     """Run the main job on the bundled Beijing data, end to end, and query the output."""
     from pollutrack.cli import demo as job
@@ -82,11 +53,11 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
         return True
     from pollutrack import quality
 
+    rules = arguments.load_rules(rules_path)  # read again: the file was checked at the start
     try:
-        rules = json.loads(rules_path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PollutrackError(f"{rules_path}: not JSON: {exc}") from exc
-    result = quality.check(table, rules).to_pylist()
+        result = quality.check(table, rules).to_pylist()
+    except PollutrackError as exc:
+        raise InvalidSpecError(f"{rules_path}: {exc}") from exc
     report.checks = result
     for row in result:
         mark = "ok  " if row["passed"] else "FAIL"
@@ -96,6 +67,19 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     return all(row["passed"] for row in result)
 
 
+def input_options(command: Any) -> Any:
+    """``--schema`` and ``--fail-on-rejected``, shared by the commands that read INPUTS."""
+    command = click.option(
+        "--fail-on-rejected", is_flag=True, help="Exit 1 when the JSON reader set records aside."
+    )(command)
+    return click.option(
+        "--schema",
+        "schema_path",
+        type=click.Path(path_type=Path),
+        help='Columns and types of JSON and CSV inputs: {"column": "pyarrow type"} (JSON).',
+    )(command)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
@@ -103,7 +87,7 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     "-o",
     type=click.Path(path_type=Path),
     required=True,
-    help="Output: .parquet (default), .csv or .json; a folder with --partition-by.",
+    help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
 )
 @click.option(
     "--standard",
@@ -152,7 +136,7 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     type=click.Path(path_type=Path),
     help="Run report (JSON); default: <out>.report.json.",
 )
-@reasons
+@input_options
 def aqi(
     inputs: tuple[str, ...],
     out: Path,
@@ -166,6 +150,8 @@ def aqi(
     rules_path: Path | None,
     fail_on_checks: bool,
     report_path: Path | None,
+    schema_path: Path | None,
+    fail_on_rejected: bool,
 ) -> int:
     """Compute the AQI of CSV, Parquet or JSON INPUTS (files, globs or folders)."""
     import pyarrow as pa
@@ -173,46 +159,64 @@ def aqi(
     from tqdm import tqdm
 
     from pollutrack import aqi as engine
-    from pollutrack.cli import files
+    from pollutrack.cli import files, outputs
     from pollutrack.cli.run_report import RunReport
 
     options: dict[str, Any] = {
         "standard": standard,
-        "columns": pairs(columns, "--column"),
-        "units": pairs(units, "--unit"),
+        "columns": arguments.pairs(columns, "--column"),
+        "units": arguments.pairs(units, "--unit"),
         "subindices": subindices,
         "beyond": beyond,
         "temperature": int(temperature) if temperature else None,
     }
     report = RunReport("aqi", {**options, "partition_by": partition_by})
-    if standard.endswith(".json"):  # a custom standard's file
-        options["standard"] = engine.Standard.from_json(Path(standard))
-    paths = files.expand(inputs)
-    report.inputs = [files.fingerprint(p) for p in paths]
-    rejected = files.Rejected()
-    stream = engine.compute_stream(files.read_all(paths, rejected), **options)
+    outputs.output_format(out, partition_by)
+    report_path = report_path or arguments.default_report(out)
+    if rules_path is not None:  # a bad rules file fails before the data is read
+        arguments.given_file(rules_path, "--checks")
+        arguments.load_rules(rules_path)
+    options["standard"] = arguments.standard(standard)
+    data = arguments.Inputs(
+        inputs,
+        schema_path=schema_path,
+        writing=[report_path] if partition_by else [out, report_path],
+        folder=out if partition_by else None,
+        others=[rules_path, Path(standard) if standard.lower().endswith(".json") else None],
+    )
+    data.record(report)
     batches = []
-    with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
-        for batch in stream:
-            batches.append(batch)
-            bar.update(batch.num_rows)
+    try:
+        stream = engine.compute_stream(data.stream(), **options)
+        with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
+            for batch in stream:
+                batches.append(batch)
+                bar.update(batch.num_rows)
+    except UnsupportedTypeError as exc:
+        # A pollutant column read as text: name the CSV line that made it so.
+        where = files.explain_text_column(data.paths, exc.column, data.schema)
+        if where is None:
+            raise
+        raise InvalidSpecError(f"{where}; the column '{exc.column}' was read as text") from exc
     table = pa.Table.from_batches(batches, schema=stream.schema)
     report.lap("read_and_compute")
     statuses = pc.value_counts(table["aqi_status"].cast(pa.string())).to_pylist()
+    counts = data.counts(table.num_rows)
     report.counts = {
-        "rows_in": table.num_rows + rejected.rows,
+        "rows_in": counts["rows_in"],
         "rows_out": table.num_rows,
-        "rows_rejected": rejected.rows,
-        "rejected": rejected.reasons(),
+        "rows_rejected": counts["rows_rejected"],
+        "rejected": counts["rejected"],
         "aqi_status": {s["values"]: s["counts"] for s in statuses},
     }
-    report.outputs = files.write(table, out, partition_by=partition_by)
+    report.outputs = outputs.write(table, out, partition_by=partition_by, stamp=report.stamp())
     report.lap("write")
     passed = _checks(table, rules_path, report)
     report.lap("checks")
-    report.save(report_path or out.with_name(out.name + ".report.json"))
-    click.echo(f"{table.num_rows:,} rows -> {out}", err=True)
-    return CHECKS_FAILED if fail_on_checks and not passed else OK
+    report.save(report_path)
+    data.finish(table.num_rows, out, report_path)
+    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    return CHECKS_FAILED if failed else OK
 
 
 @main.command()
@@ -231,37 +235,36 @@ def aqi(
     type=click.Path(path_type=Path),
     help="Also write the run report here (JSON).",
 )
-@reasons
+@input_options
 def check(
-    inputs: tuple[str, ...], rules_path: Path, fail_on_checks: bool, report_path: Path | None
+    inputs: tuple[str, ...],
+    rules_path: Path,
+    fail_on_checks: bool,
+    report_path: Path | None,
+    schema_path: Path | None,
+    fail_on_rejected: bool,
 ) -> int:
     """Run quality rules over CSV, Parquet or JSON INPUTS."""
-    from pollutrack.cli import files
     from pollutrack.cli.run_report import RunReport
 
     report = RunReport("check", {"rules": str(rules_path)})
-    paths = files.expand(inputs)
-    report.inputs = [files.fingerprint(p) for p in paths]
-    table = files.read_all(paths).read_all()
-    report.counts = {"rows_in": table.num_rows}
+    arguments.given_file(rules_path, "--rules")
+    arguments.load_rules(rules_path)  # a bad rules file fails before the data is read
+    data = arguments.Inputs(
+        inputs,
+        schema_path=schema_path,
+        writing=[report_path] if report_path is not None else [],
+        others=[rules_path],
+    )
+    data.record(report)
+    table = data.stream().read_all()
+    report.counts = data.counts(table.num_rows)
     passed = _checks(table, rules_path, report)
     if report_path is not None:
         report.save(report_path)
-    return CHECKS_FAILED if fail_on_checks and not passed else OK
-
-
-def _sheet(path: Path) -> Any:
-    """A mapping sheet by its extension: Excel/ODS, CSV or JSON."""
-    from pollutrack.mapping import Mapping
-
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
-        return Mapping.from_excel(path)
-    if suffix == ".csv":
-        return Mapping.from_csv(path)
-    if suffix == ".json":
-        return Mapping.from_json(path)
-    raise PollutrackError(f"{path}: a mapping sheet must be .xlsx, .xls, .ods, .csv or .json")
+    data.finish(table.num_rows, None, report_path)
+    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    return CHECKS_FAILED if failed else OK
 
 
 @main.command("map")
@@ -293,7 +296,7 @@ def _sheet(path: Path) -> Any:
     type=click.Path(path_type=Path),
     help="Run report (JSON); default: <out>.report.json.",
 )
-@reasons
+@input_options
 def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
@@ -304,12 +307,16 @@ def map_values(
     fail_on_unmapped: bool,
     partition_by: str | None,
     report_path: Path | None,
+    schema_path: Path | None,
+    fail_on_rejected: bool,
 ) -> int:
     """Translate field values of INPUTS by a mapping sheet; report what is unmapped."""
-    from pollutrack.cli import files
+    from pollutrack.cli import files, outputs
     from pollutrack.cli.run_report import RunReport
 
-    mapping = _sheet(sheet)
+    outputs.output_format(out, partition_by)
+    report_path = report_path or arguments.default_report(out)
+    mapping = arguments.sheet(sheet)
     report = RunReport(
         "map",
         {
@@ -319,30 +326,40 @@ def map_values(
             "partition_by": partition_by,
         },
     )
-    paths = files.expand(inputs)
-    report.inputs = [files.fingerprint(p) for p in [*paths, sheet]]
-    rejected = files.Rejected()
-    table = files.read_all(paths, rejected).read_all()
+    data = arguments.Inputs(
+        inputs,
+        schema_path=schema_path,
+        writing=[report_path] if partition_by else [out, report_path],
+        folder=out if partition_by else None,
+        others=[sheet],
+    )
+    data.record(report)
+    report.inputs.append(files.fingerprint(sheet))
+    table = data.stream().read_all()
     report.lap("read")
     result = mapping.apply(
         table, on_unmapped=on_unmapped, default=default_value, normalize=normalize or None
     )
     report.lap("map")
+    counts = data.counts(table.num_rows)
     report.counts = {
-        "rows_in": table.num_rows + rejected.rows,
+        "rows_in": counts["rows_in"],
         "rows_out": result.table.num_rows,
-        "rows_rejected": rejected.rows,
-        "rejected": rejected.reasons(),
+        "rows_rejected": counts["rows_rejected"],
+        "rejected": counts["rejected"],
         "fields": result.counts.to_pylist(),
         "unmapped": result.report.to_pylist(),
     }
-    report.outputs = files.write(result.table, out, partition_by=partition_by)
+    report.outputs = outputs.write(
+        result.table, out, partition_by=partition_by, stamp=report.stamp()
+    )
     report.lap("write")
-    report.save(report_path or out.with_name(out.name + ".report.json"))
+    report.save(report_path)
     if result.unmapped:
         click.echo(result.summary(), err=True)
-    click.echo(f"{table.num_rows:,} rows -> {out}", err=True)
-    return CHECKS_FAILED if fail_on_unmapped and result.unmapped else OK
+    data.finish(table.num_rows, out, report_path)
+    failed = (fail_on_unmapped and result.unmapped) or (fail_on_rejected and data.rejected.rows)
+    return CHECKS_FAILED if failed else OK
 
 
 @main.command()
@@ -354,10 +371,11 @@ def map_values(
     help="The target system's allowed values: {field: [values]} or its option export (JSON).",
 )
 @click.option("--fail-on-drift", is_flag=True, help="Exit 1 when the sheet has drifted.")
-@reasons
 def drift(sheet: Path, allowed: Path, fail_on_drift: bool) -> int:
     """Compare a mapping sheet with the target system's allowed values."""
-    rows = _sheet(sheet).drift(allowed).to_pylist()
+    mapping = arguments.sheet(sheet)
+    arguments.given_file(allowed, "--allowed")
+    rows = mapping.drift(allowed).to_pylist()
     for r in rows:
         click.echo("  ".join(f"{k}={v}" for k, v in r.items() if v is not None))
     click.echo(f"{len(rows)} drift rows", err=True)

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pollutrack import aqi, quality
-from pollutrack.cli import files
+from pollutrack.cli import files, outputs
 from pollutrack.cli.run_report import RunReport
 from pollutrack.mapping import Mapping, sample_sheet
 
@@ -160,9 +160,12 @@ def write(result: DemoResult, out_dir: str | Path, *, standard: str = "us_epa_20
         "unmapped_wind_codes": result.unmapped,
     }
     report.checks = result.checks
-    report.outputs = files.write(result.daily, out / "daily", partition_by="year")
-    report.lap("write")
     path = out / "run_report.json"
+    outputs.check_targets([path], [sample_path(), sample_sheet()], folder=out / "daily")
+    report.outputs = outputs.write(
+        result.daily, out / "daily", partition_by="year", stamp=report.stamp()
+    )
+    report.lap("write")
     report.save(path)
     return path
 
