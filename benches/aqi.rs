@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(rows as u64));
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     for threads in [1, cores] {
-        set_num_threads(threads).unwrap();
+        set_num_threads(threads as i64).unwrap();
         group.bench_function(format!("pm25+pm10/1M rows/{threads} threads"), |b| {
             b.iter(|| compute_batch(&plan, black_box(&batch), 0).unwrap());
         });

@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
     for (name, column) in [("plain", plain), ("dictionary", Arc::new(encoded) as ArrayRef)] {
         let batch = RecordBatch::try_from_iter([("dept", column)]).unwrap();
         for threads in [1, cores] {
-            set_num_threads(threads).unwrap();
+            set_num_threads(threads as i64).unwrap();
             group.bench_function(format!("{name}/1M rows/{threads} threads"), |b| {
                 b.iter(|| {
                     apply(&mapping, &batch.schema(), black_box(std::slice::from_ref(&batch)), options.clone())

@@ -16,12 +16,48 @@ pub const THREADS_ENV: &str = "POLLUTRACK_NUM_THREADS";
 
 static POOL: RwLock<Option<Arc<ThreadPool>>> = RwLock::new(None);
 
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The most threads a pool may have: 4 per CPU (at least 8). The work is CPU-bound, so more
+/// only adds switching, and a mistyped count would start thousands of OS threads.
+pub fn max_threads() -> usize {
+    (cpus() * 4).max(8)
+}
+
+fn check(threads: i64, source: &str) -> Result<usize> {
+    let max = max_threads();
+    match usize::try_from(threads) {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(Error::spec(format!(
+            "{source} must be a whole number of threads from 1 to {max} (4 per CPU, at least 8), not {threads}"
+        ))),
+    }
+}
+
+/// The starting thread count from `POLLUTRACK_NUM_THREADS`; `None` when it is not set (one
+/// thread per CPU; an empty value counts as not set). A value that is not a count in range is an error naming it.
+pub fn threads_from_env() -> Result<Option<usize>> {
+    let Some(raw) = std::env::var_os(THREADS_ENV) else { return Ok(None) };
+    let text = raw.to_string_lossy();
+    if text.trim().is_empty() {
+        return Ok(None); // `POLLUTRACK_NUM_THREADS=` reads as unset, as shells mean it
+    }
+    let source = format!("{THREADS_ENV}={text:?}");
+    match text.trim().parse::<i64>() {
+        Ok(n) => check(n, &source).map(Some),
+        Err(_) => Err(Error::spec(format!(
+            "{source} must be a whole number of threads from 1 to {}",
+            max_threads()
+        ))),
+    }
+}
+
+/// An invalid environment value is reported where Python imports the extension
+/// (`threads_from_env`); a pure-Rust user falls back to one thread per CPU.
 fn default_threads() -> usize {
-    std::env::var(THREADS_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+    threads_from_env().ok().flatten().unwrap_or_else(cpus)
 }
 
 fn build(threads: usize) -> Result<Arc<ThreadPool>> {
@@ -67,11 +103,10 @@ pub fn num_threads() -> usize {
     pool().current_num_threads()
 }
 
-/// Replaces the pool; running work finishes on the old one.
-pub fn set_num_threads(threads: usize) -> Result<()> {
-    if threads == 0 {
-        return Err(Error::spec("the thread count must be at least 1"));
-    }
+/// Replaces the pool; running work finishes on the old one. The count must be from 1 to
+/// `max_threads()`.
+pub fn set_num_threads(threads: i64) -> Result<()> {
+    let threads = check(threads, "the thread count")?;
     let new = build(threads)?;
     *POOL.write().expect("pool lock") = Some(new);
     Ok(())
@@ -108,5 +143,19 @@ mod tests {
         assert_eq!(num_threads(), 3);
         assert_eq!(install(rayon::current_num_threads), 3);
         assert!(set_num_threads(0).is_err());
+        assert!(set_num_threads(-1).is_err());
+        let too_many = set_num_threads(max_threads() as i64 + 1).unwrap_err().to_string();
+        assert!(too_many.contains(&format!("from 1 to {}", max_threads())), "{too_many}");
+        set_num_threads(max_threads() as i64).unwrap();
+        assert_eq!(num_threads(), max_threads());
+    }
+
+    #[test]
+    fn bounds() {
+        assert!(max_threads() >= 8);
+        assert_eq!(check(1, "n").unwrap(), 1);
+        let message = check(0, "POLLUTRACK_NUM_THREADS=\"0\"").unwrap_err().to_string();
+        assert!(message.contains("POLLUTRACK_NUM_THREADS=\"0\" must be a whole number of threads from 1 to"));
+        assert!(message.ends_with("not 0"), "{message}");
     }
 }
