@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from pollutrack import _core
+from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
 
 __all__ = ["Mapping", "MappingResult", "OnUnmapped", "sample_sheet"]
@@ -76,7 +77,9 @@ class MappingResult:
 
     Attributes:
         table: the input columns, then one mapped column per field (or in place with
-            ``replace=True``). Same rows, same order.
+            ``replace=True``). Same rows, same order. The input's kind, as from
+            :func:`pollutrack.aqi.compute` (a pandas index kept); the report and counts are
+            always pyarrow Tables.
         report: one row per distinct unmapped value: ``field``, ``value``, ``count``,
             ``first_row`` (from 0 over the whole input) and ``suggestion`` (the sheet's source
             value it matches once trimmed, case-folded and NFKC-normalised, or null).
@@ -87,7 +90,7 @@ class MappingResult:
 
     __slots__ = ("counts", "report", "table")
 
-    def __init__(self, table: pa.Table, report: pa.Table, counts: pa.Table) -> None:
+    def __init__(self, table: Any, report: pa.Table, counts: pa.Table) -> None:
         self.table = table
         self.report = report
         self.counts = counts
@@ -123,7 +126,7 @@ class MappingResult:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"MappingResult(rows={self.table.num_rows}, unmapped={self.unmapped})"
+        return f"MappingResult(rows={len(self.table)}, unmapped={self.unmapped})"
 
 
 class Mapping:
@@ -248,6 +251,7 @@ class Mapping:
         default: str | None = None,
         normalize: bool | str | Sequence[str] | None = None,
         replace: bool = False,
+        output: Output = "native",
     ) -> MappingResult:
         """Maps every field of the sheet (or ``fields``) in one parallel pass.
 
@@ -263,6 +267,8 @@ class Mapping:
             replace: write each mapped column in place of its source column (named after the
                 target field, or the field) instead of appending ``<target field>`` /
                 ``<field>_mapped``.
+            output: ``"native"`` (default): ``table`` in the input's kind; ``"arrow"``: a
+                pyarrow Table.
 
         Returns:
             A :class:`MappingResult`. Null inputs stay null and are counted apart.
@@ -277,6 +283,7 @@ class Mapping:
             >>> res.table.schema.field("dept").type
             DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
         """
+        data, native = from_native(data, output)
         table, report, counts = self._core.apply(
             as_arrow_tabular(data),
             fields=list(fields) if fields is not None else None,
@@ -285,7 +292,7 @@ class Mapping:
             normalize=_normalize_steps(normalize),
             replace=replace,
         )
-        return MappingResult(table, report, counts)
+        return MappingResult(native.to_native(table), report, counts)
 
     def drift(self, allowed: MappingABC[str, Any] | PathLike) -> pa.Table:
         """Compares the sheet's targets with the target system's allowed values.

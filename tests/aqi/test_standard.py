@@ -238,7 +238,7 @@ def test_purpleair_correction() -> None:
     assert out.column("pm25_corrected_status").to_pylist() == [
         "ok", "ok", "ok", "ok", "ok", "negative", "no_data", "humidity_out_of_range", "not_finite",
     ]  # fmt: skip
-    wide = pt.aqi.correct_purpleair(data, method="us_wide_2021", output="pm")
+    wide = pt.aqi.correct_purpleair(data, method="us_wide_2021", name="pm")
     assert round(wide.column("pm")[2].as_py(), 6) == round(0.524 * 100 - 0.0862 * 50 + 5.75, 6)
     with pytest.raises(ValueError, match="name it with humidity="):
         pt.aqi.correct_purpleair({"pm25_cf_1": [1.0]})

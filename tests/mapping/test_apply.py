@@ -219,9 +219,9 @@ def test_columns_options_and_types() -> None:
 
 def test_polars_pandas_and_streams() -> None:
     frame = pl.DataFrame({"status": ["open", "x"], "dept": ["HR", None]})
-    assert M.apply(frame).table.column("dept_mapped").to_pylist() == ["HR", None]
+    assert M.apply(frame).table.get_column("dept_mapped").to_list() == ["HR", None]
     pdf = pd.DataFrame({"status": ["closed"], "dept": ["Finance"]})
-    assert M.apply(pdf).table.column("status_mapped").to_pylist() == ["Closed"]
+    assert M.apply(pdf).table["status_mapped"].tolist() == ["Closed"]
     batches = [pa.record_batch({"status": ["open"], "dept": ["HR"]})] * 3
     reader = pa.RecordBatchReader.from_batches(batches[0].schema, batches)
     assert M.apply(reader).table.num_rows == 3

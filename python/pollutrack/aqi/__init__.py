@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from pollutrack import _core
+from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular, as_reader
 from pollutrack.aqi.hourly import daily, nowcast, rolling
 from pollutrack.aqi.purpleair import correct_purpleair
@@ -63,7 +64,8 @@ def compute(
     on_invalid: OnInvalid = "flag",
     beyond: Beyond | None = None,
     temperature: int | None = None,
-) -> pa.Table:
+    output: Output = "native",
+) -> Any:
     """Computes the AQI, its category, dominant pollutant and a status for every row.
 
     Args:
@@ -85,8 +87,14 @@ def compute(
             ``None``: the standard's default (US EPA extend; India, China, EEA cap).
         temperature: 25 or 20 (°C) for µg/m³ <-> ppb/ppm; ``None``: the standard's own
             (25 US, India, China, Canada; 20 EU, UK).
+        output: ``"native"`` (default) returns the input's kind (see Returns); ``"arrow"``
+            always a pyarrow Table.
 
     Returns:
+        The input's kind: a pandas DataFrame for pandas (the input's index kept, labels as
+        ``category``, integers as nullable ``Int32``, the metadata in
+        ``attrs["pollutrack"]``), a polars DataFrame for polars (labels ``Categorical``), a
+        RecordBatch for a RecordBatch, else a pyarrow Table.
         The input columns untouched, then ``aqi`` (int32), ``aqi_category``,
         ``aqi_dominant`` and ``aqi_status`` (dictionary-encoded strings); China adds
         ``aqi_exceeding``, Canada's AQHI ``aqi_label``. The schema metadata key ``pollutrack``
@@ -97,8 +105,16 @@ def compute(
         >>> t = pt.aqi.compute({"PM2.5": [12.0, 55.5], "O3": [0.071, 0.030]}, subindices=True)
         >>> t.select(["aqi", "aqi_category", "aqi_pm25", "aqi_o3"]).to_pylist()[1]
         {'aqi': 151, 'aqi_category': 'Unhealthy', 'aqi_pm25': 151, 'aqi_o3': 28}
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"pm25": [12.0, None]}, index=pd.Index(["A", "B"], name="site"))
+        >>> out = pt.aqi.compute(df)
+        >>> out.index.name, out["aqi"].tolist(), out["aqi_status"].tolist()
+        ('site', [56, <NA>], ['ok', 'no_data'])
+        >>> str(out["aqi"].dtype), str(out["aqi_status"].dtype)
+        ('Int32', 'category')
     """
-    return _core.aqi.compute(
+    data, native = from_native(data, output)
+    table = _core.aqi.compute(
         as_arrow_tabular(data),
         standard=standard_arg(standard),
         columns=dict(columns) if columns is not None else None,
@@ -108,6 +124,7 @@ def compute(
         beyond=beyond,
         temperature=temperature,
     )
+    return native.to_native(table)
 
 
 def compute_stream(
@@ -123,6 +140,8 @@ def compute_stream(
 ) -> pa.RecordBatchReader:
     """Like :func:`compute`, lazily, batch by batch: memory stays bounded by the batch size.
 
+    Whatever the input, the result is a pyarrow RecordBatchReader (a pandas index is not
+    sent, nor kept).
     Column and option errors are raised at once; data errors (``on_invalid="raise"``) when the
     batch holding the bad row is read. Rows are numbered across the whole stream. The schema
     metadata cannot hold the row count, which is unknown until the stream ends.

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-import pyarrow as pa
-
 from pollutrack import _core
+from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
 
 __all__ = ["daily", "nowcast", "rolling"]
@@ -29,7 +28,8 @@ def nowcast(
     units: Mapping[str, str] | None = None,
     duplicates: Duplicates = "error",
     standard: str = "us_epa_2024",
-) -> pa.Table:
+    output: Output = "native",
+) -> Any:
     """The hourly NowCast of PM2.5, PM10 and (legacy method) ozone for every row.
 
     PM: the 12 most recent hours, weight ``max(c_min / c_max, 0.5)``; ozone: the legacy weighted
@@ -45,8 +45,10 @@ def nowcast(
         duplicates: two rows of one station in one hour: ``"error"`` (default), ``"first"``,
             ``"last"`` or ``"mean"``.
         standard: the table for the NowCast AQI.
+        output: ``"native"`` (default) or ``"arrow"``, as in :func:`pollutrack.aqi.compute`.
 
     Returns:
+        The input's kind, as from :func:`pollutrack.aqi.compute` (a pandas index kept).
         The input rows in their order with, per pollutant, ``<p>_nowcast`` (truncated: PM2.5 to
         0.1, PM10 to 1 µg/m³, ozone to 0.001 ppm; null when not valid), ``<p>_nowcast_weight``
         and ``<p>_nowcast_valid`` (ozone's prefix is ``o3_nowcast_legacy``), then
@@ -64,7 +66,8 @@ def nowcast(
         >>> out.select(["pm25_nowcast", "pm25_nowcast_weight", "nowcast_aqi"]).to_pylist()[-1]
         {'pm25_nowcast': 53.7, 'pm25_nowcast_weight': 0.5, 'nowcast_aqi': 146}
     """
-    return _core.aqi.nowcast(
+    data, native = from_native(data, output)
+    table = _core.aqi.nowcast(
         as_arrow_tabular(data),
         station=station,
         time=time,
@@ -73,6 +76,7 @@ def nowcast(
         duplicates=duplicates,
         standard=standard,
     )
+    return native.to_native(table)
 
 
 def daily(
@@ -85,7 +89,8 @@ def daily(
     pollutants: Mapping[str, str] | list[str] | None = None,
     units: Mapping[str, str] | None = None,
     duplicates: Duplicates = "error",
-) -> pa.Table:
+    output: Output = "native",
+) -> Any:
     """One row per station and local day: the daily averages, their completeness and the AQI.
 
     Days are local standard time (EPA: midnight to midnight LST, no daylight saving). Rules:
@@ -104,8 +109,11 @@ def daily(
         pollutants: pollutant -> column (pm25, pm10, o3, co, so2, no2) or a list of keys.
         units: pollutant -> unit of its column.
         duplicates: as in :func:`nowcast`.
+        output: ``"native"`` (default) or ``"arrow"``, as in :func:`pollutrack.aqi.compute`.
 
     Returns:
+        The input's kind, as from :func:`pollutrack.aqi.compute`; from pandas with a default
+        RangeIndex, since the rows are days, not input rows. The columns:
         ``station``, ``date``, then per pollutant present ``pm25_24h``/``pm25_hours``,
         ``pm10_24h``/``pm10_hours``, ``o3_8h_max``/``o3_8h_windows``,
         ``co_8h_max``/``co_8h_windows``, ``no2_1h_max``/``no2_hours``,
@@ -126,7 +134,8 @@ def daily(
         >>> out.column("day_issues")[1].as_py()
         'pm25_24h: 17 of 24 hours (needs 18)'
     """
-    return _core.aqi.daily(
+    data, native = from_native(data, output)
+    table = _core.aqi.daily(
         as_arrow_tabular(data),
         station=station,
         time=time,
@@ -136,6 +145,7 @@ def daily(
         units=dict(units) if units is not None else None,
         duplicates=duplicates,
     )
+    return native.to_native(table, same_rows=False)
 
 
 def rolling(
@@ -147,11 +157,13 @@ def rolling(
     hours: int,
     min_valid: int,
     duplicates: Duplicates = "error",
-) -> pa.Table:
+    output: Output = "native",
+) -> Any:
     """A trailing mean over the ``hours`` hours ending at each row's hour, per station.
 
     Returns the input rows with ``<column>_<hours>h`` (null when fewer than ``min_valid`` of
-    those hours have a valid reading) and ``<column>_<hours>h_count``.
+    those hours have a valid reading) and ``<column>_<hours>h_count``, in the input's kind
+    as :func:`pollutrack.aqi.compute` does (``output="arrow"``: a pyarrow Table).
 
     Example:
         >>> import datetime as dt
@@ -163,7 +175,8 @@ def rolling(
         >>> out.column("co_3h").to_pylist(), out.column("co_3h_count").to_pylist()
         ([None, 1.5, 3.0], [1, 2, 2])
     """
-    return _core.aqi.rolling(
+    data, native = from_native(data, output)
+    table = _core.aqi.rolling(
         as_arrow_tabular(data),
         station=station,
         time=time,
@@ -172,6 +185,7 @@ def rolling(
         min_valid=min_valid,
         duplicates=duplicates,
     )
+    return native.to_native(table)
 
 
 def _pollutants(pollutants: Mapping[str, str] | list[str] | None) -> dict[str, str] | None:

@@ -8,7 +8,8 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from pollutrack import _core
-from pollutrack._input import as_arrow_tabular
+from pollutrack._frames import Output, from_native
+from pollutrack._input import as_arrow_tabular, as_reader
 
 PurpleAirMethod = Literal["extended", "us_wide_2021"]
 
@@ -36,19 +37,22 @@ def correct_purpleair(
     pm25: str | None = None,
     humidity: str | None = None,
     method: PurpleAirMethod = "extended",
-    output: str = "pm25_corrected",
-) -> pa.Table:
+    name: str = "pm25_corrected",
+    output: Output = "native",
+) -> Any:
     """Appends EPA-corrected PM2.5 (µg/m³) computed from PurpleAir cf_1 PM2.5 and humidity.
 
     ``method="us_wide_2021"`` is Barkjohn, Gantt & Clements (2021):
     ``0.524·PA − 0.0862·RH + 5.75``; ``"extended"`` (default) adds the Fire and Smoke Map
     high-concentration form (Oct 2021; Barkjohn et al. 2022), equal to it below 30 µg/m³.
-    Results below 0 become 0. ``<output>_status`` says why a row has no value: ``no_data``,
+    Results below 0 become 0. ``<name>_status`` says why a row has no value: ``no_data``,
     ``negative``, ``not_finite`` or ``humidity_out_of_range`` (outside 0–100 %). Humidity may be
     missing where the equation does not use it (PA ≥ 260 µg/m³ in the extended form).
 
     Columns are found by name (``pm2.5_cf_1``, ``pm25_cf_1``; ``humidity``, ``rh``) unless
     given. Average channels A and B first; EPA's A/B agreement checks are not part of this step.
+    ``name`` names the appended column (and ``<name>_status``); the result is the input's kind
+    as from :func:`pollutrack.aqi.compute` (``output="arrow"``: a pyarrow Table).
 
     Example:
         >>> import pollutrack as pt
@@ -58,10 +62,14 @@ def correct_purpleair(
         >>> pt.aqi.compute(t, columns={"pm25": "pm25_corrected"}).column("aqi").to_pylist()
         [56, 428]
     """
+    data, native = from_native(data, output)
     tabular = as_arrow_tabular(data)
-    schema = tabular.schema if hasattr(tabular, "schema") else pa.schema(tabular)
+    if not hasattr(tabular, "schema"):  # a bare PyCapsule producer (DuckDB, arro3): its stream
+        tabular = as_reader(tabular)
+    schema = tabular.schema
     pm25 = pm25 or _find(schema, _PM25_NAMES, "PurpleAir cf_1 PM2.5", "pm25")
     humidity = humidity or _find(schema, _RH_NAMES, "relative humidity", "humidity")
-    return _core.aqi.correct_purpleair(
-        tabular, pm25=pm25, humidity=humidity, method=method, output=output
+    table = _core.aqi.correct_purpleair(
+        tabular, pm25=pm25, humidity=humidity, method=method, output=name
     )
+    return native.to_native(table)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pollutrack import _core
+from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
 
 
@@ -244,14 +245,16 @@ def compare(
     columns: Mapping[str, str | None] | None = None,
     units: Mapping[str, str] | None = None,
     temperature: int | None = None,
-) -> pa.Table:
+    output: Output = "native",
+) -> Any:
     """The same rows under several standards side by side, and what changes against the first.
 
     For each standard ``s`` (its id): ``s_aqi``, ``s_category``, ``s_dominant``, ``s_status``;
     for each after the first, ``s_aqi_change`` (its index minus the first's) and
     ``s_category_change`` (its category rank minus the first's; ranks count from the best
     category). Changes are null where either index is. Columns a standard does not rate are
-    left out for that standard (recorded in the ``pollutrack`` metadata).
+    left out for that standard (recorded in the ``pollutrack`` metadata). The result is the
+    input's kind as from :func:`compute` (``output="arrow"``: a pyarrow Table).
 
     Example:
         >>> import pollutrack as pt
@@ -263,6 +266,7 @@ def compare(
     """
     if len(standards) == 0:
         raise ValueError("compare needs at least one standard")
+    data, native = from_native(data, output)
     table = as_arrow_tabular(data)
     table = table if isinstance(table, pa.Table) else pa.table(table)
     ids = [standard_id(s) for s in standards]
@@ -295,4 +299,4 @@ def compare(
         out = out.append_column(f"{sid}_category_change", steps)
     record = {"function": "aqi.compare", "standards": records}
     metadata = {**(table.schema.metadata or {}), b"pollutrack": json.dumps(record)}
-    return out.replace_schema_metadata(metadata)
+    return native.to_native(out.replace_schema_metadata(metadata))

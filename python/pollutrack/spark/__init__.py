@@ -238,6 +238,7 @@ def apply_mapping(
         "default": default,
         "normalize": normalize,
         "replace": replace,
+        "output": "arrow",  # a Table for each Arrow batch, to cast and split
     }
     empty = pa.Table.from_batches([], schema=arrow_in)
     out = _plain(mapping.apply(empty, **options).table.schema, large)
