@@ -8,9 +8,8 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-import pytest
-
 import pollutrack as pt
+import pytest
 
 
 @pytest.fixture
