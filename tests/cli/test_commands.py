@@ -218,3 +218,19 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     code, _, err = run("aqi", str(broken), "-o", str(tmp_path / "o.parquet"))
     assert code == 2
     assert str(broken) in err and "Traceback" not in err
+
+
+def test_demo_without_duckdb_runs_the_job_and_says_how_to_get_the_sql_step(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys; sys.modules['duckdb'] = None\n"  # as if the [demo] extra were not installed
+        "from pollutrack.cli import main\n"
+        f"main(['demo', '--out', {str(tmp_path / 'out')!r}])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == (
+        "skipped the SQL step: DuckDB is not installed (pip install 'pollutrack[demo]')"
+    )
+    assert (tmp_path / "out" / "run_report.json").is_file()
