@@ -1,6 +1,6 @@
 """pollutrack: air quality indices and value mappings on Arrow data, computed in parallel Rust.
 
-Example:
+Examples:
     >>> import pollutrack as pt
     >>> pt.aqi.compute({"pm25": [8.0, 40.0]}).column("aqi_category").to_pylist()
     ['Good', 'Unhealthy for Sensitive Groups']

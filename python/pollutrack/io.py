@@ -6,7 +6,7 @@ with the GIL released, and rows come out in file order. Records that cannot be d
 stop the read by default: they go to a quarantine table. See the README section
 "JSON ingestion" for every rule.
 
-Example:
+Examples:
     >>> import pathlib, tempfile
     >>> import pollutrack as pt
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "readings.ndjson"
@@ -119,7 +119,7 @@ def read_json(
         FileNotFoundError: a path or pattern that matches no file.
         OSError: a file that cannot be read (a corrupt gzip stream included).
 
-    Example:
+    Examples:
         >>> import gzip, pathlib, tempfile
         >>> import pollutrack as pt
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "readings.json.gz"
@@ -188,7 +188,7 @@ def iter_json(
     Returns:
         A ``pyarrow.RecordBatchReader``.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> import pollutrack as pt
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.ndjson"

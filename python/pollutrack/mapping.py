@@ -6,7 +6,7 @@ value*, *target value* (optionally *target field*), or one worksheet per field w
 fields of a table in one parallel pass with the GIL released. See the README section "Mappings"
 for every rule.
 
-Example:
+Examples:
     >>> import pollutrack as pt
     >>> m = pt.Mapping.from_dict({"cbwd": {"NE": "northeast", "cv": "calm or variable"}})
     >>> res = m.apply({"cbwd": ["NE", "cv", "SE", None]})
@@ -41,7 +41,7 @@ PathLike = str | os.PathLike[str]
 def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
     """Path of the bundled sample sheet mapping the Beijing ``cbwd`` wind codes.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.Mapping.from_excel(pt.mapping.sample_sheet()).fields
         ['cbwd']
@@ -103,7 +103,7 @@ class MappingResult:
     def summary(self, max_values: int = 20) -> str:
         """A readable account of the unmapped values, one line per value.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> m = pt.Mapping.from_dict({"dept": {"Finance": "FIN"}})
             >>> print(m.apply({"dept": ["Finance ", "Finance "]}).summary())
@@ -170,7 +170,7 @@ class Mapping:
                 source or target, an error cell, or conflicting rules (naming worksheet and row).
             FileNotFoundError: no such file.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> m = pt.Mapping.from_excel(pt.mapping.sample_sheet())
             >>> m.rules.select(["source", "target", "row"]).to_pylist()[0]
@@ -185,7 +185,7 @@ class Mapping:
     def from_csv(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
         """Loads a CSV sheet (UTF-8, header row); without a field column the file stem is the field.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> len(pt.Mapping.from_csv(pt.mapping.sample_sheet("csv")))
             4
@@ -196,7 +196,7 @@ class Mapping:
     def from_json(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
         """Loads JSON: a list of rule objects, or ``{field: {source: target}}``.
 
-        Example:
+        Examples:
             >>> import json, pathlib, tempfile, pollutrack as pt
             >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.json"
             >>> _ = p.write_text(json.dumps([{"field": "s", "source": 1, "target": "One"}]))
@@ -214,7 +214,7 @@ class Mapping:
     def from_table(cls, data: Any, *, columns: MappingABC[str, str] | None = None) -> Mapping:
         """Loads rules from an Arrow table (pyarrow, polars, pandas ...); row = position from 1.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> pt.Mapping.from_table({"field": ["s"], "source": ["a"], "target": ["A"]}).fields
             ['s']
@@ -228,7 +228,7 @@ class Mapping:
         Rules keep the dict's order; messages name them ``worksheet 'dict' row N`` (N counts all
         rules from 1).
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> m = pt.Mapping.from_dict({"priority": {1.0: "High", 2: "Low"}})
             >>> m.rules.column("source").to_pylist()
@@ -273,7 +273,7 @@ class Mapping:
         Returns:
             A :class:`MappingResult`. Null inputs stay null and are counted apart.
 
-        Example:
+        Examples:
             >>> import pyarrow as pa, pollutrack as pt
             >>> m = pt.Mapping.from_dict({"dept": {"Finance": "FIN", "HR": "HR"}})
             >>> data = pa.table({"dept": pa.array(["hr", "Finance", "x"]).dictionary_encode()})
@@ -306,7 +306,7 @@ class Mapping:
             A table with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
             ``unreached``), ``value``, ``suggestion``, ``detail``, ``sheet``, ``row``.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> m = pt.Mapping.from_dict({"s": {"a": "Open", "b": "In progress"}})
             >>> d = m.drift({"s": ["Open", "In Progress", "Done"]})

@@ -1,6 +1,6 @@
 """Data-quality checks that pipelines and pytest suites assert on, computed in Rust.
 
-Example:
+Examples:
     >>> import pyarrow as pa
     >>> import pollutrack as pt
     >>> from pollutrack import quality as q
@@ -108,7 +108,7 @@ def reconcile(
     ``keys_missing_from_target``, ``keys_added_in_target``, ``duplicate_keys_in_source`` and
     ``duplicate_keys_in_target`` (value: how many keys).
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> out = pt.quality.reconcile({"id": [1, 2, 3]}, {"id": [1, 2, 4]}, key="id")
         >>> out.select(["check", "value", "examples"]).to_pylist()[1]

@@ -1,6 +1,6 @@
 """Assertions for pytest with readable failures.
 
-Example:
+Examples:
     >>> import pollutrack as pt
     >>> m = pt.Mapping.from_dict({"s": {"a": "A"}})
     >>> pt.testing.assert_no_unmapped(m.apply({"s": ["a", None]}))
@@ -22,7 +22,7 @@ __all__ = ["assert_no_drift", "assert_no_unmapped", "assert_quality", "assert_re
 def assert_no_unmapped(result: MappingResult, *, max_values: int = 20) -> None:
     """Fails, listing each unmapped value with count, first row and suggestion, if any.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> m = pt.Mapping.from_dict({"s": {"a": "A"}})
         >>> pt.testing.assert_no_unmapped(m.apply({"s": ["a", "A "]}))
@@ -40,7 +40,7 @@ def assert_no_drift(
 ) -> None:
     """Fails, listing each drift row (see :meth:`Mapping.drift`), if the sheet has drifted.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> m = pt.Mapping.from_dict({"s": {"a": "Open"}})
         >>> pt.testing.assert_no_drift(m, {"s": ["open", "Done"]})
@@ -83,7 +83,7 @@ def _failures(rows: list[dict[str, Any]], name: str) -> list[str]:
 def assert_quality(data: Any, rules: Sequence[quality.Rule], *, max_examples: int = 5) -> None:
     """Fails, listing every rule that did not pass with its detail and examples.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> from pollutrack import quality as q
         >>> pt.testing.assert_quality({"aqi": [10, 900]}, [q.in_range("aqi", 0, 500)])
@@ -105,7 +105,7 @@ def assert_reconciled(
 ) -> None:
     """Fails when rows in and out differ or, with a key, keys went missing, appeared or repeat.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.testing.assert_reconciled({"id": [1, 2]}, {"id": [1, 3]}, key="id")
         Traceback (most recent call last):

@@ -5,7 +5,7 @@ European AQI (revised and previous bands), the UK DAQI, Canada's AQHI and custom
 with its own rounding rule, units and special rules. See the README sections "AQI" and
 "Standards beyond the US" for the rules, statuses and options.
 
-Example:
+Examples:
     >>> import pyarrow as pa
     >>> import pollutrack as pt
     >>> out = pt.aqi.compute(pa.table({"pm25": [35.49, 9.05, None], "pm10": [20.0, 160.0, None]}))
@@ -100,7 +100,7 @@ def compute(
         ``aqi_exceeding``, Canada's AQHI ``aqi_label``. The schema metadata key ``pollutrack``
         records version, standard, options, columns, units and row count.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> t = pt.aqi.compute({"PM2.5": [12.0, 55.5], "O3": [0.071, 0.030]}, subindices=True)
         >>> t.select(["aqi", "aqi_category", "aqi_pm25", "aqi_o3"]).to_pylist()[1]
@@ -146,7 +146,7 @@ def compute_stream(
     batch holding the bad row is read. Rows are numbered across the whole stream. The schema
     metadata cannot hold the row count, which is unknown until the stream ends.
 
-    Example:
+    Examples:
         >>> import pyarrow as pa
         >>> import pollutrack as pt
         >>> batches = [pa.record_batch({"pm25": [float(i)]}) for i in (5, 40)]
@@ -212,7 +212,7 @@ def subindex(
         ``int | None`` for a number; a float64 numpy array (NaN where undefined) for numpy or
         sequence input; a pyarrow int32 array (null where undefined) for Arrow input.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.aqi.subindex(35.49, "pm25"), pt.aqi.subindex(35.5, "pm25")
         (100, 101)
@@ -235,7 +235,7 @@ def concentration(index: Any, measure: str, *, standard: str | Standard = "us_ep
     ``None``/NaN/null where no concentration reaches the index (for example 8-hour ozone
     above 300). Input and output forms follow :func:`subindex`.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.aqi.concentration(101, "pm25"), pt.aqi.concentration(51, "o3_8h")
         (35.5, 0.055)
@@ -247,7 +247,7 @@ def concentration(index: Any, measure: str, *, standard: str | Standard = "us_ep
 def standard_names() -> list[str]:
     """The built-in standard names, the default first.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.aqi.standard_names()[:4]
         ['us_epa_2024', 'us_epa_2012', 'us_epa_1999', 'in_naqi']
@@ -262,7 +262,7 @@ def standards() -> pa.Table:
     ``columns=``), pollutant, averaging, unit, rounding (of the concentration), resolution,
     temperature_c (of unit conversions), source.
 
-    Example:
+    Examples:
         >>> import pyarrow.compute as pc
         >>> import pollutrack as pt
         >>> uk = pt.aqi.standards().filter(pc.field("standard") == "uk_daqi")
@@ -278,7 +278,7 @@ def breakpoints(standard: str | Standard = "us_epa_2024") -> pa.Table:
     Columns: measure, pollutant, averaging, unit, aqi_lo, aqi_hi, conc_lo, conc_hi (null for
     an open-ended top band), category. Banded standards have ``aqi_lo == aqi_hi`` (the band).
 
-    Example:
+    Examples:
         >>> import pyarrow.compute as pc
         >>> import pollutrack as pt
         >>> bp = pt.aqi.breakpoints("us_epa_2024")
@@ -294,7 +294,7 @@ def categories(standard: str | Standard = "us_epa_2024") -> pa.Table:
     Columns: category, aqi_lo, aqi_hi (null for the open-ended top), colour, hex. Standards
     with a colour per level (UK DAQI, AQHI) list each level, under its category's name.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> pt.aqi.categories().column("hex").to_pylist()[:2]
         ['#00E400', '#FFFF00']

@@ -55,7 +55,7 @@ def nowcast(
         ``nowcast_aqi``, ``nowcast_aqi_category``, ``nowcast_aqi_dominant``,
         ``nowcast_aqi_status`` and one ``nowcast_aqi_<p>`` per pollutant.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pyarrow as pa
         >>> import pollutrack as pt
@@ -121,7 +121,7 @@ def daily(
         no_data), ``day_issues`` (which rule failed), then the AQI columns of
         :func:`pollutrack.aqi.compute` with sub-indices.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pyarrow as pa
         >>> import pollutrack as pt
@@ -165,7 +165,7 @@ def rolling(
     those hours have a valid reading) and ``<column>_<hours>h_count``, in the input's kind
     as :func:`pollutrack.aqi.compute` does (``output="arrow"``: a pyarrow Table).
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> import pyarrow as pa
         >>> import pollutrack as pt

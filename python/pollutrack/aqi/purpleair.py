@@ -54,7 +54,7 @@ def correct_purpleair(
     ``name`` names the appended column (and ``<name>_status``); the result is the input's kind
     as from :func:`pollutrack.aqi.compute` (``output="arrow"``: a pyarrow Table).
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> t = pt.aqi.correct_purpleair({"pm2.5_cf_1": [20.0, 300.0], "humidity": [50.0, None]})
         >>> [round(v, 3) for v in t.column("pm25_corrected").to_pylist()]

@@ -25,7 +25,7 @@ from pollutrack._input import as_arrow_tabular
 class Standard:
     """An AQI standard: a built-in one (``Standard("in_naqi")``) or a validated custom table.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> india = pt.aqi.Standard("in_naqi")
         >>> india.id, india.title
@@ -99,7 +99,7 @@ class Standard:
             temperature: 25 or 20 (°C) for µg/m³ <-> ppb conversions.
             beyond: default policy above the top row (``"extend"``, ``"cap"``, ``"null"``).
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> bp = pt.aqi.breakpoints("us_epa_2012")
             >>> mine = pt.aqi.Standard.from_table(bp, id="epa_2012_copy")
@@ -256,7 +256,7 @@ def compare(
     left out for that standard (recorded in the ``pollutrack`` metadata). The result is the
     input's kind as from :func:`compute` (``output="arrow"``: a pyarrow Table).
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> t = pt.aqi.compare({"pm25": [10.0, 40.0]}, ["us_epa_2012", "us_epa_2024"])
         >>> t.column("us_epa_2012_aqi").to_pylist(), t.column("us_epa_2024_aqi").to_pylist()

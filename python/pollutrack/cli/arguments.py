@@ -47,7 +47,7 @@ def default_report(out: Path) -> Path:
 def load_rules(path: Path) -> list[dict[str, Any]]:
     """A quality rules file (``--checks``, ``--rules``): a JSON list of rule objects.
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> path = Path(tempfile.mkdtemp()) / "rules.json"
         >>> _ = path.write_text('[{"rule": "not_null", "column": "aqi"}, 5]')

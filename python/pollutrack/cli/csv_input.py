@@ -28,7 +28,7 @@ _CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error to (\S+): 
 def read(path: Path, schema: pa.Schema | None = None) -> pa.Table:
     r"""A CSV file as a table; with ``schema``, exactly its columns with its types.
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> path = Path(tempfile.mkdtemp()) / "t.csv"
         >>> _ = path.write_text("n\n" + "1\n" * 300_000 + "1.5\n")
@@ -89,7 +89,7 @@ def records(path: Path) -> Iterator[tuple[int, list[str]]]:
 def line_of(path: Path, row: int) -> int | None:
     r"""The line data row ``row`` (from 0, after the header) starts on.
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> path = Path(tempfile.mkdtemp()) / "t.csv"
         >>> _ = path.write_text('a,b\n1,"two\nlines"\n\n3,x\n')
@@ -105,7 +105,7 @@ def line_of(path: Path, row: int) -> int | None:
 def first_non_number(column: pa.ChunkedArray) -> int | None:
     """The first row of a text column that is neither null, a null marker nor a number.
 
-    Example:
+    Examples:
         >>> first_non_number(pa.chunked_array([["1", "NA", "2.5"], ["", "n.d.", "x"]]))
         4
     """

@@ -6,7 +6,7 @@ when 18 of its 24 hours are valid) with each day's prevailing wind -> quality ch
 Hive-partitioned Parquet (by year) and a run report -> DuckDB SQL over the output folder:
 which wind brings the worst air?
 
-Example:
+Examples:
     >>> from pollutrack.cli import demo
     >>> result = demo.run()
     >>> result.daily.num_rows, result.rated_days, result.unrated_days

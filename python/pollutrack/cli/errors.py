@@ -6,7 +6,7 @@ printed as ``pollutrack: <reason>`` on one line with exit status 2. Anything els
 pollutrack: it prints a one-line ``internal error`` asking for a report, with exit status 3.
 ``POLLUTRACK_DEBUG=1`` lets the original exception (and its traceback) through instead.
 
-Example:
+Examples:
     >>> from pollutrack.exceptions import InvalidSpecError
     >>> describe(InvalidSpecError("rules.json: rule 2 is 5, not an object"))
     (2, 'pollutrack: rules.json: rule 2 is 5, not an object')
@@ -37,7 +37,7 @@ INPUT_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError, pa.ArrowEx
 def one_line(text: str) -> str:
     r"""A message on one line: its non-blank lines joined by ``" | "``.
 
-    Example:
+    Examples:
         >>> one_line("Unable to merge:\n  Field a has incompatible types\n")
         'Unable to merge: | Field a has incompatible types'
     """

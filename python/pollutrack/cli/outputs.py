@@ -46,7 +46,7 @@ STAMP = b"pollutrack_cli"
 def output_format(out: Path, partition_by: str | None) -> str:
     """The format ``out`` names; an unknown extension is an error listing the known ones.
 
-    Example:
+    Examples:
         >>> output_format(Path("aqi.csv"), None), output_format(Path("daily"), "date")
         ('csv', 'parquet')
         >>> output_format(Path("out.xlsx"), None)
@@ -144,7 +144,7 @@ def replacing(path: Path) -> Iterator[Path]:
     A symlink is written through (its target is replaced). When the block fails, only the
     temporary file is removed and ``path`` is left as it was.
 
-    Example:
+    Examples:
         >>> folder = Path(tempfile.mkdtemp())
         >>> with replacing(folder / "a.txt") as tmp:
         ...     _ = tmp.write_text("done")
@@ -176,7 +176,7 @@ def plain_labels(table: pa.Table) -> pa.Table:
 def finite_or_null(table: pa.Table) -> pa.Table:
     """Float columns with NaN and +-inf as null: JSON has no such numbers.
 
-    Example:
+    Examples:
         >>> t = pa.table({"x": [1.5, float("inf"), float("nan")], "s": ["a", "b", "c"]})
         >>> finite_or_null(t).column("x").to_pylist()
         [1.5, None, None]

@@ -79,7 +79,7 @@ class RunReport:
 def _finite(value: Any) -> Any:
     """``value`` with NaN and +-inf as None, at any depth: strict JSON has no such numbers.
 
-    Example:
+    Examples:
         >>> _finite({"a": [1.0, float("nan")], "b": float("inf")})
         {'a': [1.0, None], 'b': None}
     """

@@ -4,7 +4,7 @@ The names are those pyarrow prints and ``pyarrow.type_for_alias`` knows (``doubl
 ``float32``, ``int64``, ``string``, ``bool``, ``date32``, ``timestamp[us]`` ...), plus
 ``timestamp[UNIT, tz=ZONE]`` and ``decimal128(P, S)`` / ``decimal256(P, S)``.
 
-Example:
+Examples:
     >>> type_from_name("timestamp[us, tz=UTC]"), type_from_name("decimal128(10, 2)")
     (TimestampType(timestamp[us, tz=UTC]), Decimal128Type(decimal128(10, 2)))
     >>> type_from_name("dubble")

@@ -5,7 +5,7 @@ of :func:`pollutrack.aqi.compute`. The output schema is derived on the driver, w
 and missing columns fail at once; label columns (category, dominant pollutant, status) become
 plain strings, as Spark has no dictionary type.
 
-Example:
+Examples:
     >>> from pyspark.sql import SparkSession  # doctest: +SKIP
     >>> from pollutrack.spark import with_aqi  # doctest: +SKIP
     >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
