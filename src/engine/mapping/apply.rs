@@ -10,10 +10,12 @@ use arrow_cast::{cast, cast_with_options, CastOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
-use super::index::{Exact, FastMap, Index, MISS, NULL_ID};
-use super::kernel::{map_column, Column, OnUnmapped};
+use super::index::{Exact, Index};
+use super::kernel::map_column;
+use super::lookup::{Column, FastMap, OnUnmapped, MISS, NULL_ID};
 use super::normalize::Normalize;
-use super::rules::{FieldRules, Mapping};
+use super::rule::FieldRules;
+use super::rules::Mapping;
 use crate::engine::parallel::{install, task_ranges};
 use crate::engine::{Error, Result};
 

@@ -9,7 +9,7 @@ use arrow_schema::DataType;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::cell::{excel_text, json_text, number_text, text, Origin};
-use super::rules::RawRule;
+use super::rule::RawRule;
 use super::sheet::{make_rule, rules_from_rows, ColumnNames};
 use crate::engine::{Error, Result};
 
