@@ -39,11 +39,11 @@ pub fn check_numeric(column: &str, data_type: &DataType) -> Result<()> {
     if is_numeric(data_type) {
         Ok(())
     } else {
-        Err(Error::UnsupportedType {
-            column: column.to_owned(),
-            data_type: data_type.to_string(),
-            expected: "a numeric type (integer, float, decimal or null) is needed".to_owned(),
-        })
+        Err(Error::unsupported_type(
+            column,
+            data_type,
+            "a numeric type (integer, float, decimal or null) is needed",
+        ))
     }
 }
 
@@ -98,6 +98,6 @@ mod tests {
         );
         let strings: ArrayRef = Arc::new(StringArray::from(vec!["1"]));
         let err = as_f64("s", &strings).unwrap_err();
-        assert!(err.to_string().contains("column 's' has type Utf8"), "{err}");
+        assert!(err.to_string().contains("column 's' has type string"), "{err}");
     }
 }

@@ -56,20 +56,23 @@ pub struct ApplyPlan<'m> {
 }
 
 fn output_type(column: &str, data_type: &DataType) -> Result<DataType> {
-    Ok(match data_type {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => data_type.clone(),
-        DataType::Null => DataType::Utf8,
-        dt if dt.is_integer() => DataType::Utf8,
-        DataType::Dictionary(k, v) if !matches!(v.as_ref(), DataType::Dictionary(..)) => {
-            DataType::Dictionary(k.clone(), Box::new(output_type(column, v)?))
-        }
-        other => {
-            return Err(Error::UnsupportedType {
-                column: column.to_owned(),
-                data_type: other.to_string(),
-                expected: "a mapped column must hold strings, integers or a dictionary of them".into(),
-            })
-        }
+    let flat = |dt: &DataType| match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Some(dt.clone()),
+        DataType::Null => Some(DataType::Utf8),
+        dt if dt.is_integer() => Some(DataType::Utf8),
+        _ => None,
+    };
+    let out = match data_type {
+        DataType::Dictionary(k, v) => flat(v).map(|v| DataType::Dictionary(k.clone(), Box::new(v))),
+        dt => flat(dt),
+    };
+    // The error names the whole type, a dictionary's too (not just its values').
+    out.ok_or_else(|| {
+        Error::unsupported_type(
+            column,
+            data_type,
+            "a mapped column must hold strings, integers or a dictionary of them",
+        )
     })
 }
 

@@ -278,11 +278,11 @@ pub fn group_by_station(
 }
 
 fn unsupported(column: &str, station: &ArrayRef) -> Error {
-    Error::UnsupportedType {
-        column: column.to_owned(),
-        data_type: station.data_type().to_string(),
-        expected: "a station id needs a string, integer or dictionary type".into(),
-    }
+    Error::unsupported_type(
+        column,
+        station.data_type(),
+        "a station id needs a string, integer or dictionary type",
+    )
 }
 
 #[cfg(test)]

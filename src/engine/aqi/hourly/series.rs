@@ -62,13 +62,11 @@ pub struct Timeline {
 impl Timeline {
     pub fn new(column: &str, time: &ArrayRef, clock: Clock<'_>) -> Result<Self> {
         let DataType::Timestamp(unit, tz) = time.data_type().clone() else {
-            return Err(Error::UnsupportedType {
-                column: column.to_owned(),
-                data_type: time.data_type().to_string(),
-                expected:
-                    "hourly readings need a timestamp column (parse strings with pyarrow.compute.strptime)"
-                        .into(),
-            });
+            return Err(Error::unsupported_type(
+                column,
+                time.data_type(),
+                "hourly readings need a timestamp column (parse strings with pyarrow.compute.strptime)",
+            ));
         };
         refuse_nulls(column, time.as_ref(), "the time is null")?;
         let raw = match unit {
