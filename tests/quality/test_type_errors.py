@@ -1,4 +1,5 @@
-"""How quality checks refuse a column's type: named as pyarrow prints it."""
+"""How quality checks refuse a column's type: named as pyarrow prints it, and text that holds
+numbers told how to read them."""
 
 from __future__ import annotations
 
@@ -56,3 +57,14 @@ def test_reconcile_names_both_key_types() -> None:
         "column 'k' has type struct<a: int64>, but the target's key is read as the source's "
         "type int64, which it cannot be cast to"
     )
+
+
+def test_text_holding_numbers_is_told_how_to_read_them() -> None:
+    err = refused(pa.table({"x": [None, "0.5", "2"]}), q.in_range("x", 0, 1))
+    assert str(err) == (
+        f"column 'x' has type string, but {NEEDED}; its values are numbers written as text "
+        "(the first is '0.5'): cast it with pyarrow.compute.cast(..., pa.float64()), or read "
+        "the JSON with a schema that gives it a float type (pt.io.read_json(..., schema=...))"
+    )
+    words = refused(pa.table({"x": ["Good", "0.5"]}), q.in_range("x", 0, 1))
+    assert str(words) == f"column 'x' has type string, but {NEEDED}"
