@@ -40,7 +40,8 @@ class UnsupportedTypeError(PollutrackError, TypeError):
 
     Attributes:
         column: the column name.
-        data_type: its Arrow type.
+        data_type: its Arrow type as pyarrow prints it (``"string"``,
+            ``"timestamp[us, tz=UTC]"``): ``str(table.schema.field(column).type)``.
     """
 
     column: str

@@ -66,9 +66,11 @@ fn compute(
     let options =
         options(standard, columns, units, subindices, on_invalid, beyond, temperature, skip_unrated)?;
     let reader = data.into_reader()?;
-    let plan = EnginePlan::new(&reader.schema(), options)?;
+    let input = reader.schema();
     let (batches, schema) = py.detach(|| -> Result<_, Error> {
         let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
+        // Planned with the values at hand, so a text column holding numbers is told so.
+        let plan = EnginePlan::with_values(&input, options, &batches)?;
         aqi::compute(&plan, &batches)
     })?;
     table(py, batches, schema)

@@ -1,6 +1,8 @@
 //! The one error type of the engine; the bindings map each variant to one Python exception.
 
-use arrow_schema::ArrowError;
+use arrow_schema::{ArrowError, DataType};
+
+use super::type_names::pyarrow_name;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -10,7 +12,8 @@ pub enum Error {
     #[error("{what}; the data has columns {available:?}")]
     ColumnNotFound { what: String, available: Vec<String> },
 
-    /// A column has an Arrow type the capability cannot use.
+    /// A column has an Arrow type the capability cannot use; `data_type` is pyarrow's name for
+    /// it (build it with `Error::unsupported_type`).
     #[error("column '{column}' has type {data_type}, but {expected}")]
     UnsupportedType { column: String, data_type: String, expected: String },
 
@@ -42,5 +45,14 @@ pub enum Error {
 impl Error {
     pub fn spec(message: impl Into<String>) -> Self {
         Self::InvalidSpec(message.into())
+    }
+
+    /// `column` has `data_type`, which the capability cannot use; `expected` says what it needs.
+    pub fn unsupported_type(column: &str, data_type: &DataType, expected: impl Into<String>) -> Self {
+        Self::UnsupportedType {
+            column: column.to_owned(),
+            data_type: pyarrow_name(data_type),
+            expected: expected.into(),
+        }
     }
 }

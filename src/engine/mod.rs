@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod parallel;
 pub mod plain;
 pub mod quality;
+pub mod type_names;
 
 pub use error::{Error, Result};
 

@@ -204,7 +204,7 @@ def test_columns_options_and_types() -> None:
     assert isinstance(err.value, KeyError)
     with pytest.raises(pt.InvalidSpecError, match="the mapping has no field 'nope'"):
         M.apply(data, fields=["nope"])
-    with pytest.raises(pt.UnsupportedTypeError, match="column 'status' has type Float64"):
+    with pytest.raises(pt.UnsupportedTypeError, match="column 'status' has type double"):
         M.apply({"status": [1.0]}, fields=["status"])
     with pytest.raises(pt.InvalidSpecError, match="output column 'status_mapped' already exists"):
         M.apply({"status": ["open"], "status_mapped": ["x"]}, fields=["status"])

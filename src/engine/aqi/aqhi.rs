@@ -9,9 +9,9 @@ mod exp_m1;
 use arrow_array::{Array, Float64Array};
 
 use super::combine::{F_INSUFFICIENT, STATUS_OF_FLAGS};
-use super::kernel::{write_validity, TaskOut};
 use super::plan::AqiPlan;
 use super::subindex::{F_NEGATIVE, F_NOT_FINITE, F_NULL, NONE};
+use super::task::{write_validity, TaskOut};
 
 /// Computes one block of rows of an AQHI plan.
 #[allow(clippy::needless_pass_by_value)] // same signature as `kernel::run_block`

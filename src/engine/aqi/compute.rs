@@ -13,9 +13,10 @@ use arrow_schema::SchemaRef;
 use rayon::prelude::*;
 
 use super::combine::is_invalid;
-use super::kernel::{run_task, TaskOut};
+use super::kernel::run_task;
 use super::plan::{AqiPlan, OnInvalid, PlannedInput};
 use super::subindex::{F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
+use super::task::TaskOut;
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::{install, map_tasks, TASK_ROWS};
 use crate::engine::{Error, Result};

@@ -11,6 +11,7 @@ pub mod purpleair;
 pub mod reference;
 pub mod standard;
 pub mod subindex;
+mod task;
 
 pub use compute::{compute, compute_batch};
 pub use measure::{Pollutant, Unit};

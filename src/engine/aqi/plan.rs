@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, StringArray};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::combine::STATUS_NAMES;
 use super::measure::{molar_volume, Pollutant, Unit};
 use super::standard::{resolve, Method, Standard};
 use super::subindex::{Beyond, MeasureTable, Scale};
-use crate::engine::columns::{check_numeric, representation_error};
+use crate::engine::columns::{check_numeric_values, representation_error};
 use crate::engine::{Error, Result, VERSION};
 
 mod columns;
@@ -144,6 +144,17 @@ pub struct AqiPlan {
 
 impl AqiPlan {
     pub fn new(input: &Schema, options: AqiOptions) -> Result<Self> {
+        Self::planned(input, options, &[])
+    }
+
+    /// The same plan, made when `batches` (of schema `input`) are at hand: a column that is not
+    /// numeric is then diagnosed from its values, so text that holds numbers is told how to
+    /// read them.
+    pub fn with_values(input: &Schema, options: AqiOptions, batches: &[RecordBatch]) -> Result<Self> {
+        Self::planned(input, options, batches)
+    }
+
+    fn planned(input: &Schema, options: AqiOptions, batches: &[RecordBatch]) -> Result<Self> {
         let standard = resolve(&options.standard)?;
         let beyond = options.beyond.unwrap_or(standard.beyond);
         let temperature = options.temperature.unwrap_or(standard.temperature);
@@ -155,7 +166,8 @@ impl AqiPlan {
             let field = input.field(column);
             let name = field.name().clone();
             let table = &standard.measures[measure];
-            check_numeric(&name, field.data_type())?;
+            let values: Vec<&dyn Array> = batches.iter().map(|b| b.column(column).as_ref()).collect();
+            check_numeric_values(&name, field.data_type(), &values)?;
             let unit = units.get(&measure).copied().unwrap_or(table.unit);
             let what = format!("column '{name}' ({})", table.key);
             let factor = unit.factor_to(table.unit, table.pollutant, volume, &what)?;

@@ -10,10 +10,12 @@ use arrow_cast::{cast, cast_with_options, CastOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
-use super::index::{Exact, FastMap, Index, MISS, NULL_ID};
-use super::kernel::{map_column, Column, OnUnmapped};
+use super::index::{Exact, Index};
+use super::kernel::map_column;
+use super::lookup::{Column, FastMap, OnUnmapped, MISS, NULL_ID};
 use super::normalize::Normalize;
-use super::rules::{FieldRules, Mapping};
+use super::rule::FieldRules;
+use super::rules::Mapping;
 use crate::engine::parallel::{install, task_ranges};
 use crate::engine::{Error, Result};
 
@@ -54,20 +56,23 @@ pub struct ApplyPlan<'m> {
 }
 
 fn output_type(column: &str, data_type: &DataType) -> Result<DataType> {
-    Ok(match data_type {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => data_type.clone(),
-        DataType::Null => DataType::Utf8,
-        dt if dt.is_integer() => DataType::Utf8,
-        DataType::Dictionary(k, v) if !matches!(v.as_ref(), DataType::Dictionary(..)) => {
-            DataType::Dictionary(k.clone(), Box::new(output_type(column, v)?))
-        }
-        other => {
-            return Err(Error::UnsupportedType {
-                column: column.to_owned(),
-                data_type: other.to_string(),
-                expected: "a mapped column must hold strings, integers or a dictionary of them".into(),
-            })
-        }
+    let flat = |dt: &DataType| match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Some(dt.clone()),
+        DataType::Null => Some(DataType::Utf8),
+        dt if dt.is_integer() => Some(DataType::Utf8),
+        _ => None,
+    };
+    let out = match data_type {
+        DataType::Dictionary(k, v) => flat(v).map(|v| DataType::Dictionary(k.clone(), Box::new(v))),
+        dt => flat(dt),
+    };
+    // The error names the whole type, a dictionary's too (not just its values').
+    out.ok_or_else(|| {
+        Error::unsupported_type(
+            column,
+            data_type,
+            "a mapped column must hold strings, integers or a dictionary of them",
+        )
     })
 }
 

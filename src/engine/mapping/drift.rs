@@ -195,7 +195,7 @@ pub fn drift_table(rows: &[Drift]) -> Result<RecordBatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::mapping::rules::tests::rule;
+    use crate::engine::mapping::rule::tests::rule;
 
     #[test]
     fn finds_each_kind() {

@@ -1,19 +1,12 @@
 //! The lookup tables of one field for one normalisation: source text → target id, and the
 //! same for sources that are integers (so integer columns are looked up without formatting).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::lookup::{FastMap, Find};
 use super::normalize::Normalize;
-use super::rules::{FieldRules, RawRule};
+use super::rule::{FieldRules, RawRule};
 use crate::engine::{Error, Result};
-
-/// A hash map with a fast, fixed (so reproducible) hasher for short keys.
-pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-
-/// Marks a row whose value no rule maps; `NULL_ID` a null input.
-pub const MISS: u32 = u32::MAX - 1;
-pub const NULL_ID: u32 = u32::MAX;
 
 /// Exact lookup of keys of up to 16 bytes without hashing the bytes or calling `memcmp`: a key
 /// is identified by its length and two (overlapping) 8-byte words that together cover every
@@ -128,7 +121,7 @@ impl ShortKeys {
 #[derive(Clone, Copy)]
 pub struct Exact<'t>(pub &'t ShortKeys);
 
-impl<'k> crate::engine::mapping::kernel::Find<&'k str> for Exact<'_> {
+impl<'k> Find<&'k str> for Exact<'_> {
     #[allow(clippy::inline_always)]
     #[inline(always)]
     fn find(&mut self, key: &'k str) -> Option<u32> {
@@ -237,8 +230,7 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::mapping::rules::tests::rule;
-    use crate::engine::mapping::rules::Mapping;
+    use crate::engine::mapping::rule::tests::{field, rule};
 
     #[test]
     fn short_keys_find_exactly_their_keys() {
@@ -278,41 +270,37 @@ mod tests {
 
     #[test]
     fn indexes_are_built_once_per_field_and_normalisation() {
-        let m = Mapping::new(vec![rule("s", "Open", "O", 2), rule("s", "open", "X", 3)]).unwrap();
-        let exact = m.indexes.get(&m.fields[0], &m.rules, Normalize::default()).unwrap();
-        let again = m.indexes.get(&m.fields[0], &m.rules, Normalize::default()).unwrap();
+        let rules = vec![rule("s", "Open", "O", 2), rule("s", "open", "X", 3)];
+        let (f, indexes) = (field(&rules), IndexCache::default());
+        let exact = indexes.get(&f, &rules, Normalize::default()).unwrap();
+        let again = indexes.get(&f, &rules, Normalize::default()).unwrap();
         assert!(Arc::ptr_eq(&exact, &again));
         let trimmed = Normalize { trim: true, ..Normalize::default() };
-        assert!(!Arc::ptr_eq(&exact, &m.indexes.get(&m.fields[0], &m.rules, trimmed).unwrap()));
+        assert!(!Arc::ptr_eq(&exact, &indexes.get(&f, &rules, trimmed).unwrap()));
         // Colliding keys are an error every time, and a clone starts with no tables.
         for _ in 0..2 {
-            assert!(m.indexes.get(&m.fields[0], &m.rules, Normalize::ALL).is_err());
+            assert!(indexes.get(&f, &rules, Normalize::ALL).is_err());
         }
-        let copy = m.clone();
-        let fresh = copy.indexes.get(&copy.fields[0], &copy.rules, Normalize::default()).unwrap();
+        let copy = indexes.clone();
+        let fresh = copy.get(&f, &rules, Normalize::default()).unwrap();
         assert!(!Arc::ptr_eq(&exact, &fresh));
         assert_eq!(fresh.text.len(), 2);
     }
 
     #[test]
     fn exact_normalised_and_integer_keys() {
-        let m = Mapping::new(vec![
-            rule("s", "Open", "O", 2),
-            rule("s", " open", "O", 3),
-            rule("s", "1", "One", 4),
-        ])
-        .unwrap();
-        let exact = Index::build(&m.fields[0], &m.rules, Normalize::default()).unwrap();
+        let rules = vec![rule("s", "Open", "O", 2), rule("s", " open", "O", 3), rule("s", "1", "One", 4)];
+        let exact = Index::build(&field(&rules), &rules, Normalize::default()).unwrap();
         assert_eq!(exact.text.len(), 3);
         assert_eq!(exact.ints.get(&1), Some(&1));
-        let all = Index::build(&m.fields[0], &m.rules, Normalize::ALL).unwrap();
+        let all = Index::build(&field(&rules), &rules, Normalize::ALL).unwrap();
         assert_eq!(all.text.get("open"), Some(&0));
-        assert_eq!(Index::suggestion(&all, &m.rules, "OPEN "), Some("Open"));
+        assert_eq!(Index::suggestion(&all, &rules, "OPEN "), Some("Open"));
         assert_eq!(canonical_int("012"), None);
         assert_eq!(canonical_int("-3"), Some(-3));
 
-        let m = Mapping::new(vec![rule("s", "Open", "O", 2), rule("s", "open", "X", 3)]).unwrap();
-        let err = Index::build(&m.fields[0], &m.rules, Normalize::ALL).unwrap_err().to_string();
+        let rules = vec![rule("s", "Open", "O", 2), rule("s", "open", "X", 3)];
+        let err = Index::build(&field(&rules), &rules, Normalize::ALL).unwrap_err().to_string();
         assert!(
             err.contains("'Open' (worksheet 'Sheet1' row 2) and 'open' (worksheet 'Sheet1' row 3)"),
             "{err}"

@@ -8,37 +8,10 @@ use arrow_array::ArrayRef;
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
 use rayon::prelude::*;
 
-use super::index::{FastMap, MISS, NULL_ID};
+use super::lookup::{Column, FastMap, Find, OnUnmapped, MISS, NULL_ID};
 use super::write::{write_strings, written};
 use crate::engine::parallel::{install, task_ranges, TASK_ROWS};
-use crate::engine::{Error, Result};
-
-/// What an unmapped value becomes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OnUnmapped {
-    Null,
-    Keep,
-    Default(String),
-    Error,
-}
-
-impl OnUnmapped {
-    pub fn parse(mode: &str, default: Option<&str>) -> Result<Self> {
-        match (mode, default) {
-            ("null", None) => Ok(Self::Null),
-            ("keep", None) => Ok(Self::Keep),
-            ("error", None) => Ok(Self::Error),
-            ("default", Some(d)) => Ok(Self::Default(d.to_owned())),
-            ("default", None) => Err(Error::spec("on_unmapped='default' needs default= (the text to write)")),
-            ("null" | "keep" | "error", Some(_)) => {
-                Err(Error::spec(format!("default= is only used with on_unmapped='default', not '{mode}'")))
-            }
-            (other, _) => Err(Error::spec(format!(
-                "unknown on_unmapped '{other}'; expected null, keep, default or error"
-            ))),
-        }
-    }
-}
+use crate::engine::Result;
 
 /// Distinct unmapped keys of a column: (key, count, first row), in order of first row.
 pub type Misses<K> = Vec<(K, u64, usize)>;
@@ -50,48 +23,12 @@ pub struct Mapped<K> {
     pub misses: Misses<K>,
 }
 
-/// Finds a key's target id (`None` when no rule maps it); it may cache.
-pub trait Find<K> {
-    fn find(&mut self, key: K) -> Option<u32>;
-}
-
-impl<K, F: FnMut(K) -> Option<u32>> Find<K> for F {
-    #[inline]
-    fn find(&mut self, key: K) -> Option<u32> {
-        self(key)
-    }
-}
-
-/// What the kernel needs of a column: the key of a row (`None` when null), a fresh finder per
-/// task (it may cache), and how to write a key as text (for `keep` and the report).
-pub struct Column<'t, G, M, W> {
-    pub rows: usize,
-    pub get: G,
-    pub make_find: M,
-    pub write: W,
-    pub targets: &'t [String],
-}
-
 /// What one task learns in the first pass.
 struct Sizes<K> {
     bytes: usize,
     nulls: u64,
     valid: Vec<u64>,
     misses: FastMap<K, (u64, usize)>,
-}
-
-impl<G, M, W> Column<'_, G, M, W> {
-    /// Each row's target id (`MISS`, `NULL_ID` for the others), serially: for dictionary
-    /// values, which are few.
-    pub fn ids<K, F>(&self) -> Vec<u32>
-    where
-        G: Fn(usize) -> Option<K>,
-        M: Fn() -> F,
-        F: Find<K>,
-    {
-        let mut find = (self.make_find)();
-        (0..self.rows).map(|row| (self.get)(row).map_or(NULL_ID, |k| find.find(k).unwrap_or(MISS))).collect()
-    }
 }
 
 /// Maps one column in two passes over fixed row tasks: the first looks every value up once,

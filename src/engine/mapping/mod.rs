@@ -1,24 +1,26 @@
 //! Mappings: translate field values by a mapping sheet, report what is unmapped, detect drift.
 //!
-//! `readers` load sheets (`cell` turns cells into text, `sheet` rows into rules), `rules`
+//! `readers` load sheets (`cell` turns cells into text, `sheet` rows into `rule`s), `rules`
 //! validates them into a `Mapping`, `index` builds its lookup tables, `kernel` (the lookups),
-//! `write` (the output strings) and `apply` map Arrow columns, `report` counts what was not
-//! mapped, `drift` compares with allowed values.
+//! `write` (the output strings) and `apply` map Arrow columns through what `lookup` defines,
+//! `report` counts what was not mapped, `drift` compares with allowed values.
 
 pub mod apply;
 pub mod cell;
 pub mod drift;
 pub mod index;
 pub mod kernel;
+pub mod lookup;
 pub mod normalize;
 pub mod readers;
 pub mod report;
+pub mod rule;
 pub mod rules;
 pub mod sheet;
 pub mod write;
 
 pub use apply::ApplyOptions;
-pub use kernel::OnUnmapped;
+pub use lookup::OnUnmapped;
 pub use normalize::Normalize;
 pub use report::{apply, Applied};
 pub use rules::Mapping;

@@ -9,7 +9,7 @@ use arrow_schema::DataType;
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::cell::{excel_text, json_text, number_text, text, Origin};
-use super::rules::RawRule;
+use super::rule::RawRule;
 use super::sheet::{make_rule, rules_from_rows, ColumnNames};
 use crate::engine::{Error, Result};
 
@@ -171,11 +171,11 @@ fn column_text(batch: &RecordBatch, index: usize) -> Result<Vec<Option<String>>>
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Boolean | DataType::Null
         );
     if !readable {
-        return Err(Error::UnsupportedType {
-            column: name,
-            data_type: column.data_type().to_string(),
-            expected: "a mapping table needs string, integer, float or boolean columns".into(),
-        });
+        return Err(Error::unsupported_type(
+            &name,
+            column.data_type(),
+            "a mapping table needs string, integer, float or boolean columns",
+        ));
     }
     let strings = cast(column, &DataType::Utf8)?;
     let strings = strings.as_any().downcast_ref::<StringArray>().expect("utf8");

@@ -8,8 +8,8 @@ use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::apply::{ApplyOptions, ApplyPlan};
-use super::index::{FastMap, Index};
-use super::kernel::OnUnmapped;
+use super::index::Index;
+use super::lookup::{FastMap, OnUnmapped};
 use super::normalize::Normalize;
 use super::rules::Mapping;
 use crate::engine::{Error, Result};
@@ -172,7 +172,7 @@ pub fn report_table(fields: &[FieldReport]) -> Result<RecordBatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::mapping::rules::tests::rule;
+    use crate::engine::mapping::rule::tests::rule;
     use crate::engine::parallel::set_num_threads;
     use arrow_array::cast::AsArray;
     use arrow_array::types::Int8Type;

@@ -9,42 +9,16 @@ use arrow_schema::{DataType, Field, Schema};
 
 use super::cell::Origin;
 use super::index::IndexCache;
+use super::rule::FieldRules;
+// The bindings name a sheet row here, beside the `Mapping` it makes.
+pub use super::rule::RawRule;
 use crate::engine::{Error, Result};
-
-/// One row of a mapping sheet, after cell conversion.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRule {
-    pub field: String,
-    pub source: String,
-    pub target: String,
-    pub target_field: Option<String>,
-    pub origin: Origin,
-}
 
 /// A row that repeats an earlier rule exactly; `first` is where that rule was first written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
     pub rule: RawRule,
     pub first: Origin,
-}
-
-/// The rules of one field, in sheet order.
-#[derive(Debug, Clone)]
-pub struct FieldRules {
-    pub name: String,
-    pub target_field: Option<String>,
-    /// Indices into `Mapping::rules`.
-    pub rules: Vec<usize>,
-    /// Distinct target values in order of first use; `target_ids` index it, per rule.
-    pub targets: Vec<String>,
-    pub target_ids: Vec<u32>,
-}
-
-impl FieldRules {
-    /// The name of the output column and of the target system's field.
-    pub fn output_name(&self) -> &str {
-        self.target_field.as_deref().unwrap_or(&self.name)
-    }
 }
 
 /// A validated mapping sheet.
@@ -215,18 +189,9 @@ impl Mapping {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub fn rule(field: &str, source: &str, target: &str, row: u32) -> RawRule {
-        RawRule {
-            field: field.into(),
-            source: source.into(),
-            target: target.into(),
-            target_field: None,
-            origin: Origin { sheet: "Sheet1".into(), row },
-        }
-    }
+    use crate::engine::mapping::rule::tests::rule;
 
     #[test]
     fn conflicts_and_duplicates() {

@@ -3,7 +3,7 @@
 //! without one, the worksheet (or file) name is the field (one worksheet per field).
 
 use super::cell::Origin;
-use super::rules::RawRule;
+use super::rule::RawRule;
 use crate::engine::columns::normalize_name;
 use crate::engine::{Error, Result};
 

@@ -9,8 +9,7 @@ use arrow_array::{ArrayRef, GenericStringArray, OffsetSizeTrait};
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use rayon::prelude::*;
 
-use super::index::MISS;
-use super::kernel::{Column, Find, OnUnmapped};
+use super::lookup::{Column, Find, OnUnmapped, MISS};
 use crate::engine::parallel::{install, TASK_ROWS};
 use crate::engine::{Error, Result};
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt64Array};
-use arrow_cast::cast;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use arrow_cast::{can_cast_types, cast};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use hashbrown::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -97,6 +97,10 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
         }
         Rule::AcceptedValues { column: c, values } => {
             let array = column(batch, c, name)?;
+            if !can_cast_types(array.data_type(), &DataType::Utf8) {
+                let expected = "accepted_values compares values as text, and this type has none";
+                return Err(Error::unsupported_type(c, array.data_type(), expected));
+            }
             let strings = cast(array, &DataType::Utf8)?;
             let strings = strings.as_string::<i32>();
             let accepted: HashSet<&str> = values.iter().map(String::as_str).collect();
@@ -168,11 +172,7 @@ fn epoch_seconds(name: &str, array: &ArrayRef) -> Result<Vec<Option<f64>>> {
         DataType::Date32 => 1.0 / 86_400.0,
         DataType::Date64 => 1e3,
         other => {
-            return Err(Error::UnsupportedType {
-                column: name.to_owned(),
-                data_type: other.to_string(),
-                expected: "freshness needs a timestamp or date column".into(),
-            })
+            return Err(Error::unsupported_type(name, other, "freshness needs a timestamp or date column"))
         }
     };
     let raw = cast(array, &DataType::Int64)?;
@@ -283,5 +283,14 @@ mod tests {
         let err = check(&batch(), &parse(r#"[{"rule": "in_range", "column": "cat", "min": 0}]"#).unwrap(), 5)
             .unwrap_err();
         assert!(matches!(err, Error::UnsupportedType { .. }));
+        let inner: ArrayRef = Arc::new(Int32Array::from(vec![1]));
+        let nested =
+            arrow_array::StructArray::from(vec![(Arc::new(Field::new("a", DataType::Int32, true)), inner)]);
+        let batch = RecordBatch::try_from_iter([("s", Arc::new(nested) as ArrayRef)]).unwrap();
+        let rules = parse(r#"[{"rule": "accepted_values", "column": "s", "values": ["1"]}]"#).unwrap();
+        assert_eq!(
+            check(&batch, &rules, 5).unwrap_err().to_string(),
+            "column 's' has type struct<a: int32>, but accepted_values compares values as text, and this type has none"
+        );
     }
 }

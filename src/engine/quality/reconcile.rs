@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
-use arrow_cast::cast;
+use arrow_cast::{can_cast_types, cast};
 use arrow_schema::{DataType, Field, Schema};
 use hashbrown::HashMap;
 
 use super::check::{column, text};
 use super::keys::key_rows;
-use crate::engine::Result;
+use crate::engine::type_names::pyarrow_name;
+use crate::engine::{Error, Result};
 
 /// One line of the reconciliation report.
 struct Line {
@@ -77,7 +78,17 @@ pub fn reconcile(
         let tgt: Vec<ArrayRef> = key
             .iter()
             .zip(&src)
-            .map(|(k, s)| Ok(cast(column(target, k, "reconcile")?, s.data_type())?))
+            .map(|(k, s)| {
+                let t = column(target, k, "reconcile")?;
+                if !can_cast_types(t.data_type(), s.data_type()) {
+                    let expected = format!(
+                        "the target's key is read as the source's type {}, which it cannot be cast to",
+                        pyarrow_name(s.data_type())
+                    );
+                    return Err(Error::unsupported_type(k, t.data_type(), expected));
+                }
+                Ok(cast(t, s.data_type())?)
+            })
             .collect::<Result<_>>()?;
         let s_seen = index(&src)?;
         let t_seen = index(&tgt)?;
@@ -164,5 +175,18 @@ mod tests {
         assert_eq!(examples.value(1).as_string::<i32>().value(0), "1");
         assert_eq!(examples.value(2).as_string::<i32>().value(0), "4");
         assert!(reconcile(&ids(vec![1]), &ids(vec![1]), None, 5).unwrap().column(1).as_boolean().value(0));
+    }
+
+    #[test]
+    fn a_target_key_that_cannot_be_read_as_the_source_type_is_named() {
+        let inner: ArrayRef = Arc::new(Int32Array::from(vec![1]));
+        let nested =
+            arrow_array::StructArray::from(vec![(Arc::new(Field::new("a", DataType::Int32, true)), inner)]);
+        let target = RecordBatch::try_from_iter([("id", Arc::new(nested) as ArrayRef)]).unwrap();
+        let err = reconcile(&ids(vec![1]), &target, Some(&["id".into()]), 5).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "column 'id' has type struct<a: int32>, but the target's key is read as the source's type int32, which it cannot be cast to"
+        );
     }
 }

@@ -14,8 +14,9 @@ use arrow_schema::{DataType, Field, Schema};
 use arrow_select::concat::concat as concat_arrays;
 use arrow_select::take::take;
 
+use super::grid::grid;
 use super::prepare::{per_station, prepare, rate, HourlyOptions, Prepared};
-use super::series::{grid, nan_to_null, Clash, Clock, Duplicates};
+use super::series::{nan_to_null, Clash, Clock, Duplicates};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::Result;
 

@@ -2,6 +2,7 @@
 
 pub mod by_station;
 pub mod daily;
+pub mod grid;
 pub mod nowcast;
 pub mod prepare;
 pub mod rolling;

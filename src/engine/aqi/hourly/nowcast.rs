@@ -7,8 +7,9 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema};
 
+use super::grid::grid;
 use super::prepare::{hourly_measure, per_station, prepare, rate, HourlyOptions};
-use super::series::{grid, nan_to_null, Clock};
+use super::series::{nan_to_null, Clock};
 use crate::engine::aqi::measure::Pollutant;
 use crate::engine::aqi::subindex::truncate;
 use crate::engine::Result;

@@ -7,9 +7,8 @@ use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
 use rayon::prelude::*;
 
-use super::by_station::ByStation;
+use super::by_station::{group_by_station, ByStation};
 use super::series::{Clash, Clock, Duplicates, Timeline};
-use super::stations::group_by_station;
 use crate::engine::aqi::measure::{molar_volume, Pollutant, Unit};
 use crate::engine::aqi::standard::builtins;
 use crate::engine::aqi::subindex::MeasureTable;

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 
+use super::by_station::group_by_station;
+use super::grid::grid;
 use super::prepare::per_station;
-use super::series::{grid, nan_to_null, Clock, Duplicates, Timeline};
-use super::stations::group_by_station;
+use super::series::{nan_to_null, Clock, Duplicates, Timeline};
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};

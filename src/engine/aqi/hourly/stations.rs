@@ -1,20 +1,12 @@
 //! Station numbering: stations numbered in order of first appearance. Each fixed-size chunk of
 //! rows is numbered on its own (in parallel, by `by_station`); the chunks' few distinct stations
-//! are then merged in chunk order, which is first-appearance order overall.
+//! are then merged in chunk order, which is first-appearance order overall. Pure key handling:
+//! nothing here knows rows' hours or readings.
 
 use std::hash::Hash;
 use std::ops::Range;
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
-use arrow_array::{Array, ArrayRef, Float64Array};
-use arrow_cast::cast;
-use arrow_schema::DataType;
 use hashbrown::HashMap;
-
-use super::by_station::{build, ByStation};
-use super::series::{refuse_nulls, Timeline};
-use crate::engine::{Error, Result};
 
 /// A chunk's stations: each row's local number, and each local station's first row.
 pub struct Local {
@@ -39,7 +31,7 @@ pub fn number_hashed<K: Hash + Eq + Copy>(rows: Range<usize>, key: impl Fn(usize
 
 /// Numbers a chunk's integer keys through a table indexed by `key - min` when their range is
 /// small (station codes usually are), else by hashing.
-fn number_ints(rows: Range<usize>, keys: &[i64]) -> Local {
+pub fn number_ints(rows: Range<usize>, keys: &[i64]) -> Local {
     let chunk = &keys[rows.clone()];
     let (lo, hi) = chunk.iter().fold((i64::MAX, i64::MIN), |(l, h), &k| (l.min(k), h.max(k)));
     let range = hi.abs_diff(lo);
@@ -82,50 +74,6 @@ pub fn merge<K: Hash + Eq + Copy>(locals: &[&[u32]], key: impl Fn(usize) -> K) -
         })
         .collect();
     (global, first_rows)
-}
-
-/// Groups every row by station (a null station is an error naming its row), with its hour and
-/// its readings of `columns`.
-pub fn group_by_station(
-    column: &str,
-    station: &ArrayRef,
-    timeline: &Timeline,
-    columns: &[Float64Array],
-) -> Result<ByStation> {
-    refuse_nulls(column, station.as_ref(), "the station is null")?;
-    let rows = station.len();
-    match station.data_type() {
-        DataType::Utf8 => {
-            let s = station.as_string::<i32>();
-            build(rows, |r| number_hashed(r, |i| s.value(i)), |i| s.value(i), timeline, columns)
-        }
-        DataType::LargeUtf8 => {
-            let s = station.as_string::<i64>();
-            build(rows, |r| number_hashed(r, |i| s.value(i)), |i| s.value(i), timeline, columns)
-        }
-        DataType::Utf8View => {
-            let s = station.as_string_view();
-            build(rows, |r| number_hashed(r, |i| s.value(i)), |i| s.value(i), timeline, columns)
-        }
-        dt if dt.is_integer() => {
-            let ints = cast(station, &DataType::Int64)?;
-            let keys = ints.as_primitive::<Int64Type>().values();
-            build(rows, |r| number_ints(r, keys), |i| keys[i], timeline, columns)
-        }
-        DataType::Dictionary(..) | DataType::Binary | DataType::LargeBinary | DataType::Boolean => {
-            let text = cast(station, &DataType::Utf8).map_err(|_| unsupported(column, station))?;
-            group_by_station(column, &text, timeline, columns)
-        }
-        _ => Err(unsupported(column, station)),
-    }
-}
-
-fn unsupported(column: &str, station: &ArrayRef) -> Error {
-    Error::UnsupportedType {
-        column: column.to_owned(),
-        data_type: station.data_type().to_string(),
-        expected: "a station id needs a string, integer or dictionary type".into(),
-    }
 }
 
 #[cfg(test)]

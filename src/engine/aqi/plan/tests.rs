@@ -1,7 +1,7 @@
 //! Column recognition, per-standard periods and the dominant dictionary.
 
 use super::*;
-use arrow_array::Array;
+use arrow_array::{Array, Float64Array};
 
 fn schema(names: &[&str]) -> Schema {
     Schema::new(names.iter().map(|n| Field::new(*n, DataType::Float64, true)).collect::<Vec<_>>())
@@ -55,6 +55,27 @@ fn rejects_bad_column_setups() {
     let strings = Schema::new(vec![Field::new("pm25", DataType::Utf8, true)]);
     let err = AqiPlan::new(&strings, AqiOptions::default()).unwrap_err();
     assert!(matches!(err, Error::UnsupportedType { .. }));
+}
+
+#[test]
+fn text_columns_are_diagnosed_from_their_values_when_at_hand() {
+    let batch = |values: Vec<Option<&str>>| {
+        let column: ArrayRef = Arc::new(StringArray::from(values));
+        RecordBatch::try_from_iter([("pm25", column)]).unwrap()
+    };
+    let message = |batches: &[RecordBatch]| {
+        let schema = batches[0].schema();
+        AqiPlan::with_values(&schema, AqiOptions::default(), batches).unwrap_err().to_string()
+    };
+    let numbers = message(&[batch(vec![None]), batch(vec![Some("35.5"), Some("7")])]);
+    assert!(numbers.contains("numbers written as text (the first is '35.5')"), "{numbers}");
+    let words = message(&[batch(vec![Some("good")])]);
+    assert!(
+        words.ends_with("has type string, but a numeric type (integer, float, decimal or null) is needed")
+    );
+    let numeric = RecordBatch::try_from_iter([("pm25", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef)]);
+    let numeric = numeric.unwrap();
+    assert!(AqiPlan::with_values(&numeric.schema(), AqiOptions::default(), &[numeric]).is_ok());
 }
 
 #[test]
