@@ -7,29 +7,19 @@ the same answer. Timestamps with a zone are instants; without one, local wall-cl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Unpack
 
 import pyarrow as pa
 
 from pollutrack import _core
 from pollutrack._input import as_arrow_tabular
+from pollutrack._options import checked
+from pollutrack.aqi.options import DailyOptions, HourlyOptions, RollingOptions, _hourly_options
 
 __all__ = ["daily", "nowcast", "rolling"]
 
-Duplicates = Literal["error", "first", "last", "mean"]
 
-
-def nowcast(
-    data: Any,
-    *,
-    station: str,
-    time: str,
-    pollutants: Mapping[str, str] | list[str] | None = None,
-    units: Mapping[str, str] | None = None,
-    duplicates: Duplicates = "error",
-    standard: str = "us_epa_2024",
-) -> pa.Table:
+def nowcast(data: Any, *, station: str, time: str, **options: Unpack[HourlyOptions]) -> pa.Table:
     """The hourly NowCast of PM2.5, PM10 and (legacy method) ozone for every row.
 
     PM: the 12 most recent hours, weight ``max(c_min / c_max, 0.5)``; ozone: the legacy weighted
@@ -39,12 +29,8 @@ def nowcast(
         data: hourly readings (any Arrow tabular input) with a station and a timestamp column.
         station: the station column (string, integer or dictionary).
         time: the timestamp column.
-        pollutants: pollutant -> column (keys pm25, pm10, o3), or a list of keys; default:
-            recognise the column names.
-        units: pollutant -> unit of its column (ozone is rated in ppm; ``{"o3": "ppb"}``).
-        duplicates: two rows of one station in one hour: ``"error"`` (default), ``"first"``,
-            ``"last"`` or ``"mean"``.
-        standard: the table for the NowCast AQI.
+        **options: :class:`~pollutrack.aqi.HourlyOptions`: ``pollutants`` (pm25, pm10, o3),
+            ``units``, ``duplicates``, ``standard`` (the table for the NowCast AQI).
 
     Returns:
         The input rows in their order with, per pollutant, ``<p>_nowcast`` (truncated: PM2.5 to
@@ -64,28 +50,11 @@ def nowcast(
         >>> out.select(["pm25_nowcast", "pm25_nowcast_weight", "nowcast_aqi"]).to_pylist()[-1]
         {'pm25_nowcast': 53.7, 'pm25_nowcast_weight': 0.5, 'nowcast_aqi': 146}
     """
-    return _core.aqi.nowcast(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        pollutants=_pollutants(pollutants),
-        units=dict(units) if units is not None else None,
-        duplicates=duplicates,
-        standard=standard,
-    )
+    core = {"station": station, "time": time, **_hourly_options("nowcast", options)}
+    return _core.aqi.nowcast(as_arrow_tabular(data), core)
 
 
-def daily(
-    data: Any,
-    *,
-    station: str,
-    time: str,
-    standard: str = "us_epa_2024",
-    tz: str | None = None,
-    pollutants: Mapping[str, str] | list[str] | None = None,
-    units: Mapping[str, str] | None = None,
-    duplicates: Duplicates = "error",
-) -> pa.Table:
+def daily(data: Any, *, station: str, time: str, **options: Unpack[DailyOptions]) -> pa.Table:
     """One row per station and local day: the daily averages, their completeness and the AQI.
 
     Days are local standard time (EPA: midnight to midnight LST, no daylight saving). Rules:
@@ -98,12 +67,9 @@ def daily(
         data: hourly readings with a station and a timestamp column.
         station: the station column.
         time: the timestamp column.
-        standard: the AQI table.
-        tz: time zone for days (IANA name or offset such as ``"+08:00"``); default: the time
-            column's zone; timestamps without a zone are already local.
-        pollutants: pollutant -> column (pm25, pm10, o3, co, so2, no2) or a list of keys.
-        units: pollutant -> unit of its column.
-        duplicates: as in :func:`nowcast`.
+        **options: :class:`~pollutrack.aqi.DailyOptions`: ``standard`` (the AQI table),
+            ``tz`` (the days' zone), ``pollutants`` (pm25, pm10, o3, co, so2, no2), ``units``,
+            ``duplicates``.
 
     Returns:
         ``station``, ``date``, then per pollutant present ``pm25_24h``/``pm25_hours``,
@@ -126,16 +92,8 @@ def daily(
         >>> out.column("day_issues")[1].as_py()
         'pm25_24h: 17 of 24 hours (needs 18)'
     """
-    return _core.aqi.daily(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        standard=standard,
-        tz=tz,
-        pollutants=_pollutants(pollutants),
-        units=dict(units) if units is not None else None,
-        duplicates=duplicates,
-    )
+    core = {"station": station, "time": time, **_hourly_options("daily", options, DailyOptions)}
+    return _core.aqi.daily(as_arrow_tabular(data), core)
 
 
 def rolling(
@@ -146,12 +104,13 @@ def rolling(
     column: str,
     hours: int,
     min_valid: int,
-    duplicates: Duplicates = "error",
+    **options: Unpack[RollingOptions],
 ) -> pa.Table:
     """A trailing mean over the ``hours`` hours ending at each row's hour, per station.
 
     Returns the input rows with ``<column>_<hours>h`` (null when fewer than ``min_valid`` of
-    those hours have a valid reading) and ``<column>_<hours>h_count``.
+    those hours have a valid reading) and ``<column>_<hours>h_count``. Options:
+    :class:`~pollutrack.aqi.RollingOptions` (``duplicates``).
 
     Example:
         >>> import datetime as dt
@@ -163,21 +122,7 @@ def rolling(
         >>> out.column("co_3h").to_pylist(), out.column("co_3h_count").to_pylist()
         ([None, 1.5, 3.0], [1, 2, 2])
     """
-    return _core.aqi.rolling(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        column=column,
-        hours=hours,
-        min_valid=min_valid,
-        duplicates=duplicates,
-    )
-
-
-def _pollutants(pollutants: Mapping[str, str] | list[str] | None) -> dict[str, str] | None:
-    """A list of keys means "these pollutants, under their usual column names"."""
-    if pollutants is None:
-        return None
-    if isinstance(pollutants, Mapping):
-        return dict(pollutants)
-    return {key: key for key in pollutants}
+    given = checked("rolling", options, RollingOptions)
+    window = {"column": column, "hours": hours, "min_valid": min_valid}
+    core = {"station": station, "time": time, **window, **given}
+    return _core.aqi.rolling(as_arrow_tabular(data), core)

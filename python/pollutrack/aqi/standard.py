@@ -12,13 +12,17 @@ import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pollutrack import _core
 from pollutrack._input import as_arrow_tabular
+from pollutrack._options import checked
+
+if TYPE_CHECKING:
+    from pollutrack.aqi.options import ColumnOptions
 
 
 class Standard:
@@ -238,14 +242,12 @@ def standard_id(standard: str | Standard) -> str:
 
 
 def compare(
-    data: Any,
-    standards: Sequence[str | Standard],
-    *,
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
-    temperature: int | None = None,
+    data: Any, standards: Sequence[str | Standard], **options: Unpack[ColumnOptions]
 ) -> pa.Table:
     """The same rows under several standards side by side, and what changes against the first.
+
+    Options: :class:`~pollutrack.aqi.ColumnOptions` (``columns``, ``units``, ``temperature``),
+    the same for every standard.
 
     For each standard ``s`` (its id): ``s_aqi``, ``s_category``, ``s_dominant``, ``s_status``;
     for each after the first, ``s_aqi_change`` (its index minus the first's) and
@@ -261,6 +263,9 @@ def compare(
         >>> t.column("us_epa_2024_category_change").to_pylist()
         [1, 0]
     """
+    from pollutrack.aqi.options import ColumnOptions  # it imports this module
+
+    given = checked("compare", options, ColumnOptions)
     if len(standards) == 0:
         raise ValueError("compare needs at least one standard")
     table = as_arrow_tabular(data)
@@ -272,14 +277,8 @@ def compare(
     records = []
     first: tuple[pa.Array, pa.Array] | None = None
     for standard, sid in zip(standards, ids, strict=True):
-        rated = _core.aqi.compute(
-            table,
-            standard=standard_arg(standard),
-            columns=dict(columns) if columns is not None else None,
-            units=dict(units) if units is not None else None,
-            temperature=temperature,
-            skip_unrated=True,
-        )
+        core = {**given, "standard": standard_arg(standard), "skip_unrated": True}
+        rated = _core.aqi.compute(table, core)
         records.append(json.loads(rated.schema.metadata[b"pollutrack"]))
         aqi = rated.column("aqi")
         rank = pa.chunked_array(

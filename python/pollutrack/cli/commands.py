@@ -11,12 +11,17 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pollutrack import __version__
 from pollutrack.exceptions import PollutrackError
+
+if TYPE_CHECKING:
+    from pollutrack.aqi import AqiOptions
+    from pollutrack.aqi.options import Beyond
+    from pollutrack.mapping import ApplyOptions, OnUnmapped
 
 OK, CHECKS_FAILED, BAD_INPUT = 0, 1, 2
 
@@ -160,7 +165,7 @@ def aqi(
     columns: tuple[str, ...],
     units: tuple[str, ...],
     subindices: bool,
-    beyond: str | None,
+    beyond: Beyond | None,  # as click.Choice checked it
     temperature: str | None,
     partition_by: str | None,
     rules_path: Path | None,
@@ -176,7 +181,7 @@ def aqi(
     from pollutrack.cli import files
     from pollutrack.cli.run_report import RunReport
 
-    options: dict[str, Any] = {
+    options: AqiOptions = {
         "standard": standard,
         "columns": pairs(columns, "--column"),
         "units": pairs(units, "--unit"),
@@ -298,7 +303,7 @@ def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
     out: Path,
-    on_unmapped: str,
+    on_unmapped: OnUnmapped,  # as click.Choice checked it
     default_value: str | None,
     normalize: bool,
     fail_on_unmapped: bool,
@@ -324,9 +329,12 @@ def map_values(
     rejected = files.Rejected()
     table = files.read_all(paths, rejected).read_all()
     report.lap("read")
-    result = mapping.apply(
-        table, on_unmapped=on_unmapped, default=default_value, normalize=normalize or None
-    )
+    options: ApplyOptions = {
+        "on_unmapped": on_unmapped,
+        "default": default_value,
+        "normalize": normalize or None,
+    }
+    result = mapping.apply(table, **options)
     report.lap("map")
     report.counts = {
         "rows_in": table.num_rows + rejected.rows,
