@@ -172,6 +172,14 @@ fn standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String, St
     Ok((s.id.clone(), s.title.clone(), s.to_json()))
 }
 
+/// The key of the measure `name` stands for under a standard: a key, a plain pollutant name
+/// (its default measure) or a recognised column name.
+#[pyfunction]
+fn measure_key(py: Python<'_>, standard: &str, name: &str) -> PyResult<String> {
+    let s = py.detach(|| aqi::resolve(standard))?;
+    Ok(s.measures[s.measure_for_key(name)?].key.clone())
+}
+
 /// The EPA `PurpleAir` PM2.5 correction appended to `data` (a pyarrow.Table).
 #[pyfunction]
 #[pyo3(signature = (data, *, pm25, humidity, method, output))]
@@ -226,6 +234,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(standards, m)?)?;
     m.add_function(wrap_pyfunction!(standard_ids, m)?)?;
     m.add_function(wrap_pyfunction!(standard_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(measure_key, m)?)?;
     m.add_function(wrap_pyfunction!(correct_purpleair, m)?)?;
     m.add_function(wrap_pyfunction!(breakpoints, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import cache
 
 import numpy as np
 import pollutrack as pt
@@ -14,22 +15,18 @@ from hypothesis import strategies as st
 from support import aqi_oracle as oracle
 
 OUTPUTS = ["aqi", "aqi_category", "aqi_dominant", "aqi_status"]
-DECIMALS = {
-    "pm25": 1,
-    "pm10": 0,
-    "o3_8h": 3,
-    "o3_1h": 3,
-    "co": 1,
-    "so2_1h": 0,
-    "so2_24h": 0,
-    "no2": 0,
-}
 # Digits drawn beyond the quantum, to exercise truncation (1-3 decimals; O3 up to 5).
 EXTRA = {"pm25": 2, "pm10": 3, "o3_8h": 2, "o3_1h": 2, "co": 2, "so2_1h": 3, "so2_24h": 3, "no2": 3}
 PROPS = settings(max_examples=60, deadline=None)
 grid = pytest.mark.parametrize(
     ("standard", "beyond"), [(s, b) for s in oracle.STANDARDS for b in oracle.BEYOND]
 )
+
+
+@cache
+def decimals(measure: str, standard: str) -> int:
+    """The decimals of the measure's resolution, as the standard itself gives them."""
+    return int(pt.aqi.Standard(standard).measure(measure)["decimals"])
 
 
 @st.composite
@@ -46,7 +43,7 @@ def concentrations(draw: st.DrawFn, measure: str, standard: str) -> float:
     )
     extra = draw(st.integers(0, EXTRA[measure]))
     digits = draw(st.integers(0, 10**extra - 1))
-    return float(Fraction(count * 10**extra + digits, 10 ** (DECIMALS[measure] + extra)))
+    return float(Fraction(count * 10**extra + digits, 10 ** (decimals(measure, standard) + extra)))
 
 
 def readings(measure: str, standard: str) -> st.SearchStrategy[float | None]:

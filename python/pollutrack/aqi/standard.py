@@ -164,6 +164,29 @@ class Standard:
         spec: dict[str, Any] = json.loads(self.to_json())
         return spec
 
+    def measure(self, name: str) -> dict[str, Any]:
+        """What the standard says of the measure ``name`` stands for, as :func:`compute` reads it.
+
+        ``name`` is a measure key, a plain pollutant name (its default measure: ``"o3"`` is
+        8-hour ozone under the US EPA) or a column name the standard recognises.
+
+        Returns:
+            ``key``, ``pollutant``, ``averaging``, ``unit``, ``rounding`` and, for tables that
+            round concentrations, ``decimals`` (of their resolution: 1 for 0.1).
+
+        Raises:
+            InvalidSpecError: the standard has no such measure (naming the ones it has).
+
+        Example:
+            >>> import pollutrack as pt
+            >>> o3 = pt.aqi.Standard("us_epa_2024").measure("o3")
+            >>> o3["key"], o3["unit"], o3["decimals"], o3["rounding"]
+            ('o3_8h', 'ppm', 3, 'truncate')
+        """
+        key = _core.aqi.measure_key(self._arg, name)
+        spec = next(m for m in self.to_dict()["measures"] if m["key"] == key)
+        return {field: value for field, value in spec.items() if field != "rows"}
+
     def breakpoints(self) -> pa.Table:
         """The breakpoint table (see :func:`pollutrack.aqi.breakpoints`)."""
         return _core.aqi.breakpoints(self._arg)
