@@ -11,17 +11,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
+from click.decorators import FC
 
 from pollutrack import __version__
+from pollutrack.aqi.options import Beyond
 from pollutrack.exceptions import PollutrackError
+from pollutrack.mapping import OnUnmapped
 
 if TYPE_CHECKING:
     from pollutrack.aqi import AqiOptions
-    from pollutrack.aqi.options import Beyond
-    from pollutrack.mapping import ApplyOptions, OnUnmapped
+    from pollutrack.mapping import ApplyOptions
 
 OK, CHECKS_FAILED, BAD_INPUT = 0, 1, 2
 
@@ -50,6 +52,21 @@ def pairs(values: Sequence[str], option: str) -> dict[str, str]:
             raise click.BadParameter(f"expected KEY=VALUE, got '{v}'", param_hint=option)
         out[key.strip()] = value.strip()
     return out
+
+
+# Options more than one command takes, declared once.
+_PARTITION_BY = click.option(
+    "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
+)
+_FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+
+
+def _path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
+    """An option naming a file: the run report, the quality rules."""
+    return click.option(flag, dest, type=click.Path(path_type=Path), required=required, help=help)
+
+
+_REPORT = _path_option("--report", "report_path", "Run report (JSON); default: <out>.report.json.")
 
 
 @click.group()
@@ -133,7 +150,7 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
 @click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
 @click.option(
     "--beyond",
-    type=click.Choice(["extend", "cap", "null"]),
+    type=click.Choice(get_args(Beyond)),
     default=None,
     help="Above the top of a table (default: the standard's own).",
 )
@@ -143,20 +160,10 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     default=None,
     help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
 )
-@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
-@click.option(
-    "--checks",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    help="Quality rules (JSON list) run on the output.",
-)
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Run report (JSON); default: <out>.report.json.",
-)
+@_PARTITION_BY
+@_path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
+@_FAIL_ON_CHECKS
+@_REPORT
 @reasons
 def aqi(
     inputs: tuple[str, ...],
@@ -222,20 +229,9 @@ def aqi(
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Quality rules: a JSON list of rule objects.",
-)
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Also write the run report here (JSON).",
-)
+@_path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
+@_FAIL_ON_CHECKS
+@_path_option("--report", "report_path", "Also write the run report here (JSON).")
 @reasons
 def check(
     inputs: tuple[str, ...], rules_path: Path, fail_on_checks: bool, report_path: Path | None
@@ -280,7 +276,7 @@ def _sheet(path: Path) -> Any:
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
 @click.option(
     "--on-unmapped",
-    type=click.Choice(["null", "keep", "default", "error"]),
+    type=click.Choice(get_args(OnUnmapped)),
     default="null",
     show_default=True,
 )
@@ -291,13 +287,8 @@ def _sheet(path: Path) -> Any:
     "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
 )
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
-@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Run report (JSON); default: <out>.report.json.",
-)
+@_PARTITION_BY
+@_REPORT
 @reasons
 def map_values(
     inputs: tuple[str, ...],
