@@ -301,8 +301,7 @@ class Mapping:
 
         Args:
             data: any Arrow tabular data (pyarrow, polars, pandas, DuckDB, a dict of columns).
-            **options: :class:`ApplyOptions`: ``fields``, ``on_unmapped``, ``default``,
-                ``normalize``, ``replace``.
+            **options: :class:`ApplyOptions` (each key and its default are documented there).
 
         Returns:
             A :class:`MappingResult`. Null inputs stay null and are counted apart.

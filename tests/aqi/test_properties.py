@@ -89,6 +89,15 @@ def to_table(measures: list[str], rows: list[dict]) -> pa.Table:
     return pa.table({m: pa.array([r[m] for r in rows], pa.float64()) for m in measures})
 
 
+def rated(
+    standard: str, beyond: str, data: st.DataObject
+) -> tuple[list[str], list[dict], pa.Table]:
+    """Random rows under `standard`, and their AQI with every sub-index."""
+    measures, rows = data.draw(tables(standard))
+    options = {"standard": standard, "beyond": beyond, "subindices": True}
+    return measures, rows, pt.aqi.compute(to_table(measures, rows), **options)
+
+
 def present(measures: list[str]) -> list[str]:
     return [p for p in oracle.POLLUTANTS if any(oracle.POLLUTANT[m] == p for m in measures)]
 
@@ -97,10 +106,7 @@ def present(measures: list[str]) -> list[str]:
 @PROPS
 @given(data=st.data())
 def test_compute_matches_oracle(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, rows = data.draw(tables(standard))
-    result = pt.aqi.compute(
-        to_table(measures, rows), standard=standard, beyond=beyond, subindices=True
-    )
+    measures, rows, result = rated(standard, beyond, data)
     subs = [f"aqi_{p}" for p in present(measures)]
     assert result.column_names == measures + OUTPUTS + subs
     for row, got in zip(rows, result.select(OUTPUTS + subs).to_pylist(), strict=True):
@@ -141,10 +147,7 @@ def test_subindex_monotone(standard: str, beyond: str, data: st.DataObject) -> N
 @PROPS
 @given(data=st.data())
 def test_row_invariants(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, rows = data.draw(tables(standard))
-    result = pt.aqi.compute(
-        to_table(measures, rows), standard=standard, beyond=beyond, subindices=True
-    )
+    measures, _, result = rated(standard, beyond, data)
     pollutants = present(measures)
     for r in result.to_pylist():
         subs = {p: r[f"aqi_{p}"] for p in pollutants}

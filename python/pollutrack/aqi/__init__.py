@@ -69,8 +69,7 @@ def compute(data: Any, **options: Unpack[AqiOptions]) -> pa.Table:
     Args:
         data: pyarrow Table, RecordBatch or RecordBatchReader, a polars or pandas DataFrame,
             a dict of columns, or any object with ``__arrow_c_stream__``/``__arrow_c_array__``.
-        **options: :class:`AqiOptions`: ``standard`` (default ``"us_epa_2024"``), ``columns``,
-            ``units``, ``subindices``, ``on_invalid``, ``beyond``, ``temperature``.
+        **options: :class:`AqiOptions` (each key and its default are documented there).
 
     Returns:
         The input columns untouched, then ``aqi`` (int32), ``aqi_category``,

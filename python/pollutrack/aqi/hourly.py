@@ -29,8 +29,8 @@ def nowcast(data: Any, *, station: str, time: str, **options: Unpack[HourlyOptio
         data: hourly readings (any Arrow tabular input) with a station and a timestamp column.
         station: the station column (string, integer or dictionary).
         time: the timestamp column.
-        **options: :class:`~pollutrack.aqi.HourlyOptions`: ``pollutants`` (pm25, pm10, o3),
-            ``units``, ``duplicates``, ``standard`` (the table for the NowCast AQI).
+        **options: :class:`~pollutrack.aqi.HourlyOptions`: which pollutants (pm25, pm10, o3),
+            their units, what two rows in one hour mean, the table of the NowCast AQI.
 
     Returns:
         The input rows in their order with, per pollutant, ``<p>_nowcast`` (truncated: PM2.5 to
@@ -67,9 +67,8 @@ def daily(data: Any, *, station: str, time: str, **options: Unpack[DailyOptions]
         data: hourly readings with a station and a timestamp column.
         station: the station column.
         time: the timestamp column.
-        **options: :class:`~pollutrack.aqi.DailyOptions`: ``standard`` (the AQI table),
-            ``tz`` (the days' zone), ``pollutants`` (pm25, pm10, o3, co, so2, no2), ``units``,
-            ``duplicates``.
+        **options: :class:`~pollutrack.aqi.DailyOptions`: those of :func:`nowcast` (here
+            pollutants pm25, pm10, o3, co, so2, no2) and the days' time zone.
 
     Returns:
         ``station``, ``date``, then per pollutant present ``pm25_24h``/``pm25_hours``,
@@ -110,7 +109,7 @@ def rolling(
 
     Returns the input rows with ``<column>_<hours>h`` (null when fewer than ``min_valid`` of
     those hours have a valid reading) and ``<column>_<hours>h_count``. Options:
-    :class:`~pollutrack.aqi.RollingOptions` (``duplicates``).
+    :class:`~pollutrack.aqi.RollingOptions`.
 
     Example:
         >>> import datetime as dt

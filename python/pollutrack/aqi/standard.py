@@ -269,8 +269,7 @@ def compare(
 ) -> pa.Table:
     """The same rows under several standards side by side, and what changes against the first.
 
-    Options: :class:`~pollutrack.aqi.ColumnOptions` (``columns``, ``units``, ``temperature``),
-    the same for every standard.
+    Options: :class:`~pollutrack.aqi.ColumnOptions`, the same for every standard.
 
     For each standard ``s`` (its id): ``s_aqi``, ``s_category``, ``s_dominant``, ``s_status``;
     for each after the first, ``s_aqi_change`` (its index minus the first's) and

@@ -227,8 +227,8 @@ def unmapped_report(
 ) -> DataFrame:
     """Every distinct unmapped value with its count and suggestion, aggregated on the executors.
 
-    Options: :class:`~pollutrack.mapping.MatchOptions` (``fields``, ``normalize``). Columns:
-    ``field``, ``value``, ``count``, ``suggestion``. Nothing is collected to the driver.
+    Options: :class:`~pollutrack.mapping.MatchOptions`. Columns: ``field``, ``value``,
+    ``count``, ``suggestion``. Nothing is collected to the driver.
     """
     from pyspark.sql import functions as sf
 
