@@ -53,7 +53,7 @@ MEASURES: dict[str, tuple[int, tuple[tuple[int, int, int, int], ...]]] = {
 }
 # Truncation is floor(x * scale + GUARD), never x / 0.1 (9.1 / 0.1 = 90.999...). The guard
 # keeps a value computed upstream (9.1 arriving as 9.0999999999999996) in its bin; it is the
-# reference's recipe (§1.2) and the engine contract's.
+# reference's recipe (docs/standards/index.md) and the engine contract's.
 GUARD = 1e-9
 
 # From the issue: at least 5x faster than DuckDB, within 5x of a plain memory pass.
@@ -63,7 +63,8 @@ FMAX = "np.fmax memory pass"
 JUDGED_ROWS = 2_000  # disagreeing rows re-computed with the slow exact reference
 
 # (pm25, pm10, expected AQI); each value is paired with 0 for the other pollutant so the AQI
-# is that sub-index. Expected values are from the reference (§2.7, §2.8) or derived by hand.
+# is that sub-index. Expected values are from the reference (docs/standards/us_epa.md) or derived by
+# hand.
 KNOWN_VECTORS: tuple[tuple[float, float, int], ...] = (
     (0.0, 0.0, 0),
     (0.3, 0.0, 2),  # 0.3 and 9.1 catch x / 0.1 truncation (35.5 / 0.1 is exactly 355.0)

@@ -1,4 +1,4 @@
-"""Benchmark ``pt.aqi.compute`` under every built-in standard against US EPA 2024 (issue 8).
+"""Benchmark ``pt.aqi.compute`` under every built-in standard against US EPA 2024.
 
 Workload: the foundation benchmark's table (``aqi_competitors.make_table``: seeded PM2.5 + PM10,
 float64, default 10 million rows). Every standard rates that same table, except where the
@@ -11,7 +11,7 @@ standard itself needs other columns:
 * ``ca_aqhi`` is a formula over NO2, O3 and PM2.5 (3-hour means), so it gets seeded NO2 and O3
   columns next to PM2.5; it is compared with US EPA 2024 on the same three columns.
 
-Target (issue 8): no standard more than 1.5x slower than US EPA 2024. Prints one line per
+Target: no standard more than 1.5x slower than US EPA 2024. Prints one line per
 standard with the time, the ratio and PASS/MISS, and writes ``results_aqi_standards.json``.
 
     python benches/bench_aqi_standards.py --rows 10000000 --repeat 7

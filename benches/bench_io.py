@@ -1,6 +1,6 @@
 """Benchmark ``pt.io.read_json`` / ``pt.io.iter_json`` against the usual JSON readers.
 
-Workload (issue 3): 1,000,000 readings (station id, ISO-8601 timestamp, six pollutant floats;
+Workload: 1,000,000 readings (station id, ISO-8601 timestamp, six pollutant floats;
 about 126 MB) written once as NDJSON and once as one JSON array, in a temporary directory.
 
 Competitors, each reading the same files into Arrow or a DataFrame:

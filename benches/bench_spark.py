@@ -144,7 +144,7 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
     names, cols = list(pollutants), list(pollutants.values())
 
     def aqi_output(b: pa.RecordBatch) -> pa.RecordBatch:
-        return _core.aqi.Plan(b.schema, columns=pollutants).compute_batch(b, labels="string")
+        return _core.aqi.Plan(b.schema, {"columns": pollutants}).compute_batch(b, labels="string")
 
     def aqi_number(b: pa.RecordBatch) -> pa.RecordBatch:
         return b.append_column("aqi", aqi_output(b).column("aqi"))

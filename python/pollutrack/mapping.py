@@ -24,18 +24,75 @@ from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import pyarrow as pa
 
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._options import checked
 
-__all__ = ["Mapping", "MappingResult", "OnUnmapped", "sample_sheet"]
+__all__ = [
+    "ApplyOptions",
+    "Mapping",
+    "MappingResult",
+    "MatchOptions",
+    "OnUnmapped",
+    "sample_sheet",
+]
 
 OnUnmapped = Literal["null", "keep", "default", "error"]
 PathLike = str | os.PathLike[str]
+
+
+class MatchOptions(TypedDict, total=False):
+    """Which values are looked up, and how keys match (:meth:`Mapping.apply`, Spark reports).
+
+    Attributes:
+        fields: the fields to map; all of the sheet's by default. Each must be a column.
+        normalize: ``True`` (trim, case-fold, NFKC), or step names among ``"trim"``,
+            ``"casefold"``, ``"nfkc"``; applied alike to sheet keys and data. Default: exact.
+    """
+
+    fields: Sequence[str] | None
+    normalize: bool | str | Sequence[str] | None
+
+
+class ApplyOptions(MatchOptions, total=False):
+    """The options of :meth:`Mapping.apply`: :class:`MatchOptions` and what the output holds.
+
+    Attributes:
+        on_unmapped: what an unmapped value becomes: ``"null"`` (default), ``"keep"`` (the
+            value as text), ``"default"`` (``default=``) or ``"error"`` (raise
+            :class:`~pollutrack.InvalidValueError` naming field, value and first row).
+        default: the text written under ``on_unmapped="default"``.
+        replace: write each mapped column in place of its source column (named after the
+            target field, or the field) instead of appending ``<target field>`` /
+            ``<field>_mapped``. Default ``False``.
+    """
+
+    on_unmapped: OnUnmapped
+    default: str | None
+    replace: bool
+
+
+def _apply_options(
+    function: str, options: MatchOptions, declared: type = ApplyOptions
+) -> dict[str, object]:
+    """``options`` (of ``declared``) for ``_core``: checked, ``normalize`` as step names.
+
+    Example:
+        >>> _apply_options("apply", {"normalize": True, "fields": ("dept",)})
+        {'normalize': ['all'], 'fields': ['dept']}
+    """
+    out = checked(function, options, declared)
+    if "normalize" in options:
+        out["normalize"] = _normalize_steps(options["normalize"])
+    fields = options.get("fields")
+    if fields is not None:
+        out["fields"] = list(fields)
+    return out
 
 
 def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
@@ -243,32 +300,15 @@ class Mapping:
 
     # --- using ------------------------------------------------------------------------------
     def apply(
-        self,
-        data: Any,
-        *,
-        fields: Sequence[str] | None = None,
-        on_unmapped: OnUnmapped = "null",
-        default: str | None = None,
-        normalize: bool | str | Sequence[str] | None = None,
-        replace: bool = False,
-        output: Output = "native",
+        self, data: Any, *, output: Output = "native", **options: Unpack[ApplyOptions]
     ) -> MappingResult:
         """Maps every field of the sheet (or ``fields``) in one parallel pass.
 
         Args:
             data: any Arrow tabular data (pyarrow, polars, pandas, DuckDB, a dict of columns).
-            fields: the fields to map; all of the sheet's by default. Each must be a column.
-            on_unmapped: what an unmapped value becomes: ``"null"``, ``"keep"`` (the value as
-                text), ``"default"`` (``default=``) or ``"error"`` (raise
-                :class:`~pollutrack.InvalidValueError` naming field, value and first row).
-            default: the text written under ``on_unmapped="default"``.
-            normalize: ``True`` (trim, case-fold, NFKC), or step names among ``"trim"``,
-                ``"casefold"``, ``"nfkc"``; applied alike to sheet keys and data.
-            replace: write each mapped column in place of its source column (named after the
-                target field, or the field) instead of appending ``<target field>`` /
-                ``<field>_mapped``.
             output: ``"native"`` (default): ``table`` in the input's kind; ``"arrow"``: a
                 pyarrow Table.
+            **options: :class:`ApplyOptions` (each key and its default are documented there).
 
         Returns:
             A :class:`MappingResult`. Null inputs stay null and are counted apart.
@@ -284,14 +324,8 @@ class Mapping:
             DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
         """
         data, native = from_native(data, output)
-        table, report, counts = self._core.apply(
-            as_arrow_tabular(data),
-            fields=list(fields) if fields is not None else None,
-            on_unmapped=on_unmapped,
-            default=default,
-            normalize=_normalize_steps(normalize),
-            replace=replace,
-        )
+        given = _apply_options("apply", options)
+        table, report, counts = self._core.apply(as_arrow_tabular(data), given)
         return MappingResult(native.to_native(table), report, counts)
 
     def drift(self, allowed: MappingABC[str, Any] | PathLike) -> pa.Table:

@@ -1,6 +1,6 @@
 //! Bindings of `pollutrack.aqi`: extract, `py.detach(engine)`, export. No AQI logic here.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -10,37 +10,48 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyArray, PyRecordBatch, PySchema, PyTable};
 
+use super::options::options_struct;
 use super::tables::to_table;
 
 mod hourly;
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
 use crate::engine::{plain, Error};
 
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
-fn options(
-    standard: &str,
-    columns: Option<HashMap<String, Option<String>>>,
-    units: Option<HashMap<String, String>>,
-    subindices: bool,
-    on_invalid: &str,
-    beyond: Option<&str>,
-    temperature: Option<u32>,
-    skip_unrated: bool,
-) -> Result<AqiOptions, Error> {
-    let mut columns: Vec<_> = columns.unwrap_or_default().into_iter().collect();
-    columns.sort();
-    let mut units: Vec<_> = units.unwrap_or_default().into_iter().collect();
-    units.sort();
-    Ok(AqiOptions {
-        standard: standard.to_owned(),
-        columns,
-        units,
-        subindices,
-        on_invalid: OnInvalid::parse(on_invalid)?,
-        beyond: beyond.map(Beyond::parse).transpose()?,
-        temperature,
-        skip_unrated,
-    })
+options_struct! {
+    /// The keys of `pollutrack.aqi.AqiOptions`, and `skip_unrated` (which `compare` sets).
+    struct AqiArgs("AQI") {
+        standard: String,
+        columns: BTreeMap<String, Option<String>>,
+        units: BTreeMap<String, String>,
+        subindices: bool,
+        on_invalid: String,
+        beyond: String,
+        temperature: u32,
+        skip_unrated: bool,
+    }
+}
+
+impl AqiArgs {
+    /// The engine's options: what was given, else `AqiOptions::default()` (the one place the
+    /// defaults live; `None` for `beyond` and `temperature` means the standard's own).
+    fn build(self) -> Result<AqiOptions, Error> {
+        let default = AqiOptions::default();
+        Ok(AqiOptions {
+            standard: self.standard.unwrap_or(default.standard),
+            columns: self.columns.map_or(default.columns, |c| c.into_iter().collect()),
+            units: self.units.map_or(default.units, |u| u.into_iter().collect()),
+            subindices: self.subindices.unwrap_or(default.subindices),
+            on_invalid: self
+                .on_invalid
+                .as_deref()
+                .map(OnInvalid::parse)
+                .transpose()?
+                .unwrap_or(default.on_invalid),
+            beyond: self.beyond.as_deref().map(Beyond::parse).transpose()?.or(default.beyond),
+            temperature: self.temperature.or(default.temperature),
+            skip_unrated: self.skip_unrated.unwrap_or(default.skip_unrated),
+        })
+    }
 }
 
 fn table(py: Python<'_>, batches: Vec<RecordBatch>, schema: arrow_schema::SchemaRef) -> PyResult<Py<PyAny>> {
@@ -48,23 +59,10 @@ fn table(py: Python<'_>, batches: Vec<RecordBatch>, schema: arrow_schema::Schema
 }
 
 /// Computes the AQI of every row of `data`; returns a pyarrow.Table.
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
 #[pyfunction]
-#[pyo3(signature = (data, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
-fn compute(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    standard: &str,
-    columns: Option<HashMap<String, Option<String>>>,
-    units: Option<HashMap<String, String>>,
-    subindices: bool,
-    on_invalid: &str,
-    beyond: Option<&str>,
-    temperature: Option<u32>,
-    skip_unrated: bool,
-) -> PyResult<Py<PyAny>> {
-    let options =
-        options(standard, columns, units, subindices, on_invalid, beyond, temperature, skip_unrated)?;
+#[pyo3(signature = (data, options=None))]
+fn compute(py: Python<'_>, data: AnyRecordBatch, options: Option<AqiArgs>) -> PyResult<Py<PyAny>> {
+    let options = options.unwrap_or_default().build()?;
     let reader = data.into_reader()?;
     let input = reader.schema();
     let (batches, schema) = py.detach(|| -> Result<_, Error> {
@@ -86,21 +84,9 @@ struct Plan {
 #[pymethods]
 impl Plan {
     #[new]
-    #[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.compute`
-    #[pyo3(signature = (schema, *, standard="us_epa_2024", columns=None, units=None, subindices=false, on_invalid="flag", beyond=None, temperature=None, skip_unrated=false))]
-    fn new(
-        schema: PySchema,
-        standard: &str,
-        columns: Option<HashMap<String, Option<String>>>,
-        units: Option<HashMap<String, String>>,
-        subindices: bool,
-        on_invalid: &str,
-        beyond: Option<&str>,
-        temperature: Option<u32>,
-        skip_unrated: bool,
-    ) -> PyResult<Self> {
-        let options =
-            options(standard, columns, units, subindices, on_invalid, beyond, temperature, skip_unrated)?;
+    #[pyo3(signature = (schema, options=None))]
+    fn new(schema: PySchema, options: Option<AqiArgs>) -> PyResult<Self> {
+        let options = options.unwrap_or_default().build()?;
         let plan = EnginePlan::new(&schema.into_inner(), options)?;
         Ok(Self { plan, rows_seen: AtomicU64::new(0) })
     }
@@ -188,6 +174,14 @@ fn standard_spec(py: Python<'_>, standard: &str) -> PyResult<(String, String, St
     Ok((s.id.clone(), s.title.clone(), s.to_json()))
 }
 
+/// The key of the measure `name` stands for under a standard: a key, a plain pollutant name
+/// (its default measure) or a recognised column name.
+#[pyfunction]
+fn measure_key(py: Python<'_>, standard: &str, name: &str) -> PyResult<String> {
+    let s = py.detach(|| aqi::resolve(standard))?;
+    Ok(s.measures[s.measure_for_key(name)?].key.clone())
+}
+
 /// The EPA `PurpleAir` PM2.5 correction appended to `data` (a pyarrow.Table).
 #[pyfunction]
 #[pyo3(signature = (data, *, pm25, humidity, method, output))]
@@ -242,6 +236,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(standards, m)?)?;
     m.add_function(wrap_pyfunction!(standard_ids, m)?)?;
     m.add_function(wrap_pyfunction!(standard_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(measure_key, m)?)?;
     m.add_function(wrap_pyfunction!(correct_purpleair, m)?)?;
     m.add_function(wrap_pyfunction!(breakpoints, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;

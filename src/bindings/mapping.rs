@@ -1,5 +1,6 @@
 //! Bindings of `pollutrack.mapping`: extract, `py.detach(engine)`, export. No mapping logic here.
 
+use super::options::options_struct;
 use super::tables::to_table;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,6 +22,32 @@ fn names(columns: Option<HashMap<String, String>>) -> Result<ColumnNames, Error>
     ColumnNames::with(&columns)
 }
 
+options_struct! {
+    /// The keys of `pollutrack.mapping.ApplyOptions` (`normalize` as step names).
+    struct ApplyArgs("apply") {
+        fields: Vec<String>,
+        on_unmapped: String,
+        default: String,
+        normalize: Vec<String>,
+        replace: bool,
+    }
+}
+
+impl ApplyArgs {
+    /// The engine's options; by default every field, unmapped values null, exact keys, appended.
+    fn build(self) -> Result<ApplyOptions, Error> {
+        Ok(ApplyOptions {
+            fields: self.fields,
+            on_unmapped: OnUnmapped::parse(
+                self.on_unmapped.as_deref().unwrap_or("null"),
+                self.default.as_deref(),
+            )?,
+            normalize: Normalize::parse(&self.normalize.unwrap_or_default())?,
+            replace: self.replace.unwrap_or(false),
+        })
+    }
+}
+
 /// A validated mapping sheet, compiled for `apply` and `drift`.
 #[pyclass(frozen, name = "Mapping", module = "pollutrack._core.mapping")]
 struct Mapping {
@@ -34,24 +61,14 @@ fn wrap(rules: Vec<mapping::rules::RawRule>) -> PyResult<Mapping> {
 #[pymethods]
 impl Mapping {
     /// Maps `data`; returns (table, report, counts), three pyarrow.Tables.
-    #[pyo3(signature = (data, *, fields=None, on_unmapped="null", default=None, normalize=None, replace=false))]
-    #[allow(clippy::too_many_arguments)] // the keyword options of `pt.Mapping.apply`
+    #[pyo3(signature = (data, options=None))]
     fn apply(
         &self,
         py: Python<'_>,
         data: AnyRecordBatch,
-        fields: Option<Vec<String>>,
-        on_unmapped: &str,
-        default: Option<&str>,
-        normalize: Option<Vec<String>>,
-        replace: bool,
+        options: Option<ApplyArgs>,
     ) -> PyResult<(Py<PyAny>, Py<PyAny>, Py<PyAny>)> {
-        let options = ApplyOptions {
-            fields,
-            on_unmapped: OnUnmapped::parse(on_unmapped, default)?,
-            normalize: Normalize::parse(&normalize.unwrap_or_default())?,
-            replace,
-        };
+        let options = options.unwrap_or_default().build()?;
         let reader = data.into_reader()?;
         let schema = reader.schema();
         let (applied, report, counts) = py.detach(|| -> Result<_, Error> {

@@ -10,6 +10,7 @@ mod aqi;
 mod errors;
 mod io;
 mod mapping;
+mod options;
 mod plain;
 mod quality;
 mod tables;

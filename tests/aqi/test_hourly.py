@@ -29,7 +29,8 @@ def hourly(station: list, hours: list[int], **columns: list) -> pa.Table:
 
 
 def test_nowcast_reference_n01() -> None:
-    # c1..c12 = 80, 40, 20, 10 x 9 -> w = 0.5, NowCast 53.76 -> 53.7 -> AQI 146 (reference §2.10).
+    # c1..c12 = 80, 40, 20, 10 x 9 -> w = 0.5, NowCast 53.76 -> 53.7 -> AQI 146
+    # (docs/standards/us_epa.md).
     pm25 = [10.0] * 9 + [20.0, 40.0, 80.0]
     out = pt.aqi.nowcast(
         hourly(["A"] * 12, list(range(12)), pm25=pm25), station="station", time="time"

@@ -93,7 +93,8 @@ def test_input_kinds(kind: str) -> None:
     [
         ("pm25", pa.array([35.5, 55.5, 12.5, 0.5], pa.float32()), [101, 151, 57, 3]),
         # float32 nearest to the decimal lies just below it; it must still mean that decimal
-        # (the column prints as 0.055): 0.055 -> 51, 0.106 -> 201 (§2.2), not 50 / 200.
+        # (the column prints as 0.055): 0.055 -> 51, 0.106 -> 201 (docs/standards/us_epa.md), not 50
+        # / 200.
         ("o3_8h", pa.array([0.055, 0.106, 0.071], pa.float32()), [51, 201, 101]),
         ("o3_1h", pa.array([0.205, 0.125], pa.float32()), [201, 101]),
         ("pm25", pa.array([0.7, 9.1], pa.float32()), [4, 51]),  # 50 * 7/90 = 3.89

@@ -38,7 +38,7 @@ def test_endpoint_vectors_cover_every_table_row() -> None:
 
 @pytest.mark.parametrize("standard", oracle.STANDARDS)
 def test_tables_are_contiguous(standard: str) -> None:
-    # Rows are disjoint at the quantum and the index bands follow on (§2.7).
+    # Rows are disjoint at the quantum and the index bands follow on (docs/standards/us_epa.md).
     for measure in oracle.TABLES[standard]:
         rows = oracle.rows(measure, standard)
         for (_, hi, _, ihi), (lo, _, ilo, _) in itertools.pairwise(rows):
@@ -56,7 +56,8 @@ def test_subindex_cases(case: tuple[str, str, str, str, int | None]) -> None:
     ("value", "count"), [(0.3, 3), (9.1, 91), (35.5, 355), (35.49, 354), (9.05, 90), (0.0, 0)]
 )
 def test_truncation_is_exact_decimal(value: float, count: int) -> None:
-    # 9.1 / 0.1 == 90.99999999999999 in binary floating point (§1.2); the oracle is exact.
+    # 9.1 / 0.1 == 90.99999999999999 in binary floating point (docs/standards/index.md); the oracle
+    # is exact.
     x, problem = oracle.exact(value)
     assert problem is None
     assert x is not None

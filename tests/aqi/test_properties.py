@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import cache
 
 import numpy as np
 import pollutrack as pt
@@ -14,22 +15,18 @@ from hypothesis import strategies as st
 from support import aqi_oracle as oracle
 
 OUTPUTS = ["aqi", "aqi_category", "aqi_dominant", "aqi_status"]
-DECIMALS = {
-    "pm25": 1,
-    "pm10": 0,
-    "o3_8h": 3,
-    "o3_1h": 3,
-    "co": 1,
-    "so2_1h": 0,
-    "so2_24h": 0,
-    "no2": 0,
-}
 # Digits drawn beyond the quantum, to exercise truncation (1-3 decimals; O3 up to 5).
 EXTRA = {"pm25": 2, "pm10": 3, "o3_8h": 2, "o3_1h": 2, "co": 2, "so2_1h": 3, "so2_24h": 3, "no2": 3}
 PROPS = settings(max_examples=60, deadline=None)
 grid = pytest.mark.parametrize(
     ("standard", "beyond"), [(s, b) for s in oracle.STANDARDS for b in oracle.BEYOND]
 )
+
+
+@cache
+def decimals(measure: str, standard: str) -> int:
+    """The decimals of the measure's resolution, as the standard itself gives them."""
+    return int(pt.aqi.Standard(standard).measure(measure)["decimals"])
 
 
 @st.composite
@@ -46,7 +43,7 @@ def concentrations(draw: st.DrawFn, measure: str, standard: str) -> float:
     )
     extra = draw(st.integers(0, EXTRA[measure]))
     digits = draw(st.integers(0, 10**extra - 1))
-    return float(Fraction(count * 10**extra + digits, 10 ** (DECIMALS[measure] + extra)))
+    return float(Fraction(count * 10**extra + digits, 10 ** (decimals(measure, standard) + extra)))
 
 
 def readings(measure: str, standard: str) -> st.SearchStrategy[float | None]:
@@ -92,6 +89,15 @@ def to_table(measures: list[str], rows: list[dict]) -> pa.Table:
     return pa.table({m: pa.array([r[m] for r in rows], pa.float64()) for m in measures})
 
 
+def rated(
+    standard: str, beyond: str, data: st.DataObject
+) -> tuple[list[str], list[dict], pa.Table]:
+    """Random rows under `standard`, and their AQI with every sub-index."""
+    measures, rows = data.draw(tables(standard))
+    options = {"standard": standard, "beyond": beyond, "subindices": True}
+    return measures, rows, pt.aqi.compute(to_table(measures, rows), **options)
+
+
 def present(measures: list[str]) -> list[str]:
     return [p for p in oracle.POLLUTANTS if any(oracle.POLLUTANT[m] == p for m in measures)]
 
@@ -100,10 +106,7 @@ def present(measures: list[str]) -> list[str]:
 @PROPS
 @given(data=st.data())
 def test_compute_matches_oracle(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, rows = data.draw(tables(standard))
-    result = pt.aqi.compute(
-        to_table(measures, rows), standard=standard, beyond=beyond, subindices=True
-    )
+    measures, rows, result = rated(standard, beyond, data)
     subs = [f"aqi_{p}" for p in present(measures)]
     assert result.column_names == measures + OUTPUTS + subs
     for row, got in zip(rows, result.select(OUTPUTS + subs).to_pylist(), strict=True):
@@ -144,10 +147,7 @@ def test_subindex_monotone(standard: str, beyond: str, data: st.DataObject) -> N
 @PROPS
 @given(data=st.data())
 def test_row_invariants(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, rows = data.draw(tables(standard))
-    result = pt.aqi.compute(
-        to_table(measures, rows), standard=standard, beyond=beyond, subindices=True
-    )
+    measures, _, result = rated(standard, beyond, data)
     pollutants = present(measures)
     for r in result.to_pylist():
         subs = {p: r[f"aqi_{p}"] for p in pollutants}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pollutrack as pt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from support import aqi_oracle as oracle
 
 NEW = ["in_naqi", "cn_hj633_2012", "eu_eaqi_2024", "eu_eaqi_pre2024", "uk_daqi", "ca_aqhi"]
 
@@ -29,6 +31,38 @@ def test_every_standard_is_listed_with_its_measures() -> None:
     uk = table.filter(pc.field("standard") == "uk_daqi")
     assert set(uk.column("temperature_c").to_pylist()) == {20}
     assert uk.filter(pc.field("measure") == "so2").column("averaging").to_pylist() == ["15min"]
+
+
+@pytest.mark.parametrize("standard", oracle.STANDARDS)
+def test_what_a_standard_says_of_its_measures_agrees_with_the_reference(standard: str) -> None:
+    """Decimals and aliases, as every user reads them from the standard (the oracle: by hand)."""
+    std = pt.aqi.Standard(standard)
+    for key in oracle.TABLES[standard]:
+        measure = std.measure(key)
+        assert measure["key"] == key
+        assert Fraction(1, 10 ** measure["decimals"]) == oracle.QUANTUM[key]
+        assert measure["rounding"] == "truncate"
+    for alias, key in oracle.ALIASES.items():
+        if key in oracle.TABLES[standard]:
+            assert std.measure(alias)["key"] == key
+
+
+def test_measure_reads_names_as_compute_does() -> None:
+    epa = pt.aqi.Standard("us_epa_2024")
+    pm = epa.measure("PM2.5 (ug/m3)")
+    assert pm == {
+        "key": "pm25",
+        "pollutant": "pm25",
+        "averaging": "24h",
+        "unit": "ug/m3",
+        "decimals": 1,
+        "rounding": "truncate",
+    }
+    assert epa.measure("so2")["key"] == "so2_1h"
+    assert pt.aqi.Standard("cn_hj633_2012").measure("so2")["key"] == "so2_24h"
+    assert "decimals" not in pt.aqi.Standard("eu_eaqi_2024").measure("pm25")  # bands: no rounding
+    with pytest.raises(pt.InvalidSpecError, match="us_epa_1999 has no measure 'pm10'"):
+        pt.aqi.Standard("us_epa_1999").measure("pm10")
 
 
 def test_breakpoints_and_categories_of_banded_standards() -> None:

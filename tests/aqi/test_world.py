@@ -1,4 +1,4 @@
-"""The non-US AQI standards of issue 8 (India, China, EEA, UK, Canada).
+"""The non-US AQI standards (India, China, EEA, UK, Canada).
 
 (a) test_oracle_*: the exact oracle (aqi_world_oracle) against the hand-derived vectors
     (aqi_world_vectors), so the property tests can trust it.

@@ -234,3 +234,64 @@ def test_demo_without_duckdb_runs_the_job_and_says_how_to_get_the_sql_step(
         "skipped the SQL step: DuckDB is not installed (pip install 'pollutrack[demo]')"
     )
     assert (tmp_path / "out" / "run_report.json").is_file()
+
+
+def test_aqi_options_reach_the_engine_as_given(tmp_path: Path) -> None:
+    import pollutrack as pt
+
+    data = pa.table({"pm25": [12.1, 330.0], "ozone": [70.0, 20.0], "no2": [13.2, 5.0]})
+    path = tmp_path / "r.csv"
+    pacsv.write_csv(data, path)
+    out = tmp_path / "o.parquet"
+    flags = ["--column", "o3=ozone", "--unit", "o3=ppb", "--subindices", "--beyond", "cap"]
+    code, _, err = run("aqi", str(path), "-o", str(out), *flags)
+    assert code == 0, err
+    options: pt.aqi.AqiOptions = {
+        "columns": {"o3": "ozone"},
+        "units": {"o3": "ppb"},
+        "subindices": True,
+        "beyond": "cap",
+    }
+    want = pt.aqi.compute(data, **options)
+    got = pq.read_table(out)
+    assert got.to_pylist() == want.to_pylist()
+    assert got.column("aqi").to_pylist() == [100, 500]
+    assert got.column("aqi_o3").to_pylist() == [100, 19]
+    report = json.loads((tmp_path / "o.parquet.report.json").read_text())
+    assert report["options"] == {
+        "standard": "us_epa_2024",
+        **options,
+        "temperature": None,
+        "partition_by": None,
+    }
+    # 13.2 ppb NO2 is EEA band 3 at the EEA's 20 °C, band 2 at 25 °C.
+    path = tmp_path / "no2.csv"
+    pacsv.write_csv(pa.table({"no2": [13.2]}), path)
+    for temperature, band in ((None, 3), ("25", 2)):
+        flags = ["--standard", "eu_eaqi_2024", "--unit", "no2=ppb"]
+        flags += ["--temperature", temperature] if temperature else []
+        code, _, err = run("aqi", str(path), "-o", str(out), *flags)
+        assert code == 0, err
+        assert pq.read_table(out).column("aqi").to_pylist() == [band]
+
+
+def test_map_options_reach_the_engine_as_given(tmp_path: Path) -> None:
+    import pollutrack as pt
+
+    data = pa.table({"cbwd": ["ne ", "cv", "SW"]})
+    path = tmp_path / "codes.csv"
+    pacsv.write_csv(data, path)
+    out = tmp_path / "mapped.parquet"
+    flags = ["--on-unmapped", "default", "--default", "other", "--normalize"]
+    code, _, err = run("map", str(path), "--sheet", str(pt.mapping.sample_sheet()), "-o", str(out))
+    assert code == 0, err
+    assert pq.read_table(out).column("cbwd_mapped").to_pylist() == [None, "calm or variable", None]
+    code, _, err = run(
+        "map", str(path), "--sheet", str(pt.mapping.sample_sheet()), "-o", str(out), *flags
+    )
+    assert code == 0, err
+    mapping = pt.Mapping.from_excel(pt.mapping.sample_sheet())
+    want = mapping.apply(data, on_unmapped="default", default="other", normalize=True).table
+    got = pq.read_table(out)
+    assert got.column("cbwd_mapped").to_pylist() == ["northeast", "calm or variable", "other"]
+    assert got.column("cbwd_mapped").to_pylist() == want.column("cbwd_mapped").to_pylist()

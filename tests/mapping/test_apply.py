@@ -16,6 +16,7 @@ import pyarrow.csv as pacsv
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pollutrack._options import option_keys
 from pollutrack.cli.demo import sample_path
 
 M = pt.Mapping.from_dict(
@@ -287,3 +288,28 @@ def test_matches_a_plain_python_oracle(
 def test_sample_sheet_paths() -> None:
     assert pt.mapping.sample_sheet().name == "wind_direction_mapping.xlsx"
     assert Path(pt.mapping.sample_sheet("csv")).is_file()
+
+
+def test_apply_options_are_one_typed_set() -> None:
+    data = {"status": ["open", "OPEN ", "gone"], "dept": ["HR", "x", None]}
+    options: pt.mapping.ApplyOptions = {
+        "fields": ("status",),  # any sequence
+        "normalize": ["trim", "casefold"],
+        "on_unmapped": "default",
+        "default": "?",
+        "replace": True,
+    }
+    res = M.apply(data, **options)
+    assert res.table.column_names == ["status", "dept"]
+    assert res.table.column("status").to_pylist() == ["Open", "Open", "?"]
+    with pytest.raises(
+        TypeError,
+        match=r"^apply\(\) got an unexpected keyword argument 'field'; its options are "
+        r"fields, normalize, on_unmapped, default, replace$",
+    ):
+        M.apply(data, field=["status"])
+    # The binding reads the same keys (it names them for a key it does not know).
+    with pytest.raises(TypeError, match="the options are ") as info:
+        M._core.apply(pa.table(data), {"field": ["status"]})
+    core = str(info.value).split("the options are ")[1].split(", ")
+    assert sorted(core) == sorted(option_keys(pt.mapping.ApplyOptions))

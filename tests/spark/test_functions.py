@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import Counter
 
 import pollutrack as pt
@@ -73,6 +74,49 @@ def test_with_aqi_equals_the_engine(spark: SparkSession) -> None:
         {"beyond": "null", "subindices": True},
     ):
         assert collect(with_aqi(df, **options), table) == expected(table, **options)
+
+
+def test_options_pass_to_with_aqi_as_to_compute(spark: SparkSession) -> None:
+    table = readings(1000, 6)
+    df = spark.createDataFrame(table).repartition(3)
+    options: pt.aqi.AqiOptions = {
+        "standard": pt.aqi.Standard("us_epa_2012"),
+        "columns": {"so2_24h": None, "pm10": "o3_8h"},
+        "units": {"no2": "ug/m3", "co": "mg/m3"},
+        "temperature": 20,
+        "beyond": "cap",
+        "on_invalid": "flag",
+        "subindices": True,
+    }
+    got = collect(with_aqi(df, **options), table)
+    assert got == expected(table, **options)
+    assert got != expected(table, subindices=True)  # the options changed the result
+
+
+def test_unknown_options_fail_on_the_driver(spark: SparkSession) -> None:
+    from pollutrack.spark import apply_mapping, aqi_status_counts, mapping_counts, unmapped_report
+
+    df = spark.createDataFrame(
+        [("A", dt.datetime(2024, 1, 1), 2.0)], "s string, t timestamp, pm25 double"
+    )
+    mapping = pt.Mapping.from_dict({"s": {"A": "a"}})
+    calls = [
+        ("with_aqi", "subindex", lambda: with_aqi(df, subindex=True)),
+        ("with_aqi", "standrad", lambda: aqi_status_counts(df, standrad="us_epa_2012")),
+        ("nowcast", "tz", lambda: nowcast(df, station="s", time="t", tz="UTC")),
+        ("daily", "zone", lambda: daily(df, station="s", time="t", zone="UTC")),
+        ("apply", "field", lambda: apply_mapping(df, mapping, field=["s"])),
+        (
+            "unmapped_report",
+            "on_unmapped",
+            lambda: unmapped_report(df, mapping, on_unmapped="keep"),
+        ),
+        ("apply", "fields_", lambda: mapping_counts(df, mapping, fields_=["s"])),
+    ]
+    for function, key, call in calls:
+        message = f"{function}() got an unexpected keyword argument '{key}'"
+        with pytest.raises(TypeError, match=re.escape(message)):
+            call()
 
 
 def test_schema_is_exact_and_labels_are_strings(spark: SparkSession) -> None:

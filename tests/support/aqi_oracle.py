@@ -1,7 +1,7 @@
 """Slow, obviously-correct oracle for the US EPA AQI (the pt.aqi contract in plain Python).
 
-Tables are typed from /work/shared/reference/aqi_standards.md §2.2 (2024), §2.9 (pre-2024,
-"us_epa_2012") and the 1999 PM2.5 rows quoted there. Arithmetic is exact: a float is read as
+Tables are typed from docs/standards/us_epa.md (the 2024 table, the pre-2024 table as
+"us_epa_2012", and the 1999 PM2.5 rows). Arithmetic is exact: a float is read as
 ``Decimal(repr(x))``, truncated to the measure's quantum, and interpolated with ``Fraction``;
 the index is rounded half up. No numpy, no floats in the computation.
 """
@@ -42,7 +42,8 @@ ALIASES = {"o3": "o3_8h", "so2": "so2_1h"}
 STATUS_ORDER = ("not_finite", "negative", "undefined", "beyond_index")
 BEYOND = ("extend", "cap", "null")
 
-# Rows up to AQI 300 that the 2024 and pre-2024 tables share (§2.9: "identical ... rows <= 300").
+# Rows up to AQI 300 that the 2024 and pre-2024 tables share (docs/standards/us_epa.md: "identical
+# ... rows <= 300").
 _O3_8H: list[Row] = [
     ("0.000", "0.054", 0, 50),
     ("0.055", "0.070", 51, 100),
@@ -85,7 +86,7 @@ _NO2: list[Row] = [
 ]
 
 TABLES: dict[str, dict[str, list[Row]]] = {
-    "us_epa_2024": {  # §2.2: one Hazardous row 301-500 for every pollutant
+    "us_epa_2024": {  # docs/standards/us_epa.md: one Hazardous row 301-500 for every pollutant
         "pm25": [
             ("0.0", "9.0", 0, 50),
             ("9.1", "35.4", 51, 100),
@@ -102,7 +103,7 @@ TABLES: dict[str, dict[str, list[Row]]] = {
         "so2_24h": [*_SO2_24H, ("605", "1004", 301, 500)],
         "no2": [*_NO2, ("1250", "2049", 301, 500)],
     },
-    "us_epa_2012": {  # §2.9: two Hazardous rows, 301-400 and 401-500
+    "us_epa_2012": {  # docs/standards/us_epa.md: two Hazardous rows, 301-400 and 401-500
         "pm25": [
             ("0.0", "12.0", 0, 50),
             ("12.1", "35.4", 51, 100),
@@ -134,7 +135,7 @@ TABLES: dict[str, dict[str, list[Row]]] = {
 }
 STANDARDS = tuple(TABLES)
 
-CATEGORIES = (  # §2.3: (name, aqi_lo, aqi_hi or None when open-ended)
+CATEGORIES = (  # docs/standards/us_epa.md: (name, aqi_lo, aqi_hi or None when open-ended)
     ("Good", 0, 50),
     ("Moderate", 51, 100),
     ("Unhealthy for Sensitive Groups", 101, 150),
@@ -143,7 +144,8 @@ CATEGORIES = (  # §2.3: (name, aqi_lo, aqi_hi or None when open-ended)
     ("Hazardous", 301, None),
 )
 
-# Unit conversion (§8 via the contract): 25 C, molar volume 24.45 L; ppb = ug/m3 * 24.45 / M.
+# Unit conversion (docs/standards/index.md via the contract): 25 C, molar volume 24.45 L; ppb =
+# ug/m3 * 24.45 / M.
 MOLAR_MASS = {
     "o3": Fraction("48.00"),
     "no2": Fraction("46.01"),
@@ -217,14 +219,14 @@ def exact(value: Reading) -> tuple[Fraction | None, str | None]:
 
 
 def truncate(x: Fraction, measure: str) -> int:
-    """The concentration as a whole number of quanta, truncated (§1.1, §2.1)."""
+    """The concentration as a whole number of quanta, truncated (docs/standards)."""
     return math.floor(x / QUANTUM[measure])
 
 
 def _interpolate(c: int, row: tuple[int, int, int, int]) -> int:
     lo, hi, ilo, ihi = row
     index = ilo + Fraction(ihi - ilo, hi - lo) * (c - lo)
-    return math.floor(index + Fraction(1, 2))  # half up (§1.3)
+    return math.floor(index + Fraction(1, 2))  # half up (docs/standards/index.md)
 
 
 def index_of(
@@ -238,11 +240,13 @@ def index_of(
             return _interpolate(c, row), None
     if c < table[0][0]:  # only o3_1h (< 0.125) and so2_24h (< 305) start above zero
         return None, None
-    if measure == "so2_1h":  # above 304 ppb the 1-h value can only say 200 (§2.6)
+    if (
+        measure == "so2_1h"
+    ):  # above 304 ppb the 1-h value can only say 200 (docs/standards/us_epa.md)
         return 200, None
-    if measure == "o3_8h":  # 8-h table ends at 0.200 ppm / AQI 300 (§2.5)
+    if measure == "o3_8h":  # 8-h table ends at 0.200 ppm / AQI 300 (docs/standards/us_epa.md)
         return None, None
-    # Above the AQI-500 concentration (§2.8).
+    # Above the AQI-500 concentration (docs/standards/us_epa.md).
     if beyond == "cap":
         return 500, "beyond_index"
     if beyond == "null":
@@ -308,7 +312,8 @@ def compute_row(
 
     o3 = [m for m in ("o3_8h", "o3_1h") if m in values]
     if o3:
-        # A valid reading "defines" an index unless it falls outside its table (§2.5);
+        # A valid reading "defines" an index unless it falls outside its table
+        # (docs/standards/us_epa.md);
         # beyond="null" still counts as defined (it is beyond, not undefined).
         defining = [m for m in o3 if m in valid and (read[m][0] is not None or read[m][1])]
         sub["o3"] = max((s for m in defining if (s := read[m][0]) is not None), default=None)
@@ -323,7 +328,9 @@ def compute_row(
         if t1 is not None and t1 <= 304:
             sub["so2"] = read["so2_1h"][0]
             used.append("so2_1h")
-        elif t24 is not None and t24 >= 305:  # 24-h value decides above AQI 200 (§2.6)
+        elif (
+            t24 is not None and t24 >= 305
+        ):  # 24-h value decides above AQI 200 (docs/standards/us_epa.md)
             sub["so2"] = read["so2_24h"][0]
             used.append("so2_24h")
         elif t1 is not None:  # 1-h >= 305 without a usable 24-h value

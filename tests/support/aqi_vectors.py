@@ -1,8 +1,8 @@
-"""Hand-derived US EPA AQI vectors, shared by test_aqi_oracle.py and test_aqi.py.
+"""Hand-derived US EPA AQI vectors, shared by tests/aqi/test_oracle.py and test_compute.py.
 
-Every expected number is worked out from /work/shared/reference/aqi_standards.md (§1, §2.2,
-§2.5-§2.9) with I = I_lo + (I_hi - I_lo) * (C - BP_lo) / (BP_hi - BP_lo) on the truncated C,
-rounded half up; the arithmetic is written next to the non-obvious ones. Never produced by
+Every expected number is worked out from docs/standards/index.md and us_epa.md, with
+I = I_lo + (I_hi - I_lo) * (C - BP_lo) / (BP_hi - BP_lo) on the truncated C, rounded half up;
+the arithmetic is written next to the non-obvious ones. Never produced by
 running the oracle or the engine.
 """
 
@@ -18,7 +18,7 @@ UNH, VUNH, HAZ = "Unhealthy", "Very Unhealthy", "Hazardous"
 # Both ends of every breakpoint row ("conc:index"), typed from the reference tables a second
 # time, independently of aqi_oracle.TABLES, so a typo in either shows up as a failure.
 _ENDPOINTS: dict[str, dict[str, str]] = {
-    "us_epa_2024": {  # §2.2
+    "us_epa_2024": {  # docs/standards/us_epa.md
         "pm25": "0.0:0 9.0:50 9.1:51 35.4:100 35.5:101 55.4:150 55.5:151 125.4:200 "
         "125.5:201 225.4:300 225.5:301 325.4:500",
         "pm10": "0:0 54:50 55:51 154:100 155:101 254:150 255:151 354:200 355:201 424:300 "
@@ -33,7 +33,7 @@ _ENDPOINTS: dict[str, dict[str, str]] = {
         "no2": "0:0 53:50 54:51 100:100 101:101 360:150 361:151 649:200 650:201 1249:300 "
         "1250:301 2049:500",
     },
-    "us_epa_2012": {  # §2.9
+    "us_epa_2012": {  # docs/standards/us_epa.md
         "pm25": "0.0:0 12.0:50 12.1:51 35.4:100 35.5:101 55.4:150 55.5:151 150.4:200 "
         "150.5:201 250.4:300 250.5:301 350.4:400 350.5:401 500.4:500",
         "pm10": "0:0 54:50 55:51 154:100 155:101 254:150 255:151 354:200 355:201 424:300 "
@@ -49,7 +49,7 @@ _ENDPOINTS: dict[str, dict[str, str]] = {
         "no2": "0:0 53:50 54:51 100:100 101:101 360:150 361:151 649:200 650:201 1249:300 "
         "1250:301 1649:400 1650:401 2049:500",
     },
-    "us_epa_1999": {  # 1999 PM2.5 rows quoted in §2.9
+    "us_epa_1999": {  # 1999 PM2.5 rows quoted in docs/standards/us_epa.md
         "pm25": "0.0:0 15.4:50 15.5:51 40.4:100 40.5:101 65.4:150 65.5:151 150.4:200 "
         "150.5:201 250.4:300 250.5:301 350.4:400 350.5:401 500.4:500",
     },
@@ -67,7 +67,7 @@ E24, E12, E99 = "us_epa_2024", "us_epa_2012", "us_epa_1999"
 
 # (standard, measure, value, beyond, expected sub-index or None)
 SUBINDEX: list[tuple[str, str, str, str, int | None]] = [
-    # Truncation, not rounding, and not x / 0.1 (§1.1, §1.2, §2.7)
+    # Truncation, not rounding, and not x / 0.1 (docs/standards/{index,us_epa}.md)
     (E24, "pm25", "35.49", "extend", 100),
     (E24, "pm25", "9.05", "extend", 50),
     (E24, "pm25", "9.09", "extend", 50),
@@ -101,7 +101,7 @@ SUBINDEX: list[tuple[str, str, str, str, int | None]] = [
     (E24, "o3_1h", "0.450", "extend", 346),  # 301 + 199 * 45/199
     (E12, "o3_1h", "0.450", "extend", 346),  # 301 + 99 * 45/99
     (E12, "pm25", "330.0", "extend", 380),  # 301 + 99 * 795/999 = 379.78
-    # Exact .5 ties round half up (§1.3)
+    # Exact .5 ties round half up (docs/standards/index.md)
     (E24, "co", "1.1", "extend", 13),  # 12.5
     (E12, "co", "1.1", "extend", 13),
     (E24, "co", "3.3", "extend", 38),  # 37.5
@@ -125,7 +125,7 @@ SUBINDEX: list[tuple[str, str, str, str, int | None]] = [
     (E12, "pm25", "9.0", "extend", 38),  # 37.5
     (E12, "pm25", "10.2", "extend", 43),  # 42.5
     (E12, "pm25", "11.4", "extend", 48),  # 47.5
-    # Above the top breakpoint (§2.8): extend the 301-500 row, or cap, or null
+    # Above the top breakpoint (docs/standards/us_epa.md): extend the 301-500 row, or cap, or null
     (E24, "pm25", "325.5", "extend", 500),  # 301 + 199 * 1000/999 = 500.20
     (E24, "pm25", "330.0", "extend", 509),  # 301 + 199 * 1045/999 = 509.16
     (E24, "pm25", "500.0", "extend", 848),  # 301 + 199 * 2745/999 = 847.80
@@ -149,7 +149,7 @@ SUBINDEX: list[tuple[str, str, str, str, int | None]] = [
     (E12, "pm25", "600.0", "cap", 500),
     (E99, "pm25", "600.0", "extend", 566),  # same top row as 2012
     (E99, "pm25", "600.0", "null", None),
-    # Merged 2024 Hazardous row vs the two pre-2024 rows (§2.2)
+    # Merged 2024 Hazardous row vs the two pre-2024 rows (docs/standards/us_epa.md)
     (E24, "pm10", "504", "extend", 389),  # 301 + 199 * 79/179 = 388.83
     (E12, "pm10", "504", "extend", 400),
     (E24, "pm10", "450", "extend", 329),  # 301 + 199 * 25/179 = 328.79
@@ -158,7 +158,7 @@ SUBINDEX: list[tuple[str, str, str, str, int | None]] = [
     (E24, "so2_24h", "700", "extend", 348),  # 301 + 199 * 95/399 = 348.38
     (E12, "so2_24h", "700", "extend", 348),  # 301 + 99 * 95/199 = 348.26
     (E24, "no2", "1649", "extend", 400),  # 301 + 199 * 399/799 = 400.38
-    # Measures with part of the scale missing (§2.5, §2.6)
+    # Measures with part of the scale missing (docs/standards/us_epa.md)
     (E24, "o3_1h", "0.124", "extend", None),
     (E24, "o3_1h", "0", "extend", None),
     (E24, "o3_8h", "0.201", "extend", None),
@@ -211,7 +211,7 @@ ROWS: list[tuple[str, str, dict[str, float | None], tuple]] = [
     (E24, "extend", {"pm25": NAN, "pm10": -3}, (None, None, None, "not_finite")),
     (E24, "extend", {"pm25": -1.0, "o3_8h": 0.25}, (None, None, None, "negative")),
     (E24, "extend", {"pm25": None, "pm10": None}, (None, None, None, "no_data")),
-    # O3 8-h / 1-h (§2.5)
+    # O3 8-h / 1-h (docs/standards/us_epa.md)
     (E24, "extend", {"o3_8h": 0.25}, (None, None, None, "undefined")),
     (E24, "extend", {"o3_8h": 0.25, "pm25": 35.5}, (101, USG, "pm25", "undefined")),
     (E24, "extend", {"o3_1h": 0.1}, (None, None, None, "undefined")),
@@ -225,7 +225,7 @@ ROWS: list[tuple[str, str, dict[str, float | None], tuple]] = [
     (E24, "extend", {"o3_1h": 0.700, "o3_8h": 0.100}, (596, HAZ, "o3", "beyond_index")),
     (E24, "cap", {"o3_1h": 0.700, "o3_8h": 0.100}, (500, HAZ, "o3", "beyond_index")),
     (E24, "null", {"o3_1h": 0.700, "o3_8h": 0.100}, (None, None, None, "beyond_index")),
-    # SO2 1-h / 24-h (§2.6)
+    # SO2 1-h / 24-h (docs/standards/us_epa.md)
     (E24, "extend", {"so2_1h": 400}, (200, UNH, "so2", "ok")),
     (E24, "extend", {"so2_1h": 400, "so2_24h": 350}, (216, VUNH, "so2", "ok")),
     (E24, "extend", {"so2_1h": 400, "so2_24h": 200}, (200, UNH, "so2", "ok")),
@@ -288,7 +288,7 @@ SUBINDICES: list[tuple[str, str, dict[str, float | None], dict[str, int | None]]
     ),
 ]
 
-CATEGORY_TABLE = [  # §2.3 (name, aqi_lo, aqi_hi, colour, hex)
+CATEGORY_TABLE = [  # docs/standards/us_epa.md (name, aqi_lo, aqi_hi, colour, hex)
     ("Good", 0, 50, "Green", "#00E400"),
     ("Moderate", 51, 100, "Yellow", "#FFFF00"),
     ("Unhealthy for Sensitive Groups", 101, 150, "Orange", "#FF7E00"),

@@ -1,8 +1,8 @@
-"""Slow, obviously-correct oracle for the non-US AQI standards of pt.aqi (issue 8).
+"""Slow, obviously-correct oracle for the non-US AQI standards of pt.aqi.
 
-Follows /work/standards_contract.md (authoritative where it decides something); the tables are
-typed from /work/shared/reference/aqi_standards.md §3 (India NAQI), §4 (China HJ 633-2012),
-§5 (EEA EAQI, 2024 and pre-2024 bands), §6 (UK DAQI) and §7 (Canada AQHI).
+Follows the Decisions sections of the standards pages where the sources are silent; the tables
+are typed from docs/standards/india.md (India NAQI), china.md (China HJ 633-2012), europe.md
+(EEA EAQI, 2024 and pre-2024 bands), uk.md (UK DAQI) and canada.md (Canada AQHI).
 
 Arithmetic is exact: a float is read as ``Decimal(repr(x))`` (the number the user wrote) and
 then as a ``Fraction``. India rounds the concentration half up to the table resolution and the
@@ -84,7 +84,8 @@ ALIASES: dict[str, dict[str, str]] = {
     CA: {},
 }
 
-# --- India NAQI (contract "in_naqi"; reference §3.2, rows as decided in the contract) ---------
+# --- India NAQI (contract "in_naqi"; docs/standards/india.md, rows as decided in the contract)
+# ---------
 
 IN_ROWS: dict[str, list[tuple[str, str, int, int]]] = {
     "pm10": [
@@ -156,7 +157,8 @@ IN_ROWS: dict[str, list[tuple[str, str, int, int]]] = {
 }
 IN_QUANTUM = {m: Fraction(1, 10) if m in ("co", "pb") else Fraction(1) for m in IN_ROWS}
 
-# --- China HJ 633-2012 (reference §4.1 Table 1; continuous breakpoints) ----------------------
+# --- China HJ 633-2012 (docs/standards/china.md Table 1; continuous breakpoints)
+# ----------------------
 
 CN_IAQI = (0, 50, 100, 150, 200, 300, 400, 500)
 CN_BREAKPOINTS: dict[str, tuple[str, ...]] = {
@@ -175,7 +177,7 @@ CN_QUANTUM = {m: Fraction(1, 10) if m.startswith("co") else Fraction(1) for m in
 # Above the top of these two the measure gives no IAQI at all (not "beyond").
 CN_ENDS_EARLY = ("so2_1h", "o3_8h")
 
-# --- EEA (reference §5.1, §5.2; upper limits of bands 1..5, resp. 1..6) ---------------------
+# --- EEA (docs/standards/europe.md; upper limits of bands 1..5, resp. 1..6) ---------------------
 
 EU_UPPERS: dict[str, dict[str, tuple[int, ...]]] = {
     EU24: {  # band 6 open-ended
@@ -194,7 +196,8 @@ EU_UPPERS: dict[str, dict[str, tuple[int, ...]]] = {
     },
 }
 
-# --- UK DAQI (reference §6; upper limits of bands 1..9, band 10 open-ended) -----------------
+# --- UK DAQI (docs/standards/uk.md; upper limits of bands 1..9, band 10 open-ended)
+# -----------------
 
 UK_UPPERS: dict[str, tuple[int, ...]] = {
     "o3": (33, 66, 100, 120, 140, 160, 187, 213, 240),
@@ -204,7 +207,8 @@ UK_UPPERS: dict[str, tuple[int, ...]] = {
     "pm10": (16, 33, 50, 58, 66, 75, 83, 91, 100),
 }
 
-# --- Canada AQHI (reference §7) -------------------------------------------------------------
+# --- Canada AQHI (docs/standards/canada.md)
+# -------------------------------------------------------------
 
 AQHI_COEFFICIENTS = {
     "pm25": Decimal("0.000487"),

@@ -1,7 +1,8 @@
-"""Hand-derived vectors for the non-US AQI standards (issue 8), for tests/test_aqi_world.py.
+"""Hand-derived vectors for the non-US AQI standards, for tests/aqi/test_world.py.
 
-Every expected value is worked out by hand from /work/shared/reference/aqi_standards.md (§3 India,
-§4 China, §5 EEA, §6 UK, §7 Canada) as decided in /work/standards_contract.md; the arithmetic is
+Every expected value is worked out by hand from the standards' tables (docs/standards/india.md,
+china.md, europe.md, uk.md, canada.md), with pollutrack's decisions where the sources are silent
+(the Decisions sections of those pages); the arithmetic is
 in a comment wherever it is not a plain table lookup. None of it was produced by running the
 oracle or the engine. The tables are typed here a second time (row ends, breakpoints, band
 limits, categories), independently of aqi_world_oracle, so a typo in either shows up.
@@ -131,7 +132,8 @@ def vector_id(v: Vector) -> str:
 # --- row ends: "conc:index" for both ends of every row / every breakpoint / band limit ------
 
 ENDPOINT_TABLES: dict[str, dict[str, str]] = {
-    IN: {  # contract rows (reference §3.2 with the [D] lower bounds and the Severe upper ends)
+    # contract rows (docs/standards/india.md with the [D] lower bounds and the Severe upper ends)
+    IN: {
         "pm10": "0:0 50:50 51:51 100:100 101:101 250:200 251:201 350:300 351:301 430:400 "
         "431:401 510:500",
         "pm25": "0:0 30:50 31:51 60:100 61:101 90:200 91:201 120:300 121:301 250:400 "
@@ -149,7 +151,7 @@ ENDPOINT_TABLES: dict[str, dict[str, str]] = {
         "pb": "0.0:0 0.5:50 0.6:51 1.0:100 1.1:101 2.0:200 2.1:201 3.0:300 3.1:301 3.5:400 "
         "3.6:401 4.0:500",
     },
-    CN: {  # reference §4.1 Table 1: a value on a breakpoint gets that breakpoint's IAQI
+    CN: {  # docs/standards/china.md Table 1: a value on a breakpoint gets that breakpoint's IAQI
         "so2_24h": "0:0 50:50 150:100 475:150 800:200 1600:300 2100:400 2620:500",
         "so2_1h": "0:0 150:50 500:100 650:150 800:200",
         "no2_24h": "0:0 40:50 80:100 180:150 280:200 565:300 750:400 940:500",
@@ -161,14 +163,15 @@ ENDPOINT_TABLES: dict[str, dict[str, str]] = {
         "o3_8h": "0:0 100:50 160:100 215:150 265:200 800:300",
         "pm25": "0:0 35:50 75:100 115:150 150:200 250:300 350:400 500:500",
     },
-    EU24: {  # reference §5.1: a limit itself is in the lower band, 0.01 above is the next one
+    # docs/standards/europe.md: a limit itself is in the lower band, 0.01 above is the next one
+    EU24: {
         "pm25": "0:1 5:1 5.01:2 15:2 15.01:3 50:3 50.01:4 90:4 90.01:5 140:5 140.01:6 1000:6",
         "pm10": "0:1 15:1 15.01:2 45:2 45.01:3 120:3 120.01:4 195:4 195.01:5 270:5 270.01:6 2000:6",
         "no2": "0:1 10:1 10.01:2 25:2 25.01:3 60:3 60.01:4 100:4 100.01:5 150:5 150.01:6 1500:6",
         "o3": "0:1 60:1 60.01:2 100:2 100.01:3 120:3 120.01:4 160:4 160.01:5 180:5 180.01:6 1000:6",
         "so2": "0:1 20:1 20.01:2 40:2 40.01:3 125:3 125.01:4 190:4 190.01:5 275:5 275.01:6 3000:6",
     },
-    EU_OLD: {  # reference §5.2; the last value is the top of band 6 (not beyond)
+    EU_OLD: {  # docs/standards/europe.md; the last value is the top of band 6 (not beyond)
         "pm25": "0:1 10:1 10.01:2 20:2 20.01:3 25:3 25.01:4 50:4 50.01:5 75:5 75.01:6 800:6",
         "pm10": "0:1 20:1 20.01:2 40:2 40.01:3 50:3 50.01:4 100:4 100.01:5 150:5 150.01:6 1200:6",
         "no2": "0:1 40:1 40.01:2 90:2 90.01:3 120:3 120.01:4 230:4 230.01:5 340:5 340.01:6 1000:6",
@@ -176,7 +179,7 @@ ENDPOINT_TABLES: dict[str, dict[str, str]] = {
         "so2": "0:1 100:1 100.01:2 200:2 200.01:3 350:3 350.01:4 500:4 500.01:5 750:5 "
         "750.01:6 1250:6",
     },
-    UK: {  # reference §6: u:k, then u + 0.5 rounds half up to u + 1, the next band
+    UK: {  # docs/standards/uk.md: u:k, then u + 0.5 rounds half up to u + 1, the next band
         "o3": "0:1 33:1 33.4:1 33.5:2 66:2 66.5:3 100:3 100.5:4 120:4 120.5:5 140:5 140.5:6 "
         "160:6 160.5:7 187:7 187.5:8 213:8 213.5:9 240:9 240.49:9 240.5:10 241:10 500:10",
         "no2": "0:1 67:1 67.5:2 134:2 134.5:3 200:3 200.5:4 267:4 267.5:5 334:5 334.5:6 400:6 "
@@ -200,11 +203,11 @@ ENDPOINTS: list[tuple[str, str, str, int]] = [
 
 # (standard, measure, value as written, beyond, expected sub-index / band or None)
 SUBINDEX: list[tuple[str, str, str, str | None, int | None]] = [
-    # --- India: CPCB bulletin "51 at 31, 100 at 60 and 75 at 45" (reference §3.3)
+    # --- India: CPCB bulletin "51 at 31, 100 at 60 and 75 at 45" (docs/standards/india.md)
     (IN, "pm25", "31", None, 51),
     (IN, "pm25", "60", None, 100),
     (IN, "pm25", "45", None, 75),  # 51 + 49 * 14/29 = 74.66
-    # §3.4 worked examples
+    # docs/standards/india.md worked examples
     (IN, "no2", "60", None, 75),  # 51 + 49 * 19/39 = 74.87
     (IN, "o3_8h", "120", None, 129),  # 101 + 99 * 19/67 = 129.07
     (IN, "pm10", "175", None, 150),  # 101 + 99 * 74/149 = 150.17
@@ -215,7 +218,7 @@ SUBINDEX: list[tuple[str, str, str, str | None, int | None]] = [
     (IN, "o3_8h", "150", None, 173),  # 101 + 99 * 49/67 = 173.40
     (IN, "pm25", "300", None, 439),  # Severe row 251-380: 401 + 99 * 49/129 = 438.60
     (IN, "no2", "20", None, 25),
-    # first Severe values (reference §3.3, §12 #7)
+    # first Severe values (docs/standards/{india,index}.md #7)
     (IN, "pm25", "251", None, 401),
     (IN, "pm10", "431", None, 401),
     (IN, "no2", "401", None, 401),
@@ -270,7 +273,7 @@ SUBINDEX: list[tuple[str, str, str, str | None, int | None]] = [
     (IN, "co", "51.04", "null", 500),  # -> 51.0
     (IN, "co", "51.05", "null", None),  # -> 51.1
     (IN, "co", "60", "extend", 553),  # quanta 600 in 341-510: 401 + 99 * 259/169 = 552.72
-    # --- China: the five rows where ceiling and nearest differ (reference §4.3, §12 #9)
+    # --- China: the five rows where ceiling and nearest differ (docs/standards/{china,index}.md #9)
     (CN, "pm25", "36", None, 52),  # 50 + ceil(50 * 1/40 = 1.25)
     (CN, "pm25", "76", None, 102),  # 100 + ceil(50 * 1/40)
     (CN, "no2_24h", "41", None, 52),  # 50 + ceil(50 * 1/40)
@@ -356,7 +359,7 @@ SUBINDEX: list[tuple[str, str, str, str | None, int | None]] = [
     (UK, "o3", "100.5", None, 4),
     (UK, "pm25", "70.4", None, 9),
     (UK, "pm25", "70.5", None, 10),
-    (UK, "pm10", "51", None, 4),  # not band 3 (OpenWeatherMap's "52-58" typo, reference §6)
+    (UK, "pm10", "51", None, 4),  # not band 3 (OpenWeatherMap's "52-58" typo, docs/standards/uk.md)
     (UK, "no2", "400.49", None, 6),
     (UK, "no2", "400.5", None, 7),
     (UK, "so2", "1064.4", None, 9),
@@ -370,7 +373,7 @@ SUBINDEX: list[tuple[str, str, str, str | None, int | None]] = [
 
 VECTORS: list[Vector] = [
     # ===== India (in_naqi) =====
-    # reference §3.4 worked examples
+    # docs/standards/india.md worked examples
     Vector(
         IN,
         {"pm25": 45, "no2": 60, "o3_8h": 120},
@@ -378,7 +381,7 @@ VECTORS: list[Vector] = [
         MPOL,
         "o3",
         "ok",
-        "§3.4 row 1: sub-indices 75, 75, 129",
+        "docs/standards/india.md row 1: sub-indices 75, 75, 129",
         subindices={"pm25": 75, "o3": 129, "no2": 75},
     ),
     Vector(
@@ -388,7 +391,7 @@ VECTORS: list[Vector] = [
         MPOL,
         "pm10",
         "ok",
-        "§3.4 row 2: sub-indices 150, 25, 73",
+        "docs/standards/india.md row 2: sub-indices 150, 25, 73",
         subindices={"pm10": 150, "co": 73, "so2": 25},
     ),
     Vector(
@@ -398,7 +401,7 @@ VECTORS: list[Vector] = [
         None,
         None,
         "insufficient_pollutants",
-        "§3.4 row 3: no PM2.5/PM10; sub-indices still given (220, 107, 173)",
+        "docs/standards/india.md row 3: no PM2.5/PM10; sub-indices still given (220, 107, 173)",
         subindices={"o3": 173, "so2": 107, "no2": 220},
     ),
     Vector(
@@ -408,7 +411,8 @@ VECTORS: list[Vector] = [
         None,
         None,
         "insufficient_pollutants",
-        "§3.4 row 4: only 2 pollutants. The reference prints PM2.5 sub-index 401; the "
+        "docs/standards/india.md row 4: only 2 pollutants. The reference prints PM2.5 "
+        "sub-index 401; the "
         "contract's Severe row 251-380 gives 401 + 99*49/129 = 438.6 -> 439",
         subindices={"pm25": 439, "no2": 25},
     ),
@@ -666,7 +670,7 @@ VECTORS: list[Vector] = [
         "500 (cap), 25, 50; not_finite outranks beyond_index",
     ),
     # ===== China (cn_hj633_2012) =====
-    # the five rows where ceiling differs from nearest (reference §4.3)
+    # the five rows where ceiling differs from nearest (docs/standards/china.md)
     Vector(CN, {"pm25": 36}, 52, C_GOOD, "pm25", "ok", "50 + ceil(1.25)"),
     Vector(CN, {"pm25": 76}, 102, LIGHT, "pm25", "ok", "100 + ceil(1.25)", exceeding="pm25"),
     Vector(CN, {"no2_24h": 41}, 52, C_GOOD, "no2", "ok", "50 + ceil(1.25)"),
@@ -955,7 +959,7 @@ VECTORS: list[Vector] = [
     Vector(UK, {"o3": -0.0}, 1, LOW, "o3", "ok"),
     Vector(UK, {"o3": INF}, None, None, None, "not_finite"),
     Vector(UK, {"o3": None, "pm10": None}, None, None, None, "no_data"),
-    # ===== Canada AQHI (reference §7 worked examples; exponents β·x in the notes) =====
+    # ===== Canada AQHI (docs/standards/canada.md worked examples; exponents β·x in the notes) =====
     Vector(
         CA,
         {"no2": 20, "o3": 30, "pm25": 10},

@@ -10,7 +10,7 @@ import pandas as pd
 def nowcast_series(
     values: dict[pd.Timestamp, float], at: pd.Timestamp, hours: int = 12, min_weight: float = 0.5
 ) -> tuple[float, float] | None:
-    """NowCast at hour ``at`` from {hour: value} (missing hours absent), reference §2.10."""
+    """NowCast at hour ``at`` from {hour: value} (missing hours absent; docs/standards)."""
     c = [values.get(at - pd.Timedelta(hours=i), math.nan) for i in range(hours)]
     if sum(not math.isnan(x) for x in c[:3]) < 2:
         return None

@@ -13,6 +13,7 @@ __all__ = [
     "concentration",
     "correct_purpleair",
     "daily",
+    "measure_key",
     "nowcast",
     "rolling",
     "standard_ids",
@@ -21,18 +22,11 @@ __all__ = [
     "subindex",
 ]
 
-def compute(
-    data: Any,
-    *,
-    standard: str = "us_epa_2024",
-    columns: Mapping_[str, str | None] | None = None,
-    units: Mapping_[str, str] | None = None,
-    subindices: bool = False,
-    on_invalid: str = "flag",
-    beyond: str | None = None,
-    temperature: int | None = None,
-    skip_unrated: bool = False,
-) -> pa.Table: ...
+# Options are one dict per call, the keys of pollutrack.aqi.AqiOptions (compute, Plan),
+# DailyOptions with station and time (nowcast: no tz), RollingOptions with the window.
+_Options = Mapping_[str, object]
+
+def compute(data: Any, options: _Options | None = None) -> pa.Table: ...
 def subindex(
     values: Any,
     measure: str,
@@ -48,55 +42,16 @@ def standard_spec(standard: str) -> tuple[str, str, str]: ...
 def correct_purpleair(
     data: Any, *, pm25: str, humidity: str, method: str, output: str
 ) -> pa.Table: ...
-def nowcast(
-    data: Any,
-    *,
-    station: str,
-    time: str,
-    pollutants: Mapping_[str, str] | None = None,
-    units: Mapping_[str, str] | None = None,
-    duplicates: str = "error",
-    standard: str = "us_epa_2024",
-) -> pa.Table: ...
-def daily(
-    data: Any,
-    *,
-    station: str,
-    time: str,
-    standard: str = "us_epa_2024",
-    tz: str | None = None,
-    pollutants: Mapping_[str, str] | None = None,
-    units: Mapping_[str, str] | None = None,
-    duplicates: str = "error",
-) -> pa.Table: ...
-def rolling(
-    data: Any,
-    *,
-    station: str,
-    time: str,
-    column: str,
-    hours: int,
-    min_valid: int,
-    duplicates: str = "error",
-) -> pa.Table: ...
+def measure_key(standard: str, name: str) -> str: ...
+def nowcast(data: Any, options: _Options) -> pa.Table: ...
+def daily(data: Any, options: _Options) -> pa.Table: ...
+def rolling(data: Any, options: _Options) -> pa.Table: ...
 def breakpoints(standard: str) -> pa.Table: ...
 def categories(standard: str) -> pa.Table: ...
 
 @final
 class Plan:
-    def __new__(
-        cls,
-        schema: Any,
-        *,
-        standard: str = "us_epa_2024",
-        columns: Mapping_[str, str | None] | None = None,
-        units: Mapping_[str, str] | None = None,
-        subindices: bool = False,
-        on_invalid: str = "flag",
-        beyond: str | None = None,
-        temperature: int | None = None,
-        skip_unrated: bool = False,
-    ) -> Plan: ...
+    def __new__(cls, schema: Any, options: _Options | None = None) -> Plan: ...
     def schema(self) -> pa.Schema: ...
     def compute_batch(self, batch: Any, *, labels: str = "dictionary") -> pa.RecordBatch: ...
     @property

@@ -18,14 +18,7 @@ __all__ = [
 @final
 class Mapping:
     def apply(
-        self,
-        data: Any,
-        *,
-        fields: list[str] | None = None,
-        on_unmapped: str = "null",
-        default: str | None = None,
-        normalize: list[str] | None = None,
-        replace: bool = False,
+        self, data: Any, options: Mapping_[str, object] | None = None
     ) -> tuple[pa.Table, pa.Table, pa.Table]: ...
     def drift(self, allowed_json: str) -> pa.Table: ...
     def rules(self) -> pa.Table: ...

@@ -20,8 +20,7 @@ Examples:
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -30,10 +29,24 @@ from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular, as_reader
 from pollutrack.aqi.hourly import daily, nowcast, rolling
+from pollutrack.aqi.options import (
+    AqiOptions,
+    Beyond,
+    ColumnOptions,
+    DailyOptions,
+    HourlyOptions,
+    RollingOptions,
+    _aqi_options,
+)
 from pollutrack.aqi.purpleair import correct_purpleair
 from pollutrack.aqi.standard import Standard, compare, standard_arg
 
 __all__ = [
+    "AqiOptions",
+    "ColumnOptions",
+    "DailyOptions",
+    "HourlyOptions",
+    "RollingOptions",
     "Standard",
     "breakpoints",
     "categories",
@@ -50,45 +63,16 @@ __all__ = [
     "subindex",
 ]
 
-Beyond = Literal["extend", "cap", "null"]
-OnInvalid = Literal["flag", "raise"]
 
-
-def compute(
-    data: Any,
-    *,
-    standard: str | Standard = "us_epa_2024",
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
-    subindices: bool = False,
-    on_invalid: OnInvalid = "flag",
-    beyond: Beyond | None = None,
-    temperature: int | None = None,
-    output: Output = "native",
-) -> Any:
+def compute(data: Any, *, output: Output = "native", **options: Unpack[AqiOptions]) -> Any:
     """Computes the AQI, its category, dominant pollutant and a status for every row.
 
     Args:
         data: pyarrow Table, RecordBatch or RecordBatchReader, a polars or pandas DataFrame,
             a dict of columns, or any object with ``__arrow_c_stream__``/``__arrow_c_array__``.
-        standard: a name from :func:`standard_names` (default ``"us_epa_2024"``) or a
-            :class:`Standard` (built-in or custom).
-        columns: measure key -> column name, overriding recognition (``None`` leaves a
-            measure out). US EPA keys: pm25, pm10, o3_8h (or o3), o3_1h, co, so2_1h (or so2),
-            so2_24h, no2; other standards' keys are listed by :func:`standards`.
-        units: measure or pollutant key -> unit of that column (``ug/m3``, ``mg/m3``, ``ppb``,
-            ``ppm``), converted before rounding; a pollutant key sets all its periods.
-        subindices: also append ``aqi_<pollutant>`` (int32) per pollutant present
-            (``ca_aqhi``: ``aqi_value``, the unrounded index).
-        on_invalid: ``"flag"`` marks bad rows in ``aqi_status``; ``"raise"`` raises
-            :class:`~pollutrack.InvalidValueError` naming the first bad row and column.
-        beyond: above the top breakpoint: ``"extend"`` the top row's slope, ``"cap"`` at the
-            top index, or ``"null"`` (the row's index becomes null); status ``beyond_index``.
-            ``None``: the standard's default (US EPA extend; India, China, EEA cap).
-        temperature: 25 or 20 (°C) for µg/m³ <-> ppb/ppm; ``None``: the standard's own
-            (25 US, India, China, Canada; 20 EU, UK).
         output: ``"native"`` (default) returns the input's kind (see Returns); ``"arrow"``
             always a pyarrow Table.
+        **options: :class:`AqiOptions` (each key and its default are documented there).
 
     Returns:
         The input's kind: a pandas DataFrame for pandas (the input's index kept, labels as
@@ -99,6 +83,9 @@ def compute(
         ``aqi_dominant`` and ``aqi_status`` (dictionary-encoded strings); China adds
         ``aqi_exceeding``, Canada's AQHI ``aqi_label``. The schema metadata key ``pollutrack``
         records version, standard, options, columns, units and row count.
+
+    Raises:
+        TypeError: an option :class:`AqiOptions` does not declare.
 
     Examples:
         >>> import pollutrack as pt
@@ -114,37 +101,18 @@ def compute(
         ('Int32', 'category')
     """
     data, native = from_native(data, output)
-    table = _core.aqi.compute(
-        as_arrow_tabular(data),
-        standard=standard_arg(standard),
-        columns=dict(columns) if columns is not None else None,
-        units=dict(units) if units is not None else None,
-        subindices=subindices,
-        on_invalid=on_invalid,
-        beyond=beyond,
-        temperature=temperature,
-    )
+    table = _core.aqi.compute(as_arrow_tabular(data), _aqi_options("compute", options))
     return native.to_native(table)
 
 
-def compute_stream(
-    data: Any,
-    *,
-    standard: str | Standard = "us_epa_2024",
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
-    subindices: bool = False,
-    on_invalid: OnInvalid = "flag",
-    beyond: Beyond | None = None,
-    temperature: int | None = None,
-) -> pa.RecordBatchReader:
+def compute_stream(data: Any, **options: Unpack[AqiOptions]) -> pa.RecordBatchReader:
     """Like :func:`compute`, lazily, batch by batch: memory stays bounded by the batch size.
 
-    Whatever the input, the result is a pyarrow RecordBatchReader (a pandas index is not
-    sent, nor kept).
-    Column and option errors are raised at once; data errors (``on_invalid="raise"``) when the
-    batch holding the bad row is read. Rows are numbered across the whole stream. The schema
-    metadata cannot hold the row count, which is unknown until the stream ends.
+    Takes the same :class:`AqiOptions`. Whatever the input, the result is a pyarrow
+    RecordBatchReader (a pandas index is not sent, nor kept). Column and option errors are
+    raised at once; data errors (``on_invalid="raise"``) when the batch holding the bad row is
+    read. Rows are numbered across the whole stream. The schema metadata cannot hold the row
+    count, which is unknown until the stream ends.
 
     Examples:
         >>> import pyarrow as pa
@@ -155,16 +123,7 @@ def compute_stream(
         [[28], [112]]
     """
     reader = as_reader(data)
-    plan = _core.aqi.Plan(
-        reader.schema,
-        standard=standard_arg(standard),
-        columns=dict(columns) if columns is not None else None,
-        units=dict(units) if units is not None else None,
-        subindices=subindices,
-        on_invalid=on_invalid,
-        beyond=beyond,
-        temperature=temperature,
-    )
+    plan = _core.aqi.Plan(reader.schema, _aqi_options("compute_stream", options))
     batches = (plan.compute_batch(batch) for batch in reader)
     return pa.RecordBatchReader.from_batches(plan.schema(), batches)
 

@@ -7,16 +7,15 @@ the same answer. Timestamps with a zone are instants; without one, local wall-cl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Unpack
 
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._options import checked
+from pollutrack.aqi.options import DailyOptions, HourlyOptions, RollingOptions, _hourly_options
 
 __all__ = ["daily", "nowcast", "rolling"]
-
-Duplicates = Literal["error", "first", "last", "mean"]
 
 
 def nowcast(
@@ -24,11 +23,8 @@ def nowcast(
     *,
     station: str,
     time: str,
-    pollutants: Mapping[str, str] | list[str] | None = None,
-    units: Mapping[str, str] | None = None,
-    duplicates: Duplicates = "error",
-    standard: str = "us_epa_2024",
     output: Output = "native",
+    **options: Unpack[HourlyOptions],
 ) -> Any:
     """The hourly NowCast of PM2.5, PM10 and (legacy method) ozone for every row.
 
@@ -39,13 +35,9 @@ def nowcast(
         data: hourly readings (any Arrow tabular input) with a station and a timestamp column.
         station: the station column (string, integer or dictionary).
         time: the timestamp column.
-        pollutants: pollutant -> column (keys pm25, pm10, o3), or a list of keys; default:
-            recognise the column names.
-        units: pollutant -> unit of its column (ozone is rated in ppm; ``{"o3": "ppb"}``).
-        duplicates: two rows of one station in one hour: ``"error"`` (default), ``"first"``,
-            ``"last"`` or ``"mean"``.
-        standard: the table for the NowCast AQI.
         output: ``"native"`` (default) or ``"arrow"``, as in :func:`pollutrack.aqi.compute`.
+        **options: :class:`~pollutrack.aqi.HourlyOptions`: which pollutants (pm25, pm10, o3),
+            their units, what two rows in one hour mean, the table of the NowCast AQI.
 
     Returns:
         The input's kind, as from :func:`pollutrack.aqi.compute` (a pandas index kept).
@@ -67,15 +59,8 @@ def nowcast(
         {'pm25_nowcast': 53.7, 'pm25_nowcast_weight': 0.5, 'nowcast_aqi': 146}
     """
     data, native = from_native(data, output)
-    table = _core.aqi.nowcast(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        pollutants=_pollutants(pollutants),
-        units=dict(units) if units is not None else None,
-        duplicates=duplicates,
-        standard=standard,
-    )
+    core = {"station": station, "time": time, **_hourly_options("nowcast", options)}
+    table = _core.aqi.nowcast(as_arrow_tabular(data), core)
     return native.to_native(table)
 
 
@@ -84,12 +69,8 @@ def daily(
     *,
     station: str,
     time: str,
-    standard: str = "us_epa_2024",
-    tz: str | None = None,
-    pollutants: Mapping[str, str] | list[str] | None = None,
-    units: Mapping[str, str] | None = None,
-    duplicates: Duplicates = "error",
     output: Output = "native",
+    **options: Unpack[DailyOptions],
 ) -> Any:
     """One row per station and local day: the daily averages, their completeness and the AQI.
 
@@ -103,13 +84,9 @@ def daily(
         data: hourly readings with a station and a timestamp column.
         station: the station column.
         time: the timestamp column.
-        standard: the AQI table.
-        tz: time zone for days (IANA name or offset such as ``"+08:00"``); default: the time
-            column's zone; timestamps without a zone are already local.
-        pollutants: pollutant -> column (pm25, pm10, o3, co, so2, no2) or a list of keys.
-        units: pollutant -> unit of its column.
-        duplicates: as in :func:`nowcast`.
         output: ``"native"`` (default) or ``"arrow"``, as in :func:`pollutrack.aqi.compute`.
+        **options: :class:`~pollutrack.aqi.DailyOptions`: those of :func:`nowcast` (here
+            pollutants pm25, pm10, o3, co, so2, no2) and the days' time zone.
 
     Returns:
         The input's kind, as from :func:`pollutrack.aqi.compute`; from pandas with a default
@@ -135,16 +112,8 @@ def daily(
         'pm25_24h: 17 of 24 hours (needs 18)'
     """
     data, native = from_native(data, output)
-    table = _core.aqi.daily(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        standard=standard,
-        tz=tz,
-        pollutants=_pollutants(pollutants),
-        units=dict(units) if units is not None else None,
-        duplicates=duplicates,
-    )
+    core = {"station": station, "time": time, **_hourly_options("daily", options, DailyOptions)}
+    table = _core.aqi.daily(as_arrow_tabular(data), core)
     return native.to_native(table, same_rows=False)
 
 
@@ -156,14 +125,15 @@ def rolling(
     column: str,
     hours: int,
     min_valid: int,
-    duplicates: Duplicates = "error",
     output: Output = "native",
+    **options: Unpack[RollingOptions],
 ) -> Any:
     """A trailing mean over the ``hours`` hours ending at each row's hour, per station.
 
     Returns the input rows with ``<column>_<hours>h`` (null when fewer than ``min_valid`` of
     those hours have a valid reading) and ``<column>_<hours>h_count``, in the input's kind
-    as :func:`pollutrack.aqi.compute` does (``output="arrow"``: a pyarrow Table).
+    as :func:`pollutrack.aqi.compute` does (``output="arrow"``: a pyarrow Table). Options:
+    :class:`~pollutrack.aqi.RollingOptions`.
 
     Examples:
         >>> import datetime as dt
@@ -176,22 +146,8 @@ def rolling(
         ([None, 1.5, 3.0], [1, 2, 2])
     """
     data, native = from_native(data, output)
-    table = _core.aqi.rolling(
-        as_arrow_tabular(data),
-        station=station,
-        time=time,
-        column=column,
-        hours=hours,
-        min_valid=min_valid,
-        duplicates=duplicates,
-    )
+    given = checked("rolling", options, RollingOptions)
+    window = {"column": column, "hours": hours, "min_valid": min_valid}
+    core = {"station": station, "time": time, **window, **given}
+    table = _core.aqi.rolling(as_arrow_tabular(data), core)
     return native.to_native(table)
-
-
-def _pollutants(pollutants: Mapping[str, str] | list[str] | None) -> dict[str, str] | None:
-    """A list of keys means "these pollutants, under their usual column names"."""
-    if pollutants is None:
-        return None
-    if isinstance(pollutants, Mapping):
-        return dict(pollutants)
-    return {key: key for key in pollutants}

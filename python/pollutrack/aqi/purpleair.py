@@ -1,4 +1,7 @@
-"""The US EPA correction of PurpleAir PM2.5 (reference §9), a separate step before the index."""
+"""The US EPA correction of PurpleAir PM2.5, a separate step before the index.
+
+The formulas and their sources are in docs/standards/us_epa.md.
+"""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +20,10 @@ import pyarrow.compute as pc
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._options import checked
+
+if TYPE_CHECKING:
+    from pollutrack.aqi.options import ColumnOptions
 
 
 class Standard:
@@ -161,6 +165,29 @@ class Standard:
         spec: dict[str, Any] = json.loads(self.to_json())
         return spec
 
+    def measure(self, name: str) -> dict[str, Any]:
+        """What the standard says of the measure ``name`` stands for, as :func:`compute` reads it.
+
+        ``name`` is a measure key, a plain pollutant name (its default measure: ``"o3"`` is
+        8-hour ozone under the US EPA) or a column name the standard recognises.
+
+        Returns:
+            ``key``, ``pollutant``, ``averaging``, ``unit``, ``rounding`` and, for tables that
+            round concentrations, ``decimals`` (of their resolution: 1 for 0.1).
+
+        Raises:
+            InvalidSpecError: the standard has no such measure (naming the ones it has).
+
+        Example:
+            >>> import pollutrack as pt
+            >>> o3 = pt.aqi.Standard("us_epa_2024").measure("o3")
+            >>> o3["key"], o3["unit"], o3["decimals"], o3["rounding"]
+            ('o3_8h', 'ppm', 3, 'truncate')
+        """
+        key = _core.aqi.measure_key(self._arg, name)
+        spec = next(m for m in self.to_dict()["measures"] if m["key"] == key)
+        return {field: value for field, value in spec.items() if field != "rows"}
+
     def breakpoints(self) -> pa.Table:
         """The breakpoint table (see :func:`pollutrack.aqi.breakpoints`)."""
         return _core.aqi.breakpoints(self._arg)
@@ -242,12 +269,12 @@ def compare(
     data: Any,
     standards: Sequence[str | Standard],
     *,
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
-    temperature: int | None = None,
     output: Output = "native",
+    **options: Unpack[ColumnOptions],
 ) -> Any:
     """The same rows under several standards side by side, and what changes against the first.
+
+    Options: :class:`~pollutrack.aqi.ColumnOptions`, the same for every standard.
 
     For each standard ``s`` (its id): ``s_aqi``, ``s_category``, ``s_dominant``, ``s_status``;
     for each after the first, ``s_aqi_change`` (its index minus the first's) and
@@ -264,6 +291,9 @@ def compare(
         >>> t.column("us_epa_2024_category_change").to_pylist()
         [1, 0]
     """
+    from pollutrack.aqi.options import ColumnOptions  # it imports this module
+
+    given = checked("compare", options, ColumnOptions)
     if len(standards) == 0:
         raise ValueError("compare needs at least one standard")
     data, native = from_native(data, output)
@@ -276,14 +306,8 @@ def compare(
     records = []
     first: tuple[pa.Array, pa.Array] | None = None
     for standard, sid in zip(standards, ids, strict=True):
-        rated = _core.aqi.compute(
-            table,
-            standard=standard_arg(standard),
-            columns=dict(columns) if columns is not None else None,
-            units=dict(units) if units is not None else None,
-            temperature=temperature,
-            skip_unrated=True,
-        )
+        core = {**given, "standard": standard_arg(standard), "skip_unrated": True}
+        rated = _core.aqi.compute(table, core)
         records.append(json.loads(rated.schema.metadata[b"pollutrack"]))
         aqi = rated.column("aqi")
         rank = pa.chunked_array(

@@ -9,14 +9,38 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
+from click.decorators import FC
 
 from pollutrack import __version__
+from pollutrack.aqi.options import Beyond
 from pollutrack.cli import arguments
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
 from pollutrack.exceptions import InvalidSpecError, PollutrackError, UnsupportedTypeError
+from pollutrack.mapping import OnUnmapped
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pollutrack.aqi import AqiOptions
+    from pollutrack.mapping import ApplyOptions
+
+
+# Options more than one command takes, declared once.
+_PARTITION_BY = click.option(
+    "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
+)
+_FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+
+
+def _path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
+    """An option naming a file: the run report, the quality rules."""
+    return click.option(flag, dest, type=click.Path(path_type=Path), required=required, help=help)
+
+
+_REPORT = _path_option("--report", "report_path", "Run report (JSON); default: <out>.report.json.")
 
 
 @click.group(cls=Main)
@@ -48,7 +72,9 @@ def demo(standard: str, out: Path) -> int:
         if exc.name != "duckdb":
             raise
         # DuckDB is an extra: the library and the job do not need it, only this last step.
-        click.echo("\nskipped the SQL step: DuckDB is not installed (pip install 'pollutrack[demo]')")
+        click.echo(
+            "\nskipped the SQL step: DuckDB is not installed (pip install 'pollutrack[demo]')"
+        )
         return OK
     click.echo(f"DuckDB over {out / 'daily'}:\n")
     click.echo(answer)
@@ -120,7 +146,7 @@ def input_options(command: Any) -> Any:
 @click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
 @click.option(
     "--beyond",
-    type=click.Choice(["extend", "cap", "null"]),
+    type=click.Choice(get_args(Beyond)),
     default=None,
     help="Above the top of a table (default: the standard's own).",
 )
@@ -130,20 +156,10 @@ def input_options(command: Any) -> Any:
     default=None,
     help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
 )
-@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
-@click.option(
-    "--checks",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    help="Quality rules (JSON list) run on the output.",
-)
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Run report (JSON); default: <out>.report.json.",
-)
+@_PARTITION_BY
+@_path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
+@_FAIL_ON_CHECKS
+@_REPORT
 @input_options
 def aqi(
     inputs: tuple[str, ...],
@@ -152,7 +168,7 @@ def aqi(
     columns: tuple[str, ...],
     units: tuple[str, ...],
     subindices: bool,
-    beyond: str | None,
+    beyond: Beyond | None,  # as click.Choice checked it
     temperature: str | None,
     partition_by: str | None,
     rules_path: Path | None,
@@ -170,7 +186,7 @@ def aqi(
     from pollutrack.cli import files, outputs
     from pollutrack.cli.run_report import RunReport
 
-    options: dict[str, Any] = {
+    options: AqiOptions = {
         "standard": standard,
         "columns": arguments.pairs(columns, "--column"),
         "units": arguments.pairs(units, "--unit"),
@@ -229,20 +245,9 @@ def aqi(
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Quality rules: a JSON list of rule objects.",
-)
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Also write the run report here (JSON).",
-)
+@_path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
+@_FAIL_ON_CHECKS
+@_path_option("--report", "report_path", "Also write the run report here (JSON).")
 @input_options
 def check(
     inputs: tuple[str, ...],
@@ -286,7 +291,7 @@ def check(
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
 @click.option(
     "--on-unmapped",
-    type=click.Choice(["null", "keep", "default", "error"]),
+    type=click.Choice(get_args(OnUnmapped)),
     default="null",
     show_default=True,
 )
@@ -297,19 +302,14 @@ def check(
     "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
 )
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
-@click.option("--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column.")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path),
-    help="Run report (JSON); default: <out>.report.json.",
-)
+@_PARTITION_BY
+@_REPORT
 @input_options
 def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
     out: Path,
-    on_unmapped: str,
+    on_unmapped: OnUnmapped,  # as click.Choice checked it
     default_value: str | None,
     normalize: bool,
     fail_on_unmapped: bool,
@@ -345,9 +345,12 @@ def map_values(
     report.inputs.append(files.fingerprint(sheet))
     table = data.stream().read_all()
     report.lap("read")
-    result = mapping.apply(
-        table, on_unmapped=on_unmapped, default=default_value, normalize=normalize or None
-    )
+    options: ApplyOptions = {
+        "on_unmapped": on_unmapped,
+        "default": default_value,
+        "normalize": normalize or None,
+    }
+    result = mapping.apply(table, **options)
     report.lap("map")
     counts = data.counts(table.num_rows)
     report.counts = {

@@ -17,15 +17,16 @@ Examples:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 
 from pollutrack import _core
 from pollutrack.aqi import hourly as aqi_hourly
-from pollutrack.aqi.standard import Standard, standard_arg
+from pollutrack.aqi.options import AqiOptions, DailyOptions, HourlyOptions, _aqi_options
 from pollutrack.exceptions import InvalidSpecError
+from pollutrack.mapping import ApplyOptions, MatchOptions, _apply_options
 from pollutrack.spark.sql import aqi_column
 
 if TYPE_CHECKING:
@@ -123,36 +124,18 @@ def _map_in_arrow(df: DataFrame, function: Any, schema: pa.Schema) -> DataFrame:
     return safe.mapInArrow(renamed, _spark_schema(schema))
 
 
-def with_aqi(
-    df: DataFrame,
-    *,
-    standard: str | Standard = "us_epa_2024",
-    columns: Mapping[str, str | None] | None = None,
-    units: Mapping[str, str] | None = None,
-    subindices: bool = False,
-    on_invalid: str = "flag",
-    beyond: str | None = None,
-    temperature: int | None = None,
-) -> DataFrame:
+def with_aqi(df: DataFrame, **options: Unpack[AqiOptions]) -> DataFrame:
     """Appends the AQI columns of :func:`pollutrack.aqi.compute` to a Spark DataFrame.
 
-    Options and output columns are those of :func:`pollutrack.aqi.compute`; the labels are
-    strings. With ``on_invalid="raise"`` the task fails with the engine's message, whose row is
-    counted within the Arrow batch.
+    Options (:class:`~pollutrack.aqi.AqiOptions`) and output columns are those of
+    :func:`pollutrack.aqi.compute`; the labels are strings. With ``on_invalid="raise"`` the
+    task fails with the engine's message, whose row is counted within the Arrow batch.
     """
     large = _large_strings(df)
     arrow_in = _arrow_schema(df, large)
-    options: dict[str, Any] = {
-        "standard": standard_arg(standard),
-        "temperature": temperature,
-        "columns": dict(columns) if columns is not None else None,
-        "units": dict(units) if units is not None else None,
-        "subindices": subindices,
-        "on_invalid": on_invalid,
-        "beyond": beyond,
-    }
+    core = _aqi_options("with_aqi", options)
     # Built on the driver too, so bad options and missing columns fail before the job starts.
-    out = _plain(_core.aqi.Plan(arrow_in, **options).schema(), large)
+    out = _plain(_core.aqi.Plan(arrow_in, core).schema(), large)
 
     labels = "large_string" if large else "string"
 
@@ -161,7 +144,7 @@ def with_aqi(
         plan = None
         for batch in batches:
             if plan is None:  # the engine's plan is not picklable; its options are
-                plan = _core.aqi.Plan(batch.schema, **options)
+                plan = _core.aqi.Plan(batch.schema, core)
             # Labels come out as plain strings in `out`'s types, written by the engine.
             yield plan.compute_batch(batch, labels=labels)
 
@@ -199,70 +182,59 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
     return grouped.applyInArrow(per_station, spark_out)
 
 
-def nowcast(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+def nowcast(
+    df: DataFrame, *, station: str, time: str, **options: Unpack[HourlyOptions]
+) -> DataFrame:
     """:func:`pollutrack.aqi.nowcast` per station, through ``groupBy(station).applyInArrow``."""
     return _grouped(df, station, aqi_hourly.nowcast, station=station, time=time, **options)
 
 
-def daily(df: DataFrame, *, station: str, time: str, **options: Any) -> DataFrame:
+def daily(df: DataFrame, *, station: str, time: str, **options: Unpack[DailyOptions]) -> DataFrame:
     """:func:`pollutrack.aqi.daily` per station, through ``groupBy(station).applyInArrow``."""
     return _grouped(df, station, aqi_hourly.daily, station=station, time=time, **options)
 
 
-def aqi_status_counts(df: DataFrame, **options: Any) -> DataFrame:
+def aqi_status_counts(df: DataFrame, **options: Unpack[AqiOptions]) -> DataFrame:
     """Rows per ``aqi_status`` (counted on the executors), to fail or alert a job cheaply."""
     return with_aqi(df, **options).groupBy("aqi_status").count()
 
 
 def apply_mapping(
-    df: DataFrame,
-    mapping: ValueMapping,
-    *,
-    fields: list[str] | None = None,
-    on_unmapped: str = "null",
-    default: str | None = None,
-    normalize: bool | str | list[str] | None = None,
-    replace: bool = False,
+    df: DataFrame, mapping: ValueMapping, **options: Unpack[ApplyOptions]
 ) -> DataFrame:
     """:meth:`pollutrack.Mapping.apply` on a Spark DataFrame, in ``mapInArrow``.
 
-    The mapping pickles compactly and travels to the executors with the function. With
-    ``on_unmapped="error"`` the task fails with the engine's message (its row counts within the
-    Arrow batch). Use :func:`unmapped_report` for the report.
+    Options: :class:`~pollutrack.mapping.ApplyOptions`. The mapping pickles compactly and
+    travels to the executors with the function. With ``on_unmapped="error"`` the task fails
+    with the engine's message (its row counts within the Arrow batch). Use
+    :func:`unmapped_report` for the report.
     """
     large = _large_strings(df)
     arrow_in = _arrow_schema(df, large)
-    options: dict[str, Any] = {
-        "fields": fields,
-        "on_unmapped": on_unmapped,
-        "default": default,
-        "normalize": normalize,
-        "replace": replace,
-        "output": "arrow",  # a Table for each Arrow batch, to cast and split
-    }
     empty = pa.Table.from_batches([], schema=arrow_in)
-    out = _plain(mapping.apply(empty, **options).table.schema, large)
+    # output="arrow": a Table for each Arrow batch, to cast and split.
+    out = _plain(mapping.apply(empty, output="arrow", **options).table.schema, large)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         _fit_threads_to_task()
         for batch in batches:
-            yield from mapping.apply(batch, **options).table.cast(out).to_batches()
+            applied = mapping.apply(batch, output="arrow", **options)
+            yield from applied.table.cast(out).to_batches()
 
     return _map_in_arrow(df, run, out)
 
 
 def unmapped_report(
-    df: DataFrame,
-    mapping: ValueMapping,
-    *,
-    fields: list[str] | None = None,
-    normalize: bool | str | list[str] | None = None,
+    df: DataFrame, mapping: ValueMapping, **options: Unpack[MatchOptions]
 ) -> DataFrame:
     """Every distinct unmapped value with its count and suggestion, aggregated on the executors.
 
-    Columns: ``field``, ``value``, ``count``, ``suggestion``. Nothing is collected to the driver.
+    Options: :class:`~pollutrack.mapping.MatchOptions`. Columns: ``field``, ``value``,
+    ``count``, ``suggestion``. Nothing is collected to the driver.
     """
     from pyspark.sql import functions as sf
+
+    _apply_options("unmapped_report", options, MatchOptions)  # here, not first on an executor
 
     schema = pa.schema(
         [
@@ -276,7 +248,7 @@ def unmapped_report(
     def report(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         _fit_threads_to_task()
         for batch in batches:
-            rep = mapping.apply(batch, fields=fields, normalize=normalize).report
+            rep = mapping.apply(batch, **options).report
             rep = rep.select(["field", "value", "count", "suggestion"])
             yield from rep.cast(schema).to_batches()
 
@@ -291,19 +263,16 @@ _COUNT_SUMS = ["rows", "mapped", "unmapped", "null_inputs"]
 
 
 def mapping_counts(
-    df: DataFrame,
-    mapping: ValueMapping,
-    *,
-    fields: list[str] | None = None,
-    normalize: bool | str | list[str] | None = None,
+    df: DataFrame, mapping: ValueMapping, **options: Unpack[MatchOptions]
 ) -> DataFrame:
     """Rows mapped, unmapped and null per field, counted on the executors.
 
     The ``counts`` of :meth:`pollutrack.Mapping.apply`, with its columns (``field``,
     ``target_field``, ``column``, ``rows``, ``mapped``, ``unmapped``, ``null_inputs``,
     ``distinct_unmapped``): one row per mapped field in the sheet's order, zeros when the
-    DataFrame is empty. Nothing is collected to the driver. Not on a streaming DataFrame
-    (Spark has no distinct count there): use :func:`unmapped_report`.
+    DataFrame is empty. Options: :class:`~pollutrack.mapping.MatchOptions`. Nothing is
+    collected to the driver. Not on a streaming DataFrame (Spark has no distinct count
+    there): use :func:`unmapped_report`.
     """
     from pyspark.sql import functions as sf
 
@@ -321,7 +290,7 @@ def mapping_counts(
 
     def partial(batch: pa.RecordBatch | pa.Table) -> pa.Table:
         """One batch's counts, plus one row per distinct unmapped value (to count them)."""
-        result = mapping.apply(batch, fields=fields, normalize=normalize)
+        result = mapping.apply(batch, **options)
         counts = result.counts.select(_COUNT_LABELS + _COUNT_SUMS)
         counts = counts.append_column("value", pa.nulls(counts.num_rows, pa.string()))
         counts = counts.append_column("order", pa.array(range(counts.num_rows), pa.int32()))

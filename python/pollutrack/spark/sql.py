@@ -9,7 +9,7 @@ so it gives the same AQI as :func:`pollutrack.aqi.compute` on double columns.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pollutrack import aqi
 
@@ -18,17 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["aqi_category_column", "aqi_column"]
 
-_DECIMALS = {
-    "pm25": 1,
-    "pm10": 0,
-    "o3_8h": 3,
-    "o3_1h": 3,
-    "co": 1,
-    "so2_1h": 0,
-    "so2_24h": 0,
-    "no2": 0,
-}
-_ALIASES = {"o3": "o3_8h", "so2": "so2_1h"}
 _INT_MAX = 2_147_483_647
 
 
@@ -39,8 +28,8 @@ def _double(value: float) -> str:
 class _Measure:
     """SQL fragments of one measure: validity, truncated count, sub-index, beyond test."""
 
-    def __init__(self, measure: str, column: str, standard: str, beyond: str) -> None:
-        scale = 10 ** _DECIMALS[measure]
+    def __init__(self, measure: Mapping[str, Any], column: str, standard: str, beyond: str) -> None:
+        scale = 10 ** int(measure["decimals"])  # the resolution the engine truncates to
         x = f"CAST(`{column.replace('`', '``')}` AS DOUBLE)"
         self.valid = (
             f"({x} IS NOT NULL AND NOT isnan({x}) AND {x} >= 0 AND {x} < {_double(float('inf'))})"
@@ -48,9 +37,7 @@ class _Measure:
         q = f"({x} * {_double(float(scale))})"
         self.count = f"FLOOR({q} + ({_double(1e-9)} + {q} * {_double(1e-12)}))"
         table = aqi.breakpoints(standard).to_pylist()
-        rows = [r for r in table if r["measure"] == measure]
-        if not rows:
-            raise ValueError(f"standard {standard} has no table for {measure}")
+        rows = [r for r in table if r["measure"] == measure["key"]]
         self.first = round(rows[0]["conc_lo"] * scale)
         cases = []
         for r in rows:
@@ -106,17 +93,18 @@ def aqi_column(
     """
     from pyspark.sql import functions as sf
 
-    if not aqi.Standard(standard).id.startswith("us_epa_"):
+    std = aqi.Standard(standard)
+    if not std.id.startswith("us_epa_"):
         raise ValueError(
             f"aqi_column builds the US EPA truncate-and-interpolate rule; for {standard} use "
             "pollutrack.spark.with_aqi, which runs every standard's own rules"
         )
     if beyond not in ("extend", "cap", "null"):
         raise ValueError(f"beyond must be 'extend', 'cap' or 'null', not '{beyond}'")
-    m = {
-        _ALIASES.get(k, k): _Measure(_ALIASES.get(k, k), col, standard, beyond)
-        for k, col in columns.items()
-    }
+    m = {}
+    for name, col in columns.items():  # keys and aliases as the standard reads them
+        measure = std.measure(name)
+        m[measure["key"]] = _Measure(measure, col, standard, beyond)
     pollutants, used_beyond = [], []
     for key in ("pm25", "pm10", "co", "no2"):
         if key in m:

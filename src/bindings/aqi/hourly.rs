@@ -1,97 +1,98 @@
 //! Bindings of `pt.aqi.nowcast`, `pt.aqi.daily` and `pt.aqi.rolling`: extract, `py.detach`, export.
 
-use crate::bindings::tables::{read_whole, to_table};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
+use crate::bindings::options::{options_struct, required};
+use crate::bindings::tables::{read_whole, to_table};
+
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::engine::aqi::hourly::rolling::RollingOptions;
 use crate::engine::aqi::hourly::{self as engine, Duplicates, HourlyOptions};
+use crate::engine::aqi::AqiOptions;
 use crate::engine::Error;
 
-fn options(
-    station: &str,
-    time: &str,
-    pollutants: Option<HashMap<String, String>>,
-    units: Option<HashMap<String, String>>,
-    duplicates: &str,
-) -> Result<HourlyOptions, Error> {
-    let mut pollutants: Vec<_> = pollutants.unwrap_or_default().into_iter().collect();
-    pollutants.sort();
-    let mut units: Vec<_> = units.unwrap_or_default().into_iter().collect();
-    units.sort();
-    Ok(HourlyOptions {
-        station: station.to_owned(),
-        time: time.to_owned(),
-        pollutants,
-        units,
-        duplicates: Duplicates::parse(duplicates)?,
-    })
+options_struct! {
+    /// The keys of `pollutrack.aqi.DailyOptions` (`nowcast` takes all but `tz`), with the
+    /// station and time columns.
+    struct HourlyArgs("hourly") {
+        station: String,
+        time: String,
+        pollutants: BTreeMap<String, String>,
+        units: BTreeMap<String, String>,
+        duplicates: String,
+        standard: String,
+        tz: String,
+    }
+}
+
+options_struct! {
+    /// The keys of `pollutrack.aqi.RollingOptions`, with the required arguments of `rolling`.
+    struct RollingArgs("rolling") {
+        station: String,
+        time: String,
+        column: String,
+        hours: usize,
+        min_valid: usize,
+        duplicates: String,
+    }
+}
+
+/// Two rows of one station in one hour are an error unless the caller chose otherwise.
+fn duplicates(given: Option<&str>) -> Result<Duplicates, Error> {
+    given.map_or(Ok(Duplicates::Error), Duplicates::parse)
+}
+
+impl HourlyArgs {
+    /// The engine's options, the standard (default: `AqiOptions`'s) and the day's time zone.
+    fn build(self) -> PyResult<(HourlyOptions, String, Option<String>)> {
+        let options = HourlyOptions {
+            station: required(self.station, "station")?,
+            time: required(self.time, "time")?,
+            pollutants: self.pollutants.unwrap_or_default().into_iter().collect(),
+            units: self.units.unwrap_or_default().into_iter().collect(),
+            duplicates: duplicates(self.duplicates.as_deref())?,
+        };
+        let standard = self.standard.unwrap_or_else(|| AqiOptions::default().standard);
+        Ok((options, standard, self.tz))
+    }
 }
 
 /// Hourly NowCast per station (a pyarrow.Table: the input rows with NowCast columns).
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.nowcast`
 #[pyfunction]
-#[pyo3(signature = (data, *, station, time, pollutants=None, units=None, duplicates="error", standard="us_epa_2024"))]
-fn nowcast(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    station: &str,
-    time: &str,
-    pollutants: Option<HashMap<String, String>>,
-    units: Option<HashMap<String, String>>,
-    duplicates: &str,
-    standard: &str,
-) -> PyResult<Py<PyAny>> {
-    let options = options(station, time, pollutants, units, duplicates)?;
+fn nowcast(py: Python<'_>, data: AnyRecordBatch, options: HourlyArgs) -> PyResult<Py<PyAny>> {
+    let (options, standard, tz) = options.build()?;
+    if tz.is_some() {
+        // Hours are found by timestamp; only days need a zone.
+        return Err(PyTypeError::new_err("unexpected nowcast option 'tz' (a daily option)"));
+    }
     let read = read_whole(data)?;
-    let out = py.detach(|| read().and_then(|batch| engine::nowcast(batch, &options, standard)))?;
+    let out = py.detach(|| read().and_then(|batch| engine::nowcast(batch, &options, &standard)))?;
     to_table(py, out)
 }
 
 /// Daily AQI per station and local standard-time day (a pyarrow.Table).
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.daily`
 #[pyfunction]
-#[pyo3(signature = (data, *, station, time, standard="us_epa_2024", tz=None, pollutants=None, units=None, duplicates="error"))]
-fn daily(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    station: &str,
-    time: &str,
-    standard: &str,
-    tz: Option<&str>,
-    pollutants: Option<HashMap<String, String>>,
-    units: Option<HashMap<String, String>>,
-    duplicates: &str,
-) -> PyResult<Py<PyAny>> {
-    let options = options(station, time, pollutants, units, duplicates)?;
+fn daily(py: Python<'_>, data: AnyRecordBatch, options: HourlyArgs) -> PyResult<Py<PyAny>> {
+    let (options, standard, tz) = options.build()?;
     let read = read_whole(data)?;
-    let out = py.detach(|| read().and_then(|batch| engine::daily(batch, &options, standard, tz)))?;
+    let out =
+        py.detach(|| read().and_then(|batch| engine::daily(batch, &options, &standard, tz.as_deref())))?;
     to_table(py, out)
 }
 
 /// Trailing mean over `hours` hours per station (a pyarrow.Table).
-#[allow(clippy::too_many_arguments)] // the keyword options of `pt.aqi.rolling`
 #[pyfunction]
-#[pyo3(signature = (data, *, station, time, column, hours, min_valid, duplicates="error"))]
-fn rolling(
-    py: Python<'_>,
-    data: AnyRecordBatch,
-    station: &str,
-    time: &str,
-    column: &str,
-    hours: usize,
-    min_valid: usize,
-    duplicates: &str,
-) -> PyResult<Py<PyAny>> {
+fn rolling(py: Python<'_>, data: AnyRecordBatch, options: RollingArgs) -> PyResult<Py<PyAny>> {
     let options = RollingOptions {
-        station: station.to_owned(),
-        time: time.to_owned(),
-        column: column.to_owned(),
-        hours,
-        min_valid,
-        duplicates: Duplicates::parse(duplicates)?,
+        station: required(options.station, "station")?,
+        time: required(options.time, "time")?,
+        column: required(options.column, "column")?,
+        hours: required(options.hours, "hours")?,
+        min_valid: required(options.min_valid, "min_valid")?,
+        duplicates: duplicates(options.duplicates.as_deref())?,
     };
     let read = read_whole(data)?;
     let out = py.detach(|| read().and_then(|batch| engine::rolling(&batch, &options)))?;

@@ -96,7 +96,7 @@ pub enum Rule {
     Single,
     /// `combine::larger` over the pollutant's two measures.
     Larger,
-    /// `combine::sulfur` (US EPA §2.6).
+    /// `combine::sulfur` (US EPA docs/standards/us_epa.md).
     EpaSulfur,
 }
 
@@ -268,7 +268,7 @@ impl AqiPlan {
         Ok(Arc::new(Schema::new_with_metadata(fields, metadata)))
     }
 
-    /// The JSON record of what produced an output (DESIGN.md §2).
+    /// The JSON record of what produced an output (the `pollutrack` schema metadata key).
     pub fn provenance(&self, input_rows: Option<u64>) -> serde_json::Value {
         let columns: serde_json::Map<_, _> =
             self.inputs.iter().map(|i| (self.table_key(i), i.name.clone().into())).collect();
