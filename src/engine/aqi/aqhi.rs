@@ -1,4 +1,4 @@
-//! Canada's Air Quality Health Index (docs/standards/canada.md): one formula over the 3-hour means of NO2,
+//! Canada's Air Quality Health Index (`docs/standards/canada.md`): one formula over the 3-hour means of NO2,
 //! O3 and PM2.5, not a maximum of sub-indices.
 //!
 //! `AQHI = 1000/10.4 × Σ (exp(β·C) − 1)`, rounded half up, at least 1; above 10 it is reported
@@ -77,7 +77,7 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
         let value = aqhi.scale * total;
         let rated = *f == 0;
         if rated {
-            // Half up, and never below 1 (docs/standards/canada.md).
+            // Half up, and never below 1 (`docs/standards/canada.md`).
             *b = ((value + 0.5) as i32).max(1); // value ≥ 0: `as` is floor
         }
         *status = STATUS_OF_FLAGS[usize::from(*f & !F_NULL | all_null)];

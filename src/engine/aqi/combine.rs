@@ -1,10 +1,10 @@
 //! Rules that turn measure sub-indices into pollutant sub-indices and a row's index and status
-//! (docs/standards/{us_epa,india,china}.md). Each function takes `(sub-index, flags)` pairs
+//! (`docs/standards/{us_epa,india,china}.md`). Each function takes `(sub-index, flags)` pairs
 //! from `subindex`.
 
 use super::subindex::{F_ABOVE, F_BELOW, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, F_UNDEFINED, NONE};
 
-/// Row-level flag: too few pollutants rated for an overall index (India, docs/standards/india.md; AQHI inputs).
+/// Row-level flag: too few pollutants rated for an overall index (India, `docs/standards/india.md`; AQHI inputs).
 pub const F_INSUFFICIENT: u8 = 128;
 
 /// Flags that mean the reading itself is unusable.
@@ -27,7 +27,7 @@ pub fn single((index, flags): (i32, u8)) -> (i32, u8) {
 
 /// A pollutant with two averaging periods: the larger sub-index. A period above its table
 /// (EPA 8-h O3 above 0.200 ppm, China SO2 1-h above 800 µg/m³, India 8-h O3 above 208) defines
-/// nothing, so the other must take over or the pollutant's index is undefined (docs/standards/{us_epa,india,china}.md).
+/// nothing, so the other must take over or the pollutant's index is undefined (`docs/standards/{us_epa,india,china}.md`).
 #[inline]
 pub fn larger((ia, fa): (i32, u8), (ib, fb): (i32, u8)) -> (i32, u8) {
     let index = ia.max(ib);
@@ -42,7 +42,7 @@ pub fn larger((ia, fa): (i32, u8), (ib, fb): (i32, u8)) -> (i32, u8) {
     (index, flags)
 }
 
-/// Sulfur dioxide (docs/standards/us_epa.md): the 1-h value up to 304 ppb; above it the 24-h mean if that is at
+/// Sulfur dioxide (`docs/standards/us_epa.md`): the 1-h value up to 304 ppb; above it the 24-h mean if that is at
 /// least 305 ppb, else 200. A 24-h mean alone rates only from 305 ppb.
 #[inline]
 pub fn sulfur((i1h, f1h): (i32, u8), (i24h, f24h): (i32, u8)) -> (i32, u8) {

@@ -168,7 +168,7 @@ fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     }
 }
 
-/// India's rule (docs/standards/india.md): an overall index only with at least `count` pollutants rated, one of
+/// India's rule (`docs/standards/india.md`): an overall index only with at least `count` pollutants rated, one of
 /// them in `one_of`; otherwise no index and status `insufficient_pollutants`.
 fn minimum_pollutants(
     plan: &AqiPlan,
@@ -195,7 +195,7 @@ fn minimum_pollutants(
     }
 }
 
-/// China's exceeding pollutants (docs/standards/china.md): those whose sub-index is above `limit`, as keys into
+/// China's exceeding pollutants (`docs/standards/china.md`): those whose sub-index is above `limit`, as keys into
 /// the pollutant-set dictionary; null where none is.
 fn exceeding(
     plan: &AqiPlan,

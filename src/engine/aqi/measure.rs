@@ -64,7 +64,7 @@ impl Pollutant {
         Some(found)
     }
 
-    /// Molar mass in g/mol for gases (docs/standards/index.md); `None` for particles and lead.
+    /// Molar mass in g/mol for gases (`docs/standards/index.md`); `None` for particles and lead.
     pub fn molar_mass(self) -> Option<f64> {
         match self {
             Self::O3 => Some(48.00),
@@ -77,7 +77,7 @@ impl Pollutant {
     }
 }
 
-/// How a concentration becomes the value a table is read at (docs/standards/{index,china,uk}.md).
+/// How a concentration becomes the value a table is read at (`docs/standards/{index,china,uk}.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rounding {
     /// Cut to the measure's resolution (US EPA).
@@ -122,7 +122,7 @@ pub enum Unit {
     Ppm,
 }
 
-/// Molar volume (L/mol) at 1 atm for the two conventions of docs/standards/index.md: 25 °C (US EPA, China)
+/// Molar volume (L/mol) at 1 atm for the two conventions of `docs/standards/index.md`: 25 °C (US EPA, China)
 /// and 20 °C (EU and UK regulatory factors).
 pub fn molar_volume(temperature_c: u32) -> Result<f64> {
     match temperature_c {
@@ -221,7 +221,7 @@ mod tests {
         assert!((f - 24.45 / 48.0 / 1000.0).abs() < 1e-15);
         let f = Unit::Ppm.factor_to(Unit::Ppb, Pollutant::No2, 24.45, "no2").unwrap();
         assert!((f - 1000.0).abs() < 1e-12);
-        // 20 °C: 1 ppb NO2 = 46.01 / 24.055 = 1.913 µg/m³ (docs/standards/index.md).
+        // 20 °C: 1 ppb NO2 = 46.01 / 24.055 = 1.913 µg/m³ (`docs/standards/index.md`).
         let f = Unit::Ppb.factor_to(Unit::MicrogramPerM3, Pollutant::No2, molar_volume(20).unwrap(), "no2");
         assert!((f.unwrap() - 1.9127).abs() < 1e-4);
         let err =

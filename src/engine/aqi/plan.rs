@@ -96,7 +96,7 @@ pub enum Rule {
     Single,
     /// `combine::larger` over the pollutant's two measures.
     Larger,
-    /// `combine::sulfur` (US EPA docs/standards/us_epa.md).
+    /// `combine::sulfur` (US EPA `docs/standards/us_epa.md`).
     EpaSulfur,
 }
 

@@ -1,4 +1,4 @@
-//! The US EPA correction of `PurpleAir` PM2.5 (docs/standards/us_epa.md): a separate step before the index.
+//! The US EPA correction of `PurpleAir` PM2.5 (`docs/standards/us_epa.md`): a separate step before the index.
 
 use std::sync::Arc;
 

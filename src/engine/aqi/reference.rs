@@ -179,7 +179,7 @@ pub fn subindex(
         Scale::Linear(_) => factor * t.counts_per_unit() * (1.0 + representation_error(values.data_type())),
         _ => factor,
     };
-    // US EPA SO2 1-h above 304 ppb: AQI 200 on its own (docs/standards/us_epa.md).
+    // US EPA SO2 1-h above 304 ppb: AQI 200 on its own (`docs/standards/us_epa.md`).
     let epa_so2_1h = std.epa_so2 && t.pollutant == super::measure::Pollutant::So2 && t.averaging == "1h";
     let values = as_f64(measure_key, values)?;
     let mut out = vec![NONE; values.len()];

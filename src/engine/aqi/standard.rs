@@ -68,7 +68,7 @@ pub struct Standard {
     pub category_names: Vec<String>,
     pub temperature: u32,
     pub beyond: Beyond,
-    /// US EPA SO2 rule (docs/standards/us_epa.md) instead of "the larger of the two periods".
+    /// US EPA SO2 rule (`docs/standards/us_epa.md`) instead of "the larger of the two periods".
     pub epa_so2: bool,
     pub min_pollutants: Option<MinPollutants>,
     /// The dominant (primary) pollutant is named only above this index (China: 50).

@@ -1,5 +1,5 @@
 //! One measure's sub-index: round the concentration as the standard says, then interpolate in
-//! exact integer arithmetic (docs/standards/index.md) or look the band up. A linear table is
+//! exact integer arithmetic (`docs/standards/index.md`) or look the band up. A linear table is
 //! compiled once into a lookup table over every concentration count it covers, so the hot path
 //! is a multiply, a compare and a load.
 
@@ -29,7 +29,7 @@ pub const F_UNDEFINED: u8 = 64;
 /// What a concentration above the top breakpoint gets (the `beyond` option of `pt.aqi.compute`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Beyond {
-    /// Continue the top row's slope (2024 TAD, docs/standards/us_epa.md); bands stay in the top band.
+    /// Continue the top row's slope (2024 TAD, `docs/standards/us_epa.md`); bands stay in the top band.
     Extend,
     /// The top row's index.
     Cap,
@@ -58,7 +58,7 @@ impl Beyond {
     }
 }
 
-/// How a linear row's interpolated index is made whole (docs/standards/index.md).
+/// How a linear row's interpolated index is made whole (`docs/standards/index.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IndexRounding {
     /// Nearest, ties up (US EPA, India).
@@ -77,7 +77,7 @@ pub struct Row {
 }
 
 impl Row {
-    /// `I_lo + round((I_hi − I_lo)(c − lo)/(hi − lo))`, exact (docs/standards/index.md); saturates at `i32::MAX`.
+    /// `I_lo + round((I_hi − I_lo)(c − lo)/(hi − lo))`, exact (`docs/standards/index.md`); saturates at `i32::MAX`.
     pub fn interpolate(&self, count: i64, rounding: IndexRounding) -> i32 {
         let (span, offset, den) = (i64::from(self.i_hi - self.i_lo), count - self.lo, self.hi - self.lo);
         if den == 0 {
@@ -311,7 +311,7 @@ impl MeasureTable {
 /// Adds the rounding guard to a value expressed in counts.
 ///
 /// The guard absorbs binary representation error (`9.1 * 10 = 90.999…`) of up to about a
-/// thousand ulps, far below any real measurement resolution (docs/standards/index.md).
+/// thousand ulps, far below any real measurement resolution (`docs/standards/index.md`).
 #[inline]
 pub fn guarded(quanta: f64) -> f64 {
     quanta + (1e-9 + quanta * 1e-12)

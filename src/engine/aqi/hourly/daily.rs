@@ -1,5 +1,5 @@
 //! `pt.aqi.daily`: one row per station and local day with the averages the daily AQI is defined
-//! on (docs/standards/us_epa.md), their completeness, and the AQI of those averages. Days are local
+//! on (`docs/standards/us_epa.md`), their completeness, and the AQI of those averages. Days are local
 //! *standard* time (EPA: midnight to midnight LST), so every day has 24 hours.
 
 use std::ops::Range;

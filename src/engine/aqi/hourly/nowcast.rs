@@ -1,4 +1,4 @@
-//! The NowCast (docs/standards/us_epa.md): a weighted mean of the most recent hours whose weight
+//! The NowCast (`docs/standards/us_epa.md`): a weighted mean of the most recent hours whose weight
 //! falls as the concentration changes faster. PM: 12 hours, weight at least 0.5. Ozone: the
 //! legacy (2016–2019) weighted method, 8 hours and no minimum weight.
 
@@ -55,7 +55,7 @@ pub fn nowcast_at(series: &[f64], t: usize, method: Method) -> Option<(f64, f64)
     (den > 0.0).then(|| (num / den, weight))
 }
 
-/// Truncates a NowCast to the pollutant's reporting precision (docs/standards/us_epa.md step 6); a negative
+/// Truncates a NowCast to the pollutant's reporting precision (`docs/standards/us_epa.md` step 6); a negative
 /// NowCast (negative hourly readings) is left as it is for the AQI to flag.
 fn truncated(c: f64, scale: f64) -> f64 {
     if c >= 0.0 {

@@ -1,4 +1,4 @@
-//! Hourly station series: each row's hour found by timestamp (docs/standards/us_epa.md), the
+//! Hourly station series: each row's hour found by timestamp (`docs/standards/us_epa.md`), the
 //! duplicate-hour policy and its refusal; `grid` places the readings by these hours.
 
 use std::ops::Range;
