@@ -31,7 +31,7 @@ def _find(schema: pa.Schema, names: set[str], what: str, option: str) -> str:
             f"cannot tell which column holds the {what} ({found or 'none'} "
             f"found among {schema.names}); name it with {option}="
         )
-    return found[0]
+    return str(found[0])
 
 
 def correct_purpleair(

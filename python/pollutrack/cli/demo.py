@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -68,7 +69,7 @@ class DemoResult:
     unrated_days: int
     empty_days: int
     unmapped: int
-    checks: list[dict]
+    checks: list[dict[str, Any]]
 
 
 def prevailing_wind(hourly: pa.Table) -> pa.Table:
@@ -170,7 +171,7 @@ def write(result: DemoResult, out_dir: str | Path, *, standard: str = "us_epa_20
     return path
 
 
-def ask(out_dir: str | Path) -> list[tuple]:
+def ask(out_dir: str | Path) -> list[tuple[Any, ...]]:
     """Runs :data:`SQL` with DuckDB over the Parquet the job wrote."""
     import duckdb
 
@@ -229,7 +230,7 @@ def summary(result: DemoResult) -> str:
     return "\n".join(lines)
 
 
-def answer(rows: list[tuple]) -> str:
+def answer(rows: list[tuple[Any, ...]]) -> str:
     """The DuckDB answer as a small table."""
     lines = [QUESTION, f"  {'prevailing wind':<18}{'days':>6}{'mean AQI':>10}{'% Unhealthy+':>14}"]
     lines += [f"  {w:<18}{d:>6}{a:>10.0f}{p:>14.1f}" for w, d, a, p in rows]

@@ -77,7 +77,7 @@ def fail(exc: BaseException) -> NoReturn:
 class Main(click.Group):
     """The ``pollutrack`` group: commands return their exit status; errors go to :func:`fail`."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Any = None,
         prog_name: str | None = None,
