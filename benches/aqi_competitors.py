@@ -56,7 +56,7 @@ MEASURES: dict[str, tuple[int, tuple[tuple[int, int, int, int], ...]]] = {
 # reference's recipe (docs/standards/index.md) and the engine contract's.
 GUARD = 1e-9
 
-# From the issue: at least 5x faster than DuckDB, within 5x of a plain memory pass.
+# Targets: at least 5x faster than DuckDB, within 5x of a plain memory pass.
 TARGET_DUCKDB_OVER_PT = 5
 TARGET_PT_OVER_FMAX = 5
 FMAX = "np.fmax memory pass"

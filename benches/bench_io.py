@@ -11,7 +11,7 @@ Competitors, each reading the same files into Arrow or a DataFrame:
 * ``pandas.read_json`` (``lines=True`` for NDJSON; the array without ``lines``).
 
 Every tool is first checked to return the same row count, station ids and per-column sums of
-the six floats as the generator wrote. Then best-of-N wall times, the ratios and the issue's
+the six floats as the generator wrote. Then best-of-N wall times, the ratios and the
 targets (PASS/MISS). Peak memory is measured in fresh subprocesses (``VmHWM`` minus the RSS
 just before the call, from /proc/self/status, after a warm-up read of a 10-record file):
 ``read_json`` on the NDJSON file against the returned table's size, and ``iter_json`` over a

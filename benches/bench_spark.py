@@ -277,7 +277,7 @@ def timed(
 
 
 def report(table: str, results: dict[str, tuple[float, float, float]], mapping_tag: str) -> None:
-    """Prints one table's figures, the issue's targets and each function against the transfer
+    """Prints one table's figures, the targets and each function against the transfer
     of its own output."""
     times = {name: r[0] for name, r in results.items()}
     print(f"\n{table}:\n  {'variant':<52}{'wall':>9}{'JVM CPU':>10}{'Python CPU':>12}")
