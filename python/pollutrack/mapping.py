@@ -31,8 +31,9 @@ import pyarrow as pa
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._mapping_views import DriftReport, mapping_result_html
 
-__all__ = ["Mapping", "MappingResult", "OnUnmapped", "sample_sheet"]
+__all__ = ["DriftReport", "Mapping", "MappingResult", "OnUnmapped", "sample_sheet"]
 
 OnUnmapped = Literal["null", "keep", "default", "error"]
 PathLike = str | os.PathLike[str]
@@ -127,6 +128,10 @@ class MappingResult:
 
     def __repr__(self) -> str:
         return f"MappingResult(rows={len(self.table)}, unmapped={self.unmapped})"
+
+    def _repr_html_(self) -> str:
+        # Jupyter: per-field counts with pass/fail, then the unmapped values.
+        return mapping_result_html(self)
 
 
 class Mapping:
@@ -294,7 +299,7 @@ class Mapping:
         )
         return MappingResult(native.to_native(table), report, counts)
 
-    def drift(self, allowed: MappingABC[str, Any] | PathLike) -> pa.Table:
+    def drift(self, allowed: MappingABC[str, Any] | PathLike) -> DriftReport:
         """Compares the sheet's targets with the target system's allowed values.
 
         Args:
@@ -303,7 +308,8 @@ class Mapping:
                 (disabled options are not allowed), as a dict or a path to a JSON file.
 
         Returns:
-            A table with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
+            A :class:`DriftReport` (the findings' ``pyarrow.Table`` API, an HTML table in
+            Jupyter) with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
             ``unreached``), ``value``, ``suggestion``, ``detail``, ``sheet``, ``row``.
 
         Example:
@@ -319,7 +325,7 @@ class Mapping:
             text = json.dumps(allowed)
         else:
             text = _existing(allowed).read_text(encoding="utf-8")
-        return self._core.drift(text)
+        return DriftReport(self._core.drift(text))
 
     # --- looking ----------------------------------------------------------------------------
     @property
