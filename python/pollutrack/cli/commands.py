@@ -1,8 +1,9 @@
 """The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
-Exit codes: 0 success; 1 checks failed, values unmapped, drift found or JSON records set aside
-(when asked to fail on them); 2 bad usage or unusable input, with a one-line reason on stderr
-and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
+Exit codes: 0 success; 1 checks of severity error failed, values unmapped, drift found or JSON
+records set aside (when asked to fail on them); 2 bad usage or unusable input, with a one-line
+reason on stderr and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
+Every command takes ``--lineage`` (``lineage_run``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 import click
 
 from pollutrack import __version__
-from pollutrack.cli import arguments
+from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
-from pollutrack.exceptions import InvalidSpecError, PollutrackError, UnsupportedTypeError
+from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command
+from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
+from pollutrack.lineage import Dataset
 
 
 @click.group(cls=Main)
@@ -34,50 +37,28 @@ def main() -> None:
     show_default=True,
     help="Folder for the partitioned Parquet and the run report.",
 )
-def demo(standard: str, out: Path) -> int:
+@lineage_command("demo")
+def demo(standard: str, out: Path, lineage: LineageRun) -> int:
     """Run the main job on the bundled Beijing data, end to end, and query the output."""
     from pollutrack.cli import demo as job
+    from pollutrack.mapping import sample_sheet
 
+    sources = file_datasets([job.sample_path(), sample_sheet()])
+    lineage.start(sources, [Dataset.file(out / "daily")])
     result = job.run(standard=standard)
     click.echo(job.summary(result))
     report = job.write(result, out, standard=standard)
+    daily = Dataset.file(out / "daily", schema=result.daily.schema, rows=result.daily.num_rows)
+    daily.checks = result.checks
+    lineage.complete(sources, [daily])
     click.echo(f"\nwrote {out / 'daily'} (Parquet, partitioned by year) and {report}")
     click.echo(f"DuckDB over {out / 'daily'}:\n")
     click.echo(job.answer(job.ask(out)))
     return OK
 
 
-def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
-    """Runs the rules file on the output; True when every rule passed."""
-    if rules_path is None:
-        return True
-    from pollutrack import quality
-
-    rules = arguments.load_rules(rules_path)  # read again: the file was checked at the start
-    try:
-        result = quality.check(table, rules).to_pylist()
-    except PollutrackError as exc:
-        raise InvalidSpecError(f"{rules_path}: {exc}") from exc
-    report.checks = result
-    for row in result:
-        mark = "ok  " if row["passed"] else "FAIL"
-        click.echo(
-            f"  {mark} {row['rule']:<16} {row['column'] or '':<20} {row['detail']}", err=True
-        )
-    return all(row["passed"] for row in result)
-
-
-def input_options(command: Any) -> Any:
-    """``--schema`` and ``--fail-on-rejected``, shared by the commands that read INPUTS."""
-    command = click.option(
-        "--fail-on-rejected", is_flag=True, help="Exit 1 when the JSON reader set records aside."
-    )(command)
-    return click.option(
-        "--schema",
-        "schema_path",
-        type=click.Path(path_type=Path),
-        help='Columns and types of JSON and CSV inputs: {"column": "pyarrow type"} (JSON).',
-    )(command)
+def _kept(*paths: Path | None) -> list[Path]:
+    return [p for p in paths if p is not None]
 
 
 @main.command()
@@ -129,14 +110,16 @@ def input_options(command: Any) -> Any:
     type=click.Path(path_type=Path),
     help="Quality rules (JSON list) run on the output.",
 )
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check of severity error fails.")
+@options.store_failures
 @click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path),
     help="Run report (JSON); default: <out>.report.json.",
 )
-@input_options
+@options.input_options
+@lineage_command("aqi")
 def aqi(
     inputs: tuple[str, ...],
     out: Path,
@@ -152,6 +135,8 @@ def aqi(
     report_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    failures_dir: Path | None,
+    lineage: LineageRun,
 ) -> int:
     """Compute the AQI of CSV, Parquet or JSON INPUTS (files, globs or folders)."""
     import pyarrow as pa
@@ -173,21 +158,26 @@ def aqi(
     report = RunReport("aqi", {**options, "partition_by": partition_by})
     outputs.output_format(out, partition_by)
     report_path = report_path or arguments.default_report(out)
+    if failures_dir is not None and rules_path is None:
+        raise click.UsageError("--store-failures needs --checks (the rules whose failing rows)")
     if rules_path is not None:  # a bad rules file fails before the data is read
         arguments.given_file(rules_path, "--checks")
         arguments.load_rules(rules_path)
     options["standard"] = arguments.standard(standard)
+    failures = checks.failures_path(failures_dir, out.stem)
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if partition_by else [out, report_path],
+        writing=_kept(None if partition_by else out, report_path, failures, lineage.file),
         folder=out if partition_by else None,
         others=[rules_path, Path(standard) if standard.lower().endswith(".json") else None],
     )
     data.record(report)
+    lineage.start(file_datasets(data.paths), [Dataset.file(p) for p in _kept(out, failures)])
     batches = []
+    reader = data.stream()
     try:
-        stream = engine.compute_stream(data.stream(), **options)
+        stream = engine.compute_stream(reader, **options)
         with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
             for batch in stream:
                 batches.append(batch)
@@ -211,11 +201,16 @@ def aqi(
     }
     report.outputs = outputs.write(table, out, partition_by=partition_by, stamp=report.stamp())
     report.lap("write")
-    passed = _checks(table, rules_path, report)
+    checked = checks.run(table, rules_path, report, failures=failures, stamp=report.stamp())
     report.lap("checks")
+    report.lineage = lineage.describe()
     report.save(report_path)
     data.finish(table.num_rows, out, report_path)
-    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    written = Dataset.file(out, schema=table.schema, rows=table.num_rows, checks=checked.report)
+    written.rows_set_aside = data.rejected.rows
+    read = file_datasets(data.paths, schema=reader.schema)
+    lineage.complete(read, [written, *checked.datasets()])
+    failed = (fail_on_checks and not checked.passed) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
 
@@ -228,14 +223,16 @@ def aqi(
     required=True,
     help="Quality rules: a JSON list of rule objects.",
 )
-@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+@click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check of severity error fails.")
+@options.store_failures
 @click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path),
     help="Also write the run report here (JSON).",
 )
-@input_options
+@options.input_options
+@lineage_command("check")
 def check(
     inputs: tuple[str, ...],
     rules_path: Path,
@@ -243,6 +240,8 @@ def check(
     report_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    failures_dir: Path | None,
+    lineage: LineageRun,
 ) -> int:
     """Run quality rules over CSV, Parquet or JSON INPUTS."""
     from pollutrack.cli.run_report import RunReport
@@ -250,20 +249,25 @@ def check(
     report = RunReport("check", {"rules": str(rules_path)})
     arguments.given_file(rules_path, "--rules")
     arguments.load_rules(rules_path)  # a bad rules file fails before the data is read
+    failures = checks.failures_path(failures_dir, rules_path.stem)
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if report_path is not None else [],
+        writing=_kept(report_path, failures, lineage.file),
         others=[rules_path],
     )
     data.record(report)
+    lineage.start(file_datasets(data.paths), [Dataset.file(p) for p in _kept(failures)])
     table = data.stream().read_all()
     report.counts = data.counts(table.num_rows)
-    passed = _checks(table, rules_path, report)
+    checked = checks.run(table, rules_path, report, failures=failures, stamp=report.stamp())
+    report.lineage = lineage.describe()
     if report_path is not None:
         report.save(report_path)
     data.finish(table.num_rows, None, report_path)
-    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    read = file_datasets(data.paths, schema=table.schema, checks=checked.report)
+    lineage.complete(read, checked.datasets())
+    failed = (fail_on_checks and not checked.passed) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
 
@@ -296,7 +300,9 @@ def check(
     type=click.Path(path_type=Path),
     help="Run report (JSON); default: <out>.report.json.",
 )
-@input_options
+@options.xlsx_option
+@options.input_options
+@lineage_command("map")
 def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
@@ -307,8 +313,10 @@ def map_values(
     fail_on_unmapped: bool,
     partition_by: str | None,
     report_path: Path | None,
+    xlsx_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    lineage: LineageRun,
 ) -> int:
     """Translate field values of INPUTS by a mapping sheet; report what is unmapped."""
     from pollutrack.cli import files, outputs
@@ -316,6 +324,7 @@ def map_values(
 
     outputs.output_format(out, partition_by)
     report_path = report_path or arguments.default_report(out)
+    xlsx_path = options.xlsx_target(xlsx_path)
     mapping = arguments.sheet(sheet)
     report = RunReport(
         "map",
@@ -329,12 +338,14 @@ def map_values(
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if partition_by else [out, report_path],
+        writing=_kept(None if partition_by else out, report_path, xlsx_path, lineage.file),
         folder=out if partition_by else None,
         others=[sheet],
     )
     data.record(report)
     report.inputs.append(files.fingerprint(sheet))
+    sources = [*file_datasets(data.paths), Dataset.file(sheet)]
+    lineage.start(sources, file_datasets(_kept(out, xlsx_path)))
     table = data.stream().read_all()
     report.lap("read")
     result = mapping.apply(
@@ -353,11 +364,19 @@ def map_values(
     report.outputs = outputs.write(
         result.table, out, partition_by=partition_by, stamp=report.stamp()
     )
+    if xlsx_path is not None:
+        outputs.write_workbook(xlsx_path, mapping, sheet, result=result)
+        report.outputs.append(str(xlsx_path))
     report.lap("write")
+    report.lineage = lineage.describe()
     report.save(report_path)
     if result.unmapped:
         click.echo(result.summary(), err=True)
     data.finish(table.num_rows, out, report_path)
+    written = Dataset.file(out, schema=result.table.schema, rows=result.table.num_rows)
+    written.rows_set_aside = data.rejected.rows
+    read = [*file_datasets(data.paths, schema=table.schema), Dataset.file(sheet)]
+    lineage.complete(read, [written, *file_datasets(_kept(xlsx_path))])
     failed = (fail_on_unmapped and result.unmapped) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
@@ -371,12 +390,25 @@ def map_values(
     help="The target system's allowed values: {field: [values]} or its option export (JSON).",
 )
 @click.option("--fail-on-drift", is_flag=True, help="Exit 1 when the sheet has drifted.")
-def drift(sheet: Path, allowed: Path, fail_on_drift: bool) -> int:
+@options.xlsx_option
+@lineage_command("drift")
+def drift(
+    sheet: Path, allowed: Path, fail_on_drift: bool, xlsx_path: Path | None, lineage: LineageRun
+) -> int:
     """Compare a mapping sheet with the target system's allowed values."""
+    from pollutrack.cli import outputs
+
+    xlsx_path = options.xlsx_target(xlsx_path)
     mapping = arguments.sheet(sheet)
     arguments.given_file(allowed, "--allowed")
-    rows = mapping.drift(allowed).to_pylist()
+    outputs.check_targets(_kept(xlsx_path, lineage.file), [sheet, allowed])
+    lineage.start(file_datasets([sheet, allowed]), file_datasets(_kept(xlsx_path)))
+    found = mapping.drift(allowed)
+    rows = found.to_pylist()
     for r in rows:
         click.echo("  ".join(f"{k}={v}" for k, v in r.items() if v is not None))
     click.echo(f"{len(rows)} drift rows", err=True)
+    if xlsx_path is not None:
+        outputs.write_workbook(xlsx_path, mapping, sheet, drift=found)
+    lineage.complete(file_datasets([sheet, allowed]), file_datasets(_kept(xlsx_path)))
     return CHECKS_FAILED if fail_on_drift and rows else OK
