@@ -33,6 +33,7 @@ def test_aqi_sends_start_and_complete_over_http(cli: Run, stations: Path, tmp_pa
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps([{"rule": "in_range", "column": "aqi", "max": 500}]))
     out = tmp_path / "aqi.parquet"
+    out.write_bytes(b"a previous output")  # replaced; START must not report its size
     with lineage_server() as server:
         code, _, err = cli(
             "aqi", stations, "-o", out, "--checks", rules, "--store-failures", tmp_path / "f",
@@ -43,6 +44,10 @@ def test_aqi_sends_start_and_complete_over_http(cli: Run, stations: Path, tmp_pa
     assert [start.eventType.value, complete.eventType.value] == ["START", "COMPLETE"]
     assert start.run.runId == complete.run.runId
     assert complete.job.name == "daily_aqi"
+    assert [(d.name, d.outputFacets) for d in start.outputs] == [
+        (str(out.resolve()), {}),
+        (str((tmp_path / "f" / "aqi.failures.parquet").resolve()), {}),
+    ]
     (read,) = complete.inputs
     assert read.name == str(stations.resolve())
     assert [f.name for f in read.facets["schema"].fields] == ["station", "date", "pm25"]
@@ -174,59 +179,75 @@ def test_bad_lineage_targets(cli: Run, stations: Path, tmp_path: Path) -> None:
     assert stations.read_text().startswith("station,date,pm25")
 
 
-# Without the extra: openlineage made unimportable in a fresh interpreter.
-NO_OPENLINEAGE = "import sys; sys.modules['openlineage'] = None\n"
+# Without the extra: openlineage made unimportable in a fresh interpreter, which runs the
+# Python API and then each command through click's runner, and prints what it saw as JSON.
+WITHOUT_OPENLINEAGE = """
+import json, os, sys
+sys.modules["openlineage"] = None
+import pollutrack as pt
+from click.testing import CliRunner
+from pollutrack.cli import main
 
-
-def without_openlineage(code: str, *args: str, env: dict | None = None) -> object:
-    import subprocess
-
-    return subprocess.run(
-        [sys.executable, "-c", NO_OPENLINEAGE + code, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-
-
-CLI = "import sys; from pollutrack.cli import main; main(sys.argv[1:], prog_name='pollutrack')"
+seen = {"available": pt.lineage.available()}
+seen["aqi"] = pt.aqi.compute({"pm25": [5.0]}).column("aqi").to_pylist()
+seen["column_lineage"] = sorted(pt.lineage.column_lineage(pt.aqi.compute({"pm25": [5.0]}).schema))
+try:
+    pt.lineage.run_event("START", job="j")
+except pt.lineage.LineageUnavailableError as exc:
+    seen["error"] = str(exc)
+runs = []
+for args, env in json.loads(sys.argv[1]):
+    result = CliRunner().invoke(main, args, env=env, prog_name="pollutrack")
+    runs.append([result.exit_code, result.stderr])
+seen["runs"] = runs
+print(json.dumps(seen))
+"""
 
 
 def test_without_the_extra_everything_else_works(stations: Path, tmp_path: Path) -> None:
-    api = without_openlineage(
-        "import pollutrack as pt\n"
-        "assert not pt.lineage.available()\n"
-        "print(pt.aqi.compute({'pm25': [5.0]}).column('aqi').to_pylist())\n"
-        "print(sorted(pt.lineage.column_lineage(pt.aqi.compute({'pm25': [5.0]}).schema)))\n"
-        "try:\n"
-        "    pt.lineage.run_event('START', job='j')\n"
-        "except pt.lineage.LineageUnavailableError as exc:\n"
-        "    print(exc)\n"
-    )
-    assert api.returncode == 0, api.stderr
-    assert api.stdout.splitlines() == [
-        "[28]",
-        "['aqi', 'aqi_category', 'aqi_dominant', 'aqi_status', 'pm25']",
-        "OpenLineage events need the OpenLineage client: pip install 'pollutrack[lineage]'",
+    import subprocess
+
+    out, rules, allowed = tmp_path / "o.parquet", tmp_path / "rules.json", tmp_path / "a.json"
+    rules.write_text('[{"rule": "not_null", "column": "aqi", "severity": "warn"}]')
+    allowed.write_text('{"cbwd": ["northeast"]}')
+    sheet, xlsx, failures = pt.mapping.sample_sheet(), tmp_path / "d.xlsx", tmp_path / "f"
+    commands = [
+        (["aqi", stations, "-o", out], {}),
+        (["aqi", stations, "-o", out, "--lineage", tmp_path / "e.ndjson"], {}),
+        (["aqi", stations, "-o", out], {"OPENLINEAGE_URL": "http://127.0.0.1:9"}),
+        (["check", out, "--rules", rules, "--store-failures", failures], {}),
+        (["drift", "--sheet", sheet, "--allowed", allowed, "--xlsx", xlsx], {}),
     ]
-    out = tmp_path / "o.parquet"
-    plain = without_openlineage(CLI, "aqi", str(stations), "-o", str(out))
-    assert plain.returncode == 0, plain.stderr
-    asked = without_openlineage(CLI, "aqi", str(stations), "-o", str(out), "--lineage", "e.json")
-    assert asked.returncode == 2
-    assert asked.stderr.splitlines() == [
-        "pollutrack: --lineage needs the OpenLineage client: pip install 'pollutrack[lineage]'"
-        " (see 'pollutrack aqi --help')"
-    ]
-    configured = without_openlineage(
-        CLI, "aqi", str(stations), "-o", str(out), env={"OPENLINEAGE_URL": "http://127.0.0.1:9"}
+    args = json.dumps([[[str(a) for a in argv], env] for argv, env in commands])
+    proc = subprocess.run(
+        [sys.executable, "-c", WITHOUT_OPENLINEAGE, args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OPENLINEAGE")},
     )
-    assert configured.returncode == 0
-    assert configured.stderr.splitlines()[0] == (
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    hint = "pip install 'pollutrack[lineage]'"
+    assert (seen["available"], seen["aqi"]) == (False, [28])
+    assert seen["column_lineage"] == ["aqi", "aqi_category", "aqi_dominant", "aqi_status", "pm25"]
+    assert seen["error"] == f"OpenLineage events need the OpenLineage client: {hint}"
+    plain, asked, configured, checked, drifted = seen["runs"]
+    assert plain[0] == 0, plain[1]
+    assert asked == [
+        2,
+        f"pollutrack: --lineage needs the OpenLineage client: {hint} "
+        "(see 'pollutrack aqi --help')\n",
+    ]
+    assert not (tmp_path / "e.ndjson").exists()
+    assert configured[0] == 0
+    assert configured[1].splitlines()[0] == (
         "pollutrack: warning: OPENLINEAGE_URL configures OpenLineage, but no events are sent "
-        "without the OpenLineage client: pip install 'pollutrack[lineage]'"
+        f"without the OpenLineage client: {hint}"
     )
+    assert checked[0] == 0 and "1 failing rows -> " in checked[1]
+    assert (failures / "rules.failures.parquet").exists()
+    assert drifted[0] == 0 and xlsx.exists()
 
 
 def test_the_demo_reports_its_daily_output_and_checks(cli: Run, tmp_path: Path) -> None:

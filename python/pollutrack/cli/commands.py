@@ -17,7 +17,7 @@ import click
 from pollutrack import __version__
 from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
-from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command
+from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
 from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
 from pollutrack.lineage import Dataset
 
@@ -44,7 +44,7 @@ def demo(standard: str, out: Path, lineage: LineageRun) -> int:
     from pollutrack.mapping import sample_sheet
 
     sources = file_datasets([job.sample_path(), sample_sheet()])
-    lineage.start(sources, [Dataset.file(out / "daily")])
+    lineage.start(sources, to_write([out / "daily"]))
     result = job.run(standard=standard)
     click.echo(job.summary(result))
     report = job.write(result, out, standard=standard)
@@ -173,7 +173,7 @@ def aqi(
         others=[rules_path, Path(standard) if standard.lower().endswith(".json") else None],
     )
     data.record(report)
-    lineage.start(file_datasets(data.paths), [Dataset.file(p) for p in _kept(out, failures)])
+    lineage.start(file_datasets(data.paths), to_write(_kept(out, failures)))
     batches = []
     reader = data.stream()
     try:
@@ -257,7 +257,7 @@ def check(
         others=[rules_path],
     )
     data.record(report)
-    lineage.start(file_datasets(data.paths), [Dataset.file(p) for p in _kept(failures)])
+    lineage.start(file_datasets(data.paths), to_write(_kept(failures)))
     table = data.stream().read_all()
     report.counts = data.counts(table.num_rows)
     checked = checks.run(table, rules_path, report, failures=failures, stamp=report.stamp())
@@ -345,7 +345,7 @@ def map_values(
     data.record(report)
     report.inputs.append(files.fingerprint(sheet))
     sources = [*file_datasets(data.paths), Dataset.file(sheet)]
-    lineage.start(sources, file_datasets(_kept(out, xlsx_path)))
+    lineage.start(sources, to_write(_kept(out, xlsx_path)))
     table = data.stream().read_all()
     report.lap("read")
     result = mapping.apply(
@@ -402,7 +402,7 @@ def drift(
     mapping = arguments.sheet(sheet)
     arguments.given_file(allowed, "--allowed")
     outputs.check_targets(_kept(xlsx_path, lineage.file), [sheet, allowed])
-    lineage.start(file_datasets([sheet, allowed]), file_datasets(_kept(xlsx_path)))
+    lineage.start(file_datasets([sheet, allowed]), to_write(_kept(xlsx_path)))
     found = mapping.drift(allowed)
     rows = found.to_pylist()
     for r in rows:

@@ -197,6 +197,11 @@ def file_datasets(paths: Sequence[Path], **attributes: Any) -> list[lineage.Data
     return [lineage.Dataset.file(p, **attributes) for p in paths]
 
 
+def to_write(paths: Sequence[Path]) -> list[lineage.Dataset]:
+    """The outputs a run will write, by name only: what is there now is a previous run's."""
+    return [lineage.Dataset(str(p.resolve())) for p in paths]
+
+
 def lineage_command(name: str) -> Any:
     """Adds ``--lineage``/``--lineage-job`` to a command and runs it in a :class:`LineageRun`.
 
