@@ -116,6 +116,9 @@ def test_failures_columns_and_table_rules() -> None:
         },
     ]
     assert pt.quality.check(data, rules).failures is None
+    out = pt.aqi.compute({"pm25": [5.0, 900.0]})
+    # the output's provenance describes the output, not the failing rows
+    assert pt.quality.failures(out, [q.in_range("aqi", 0, 500)]).schema.metadata is None
     with pytest.raises(pt.InvalidSpecError, match="the data has a column named 'rule'"):
         pt.quality.failures({"rule": [1]}, [q.not_null("rule")])
 

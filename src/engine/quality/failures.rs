@@ -50,8 +50,8 @@ pub fn failing_rows_table(batch: &RecordBatch, checks: &[Check], rows: &[&[u64]]
         fields.push(field.as_ref().clone());
         columns.push(take(column.as_ref(), &numbers, None)?);
     }
-    let schema = Schema::new_with_metadata(fields, schema.metadata().clone());
-    Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
+    // No metadata: the data's (pandas index, pollutrack provenance) describes other columns.
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
 }
 
 #[cfg(test)]
@@ -70,6 +70,9 @@ mod tests {
             ("site", Arc::new(StringArray::from(vec!["A", "B", "C", "C"])) as ArrayRef),
         ])
         .unwrap();
+        let metadata = [("pollutrack".to_owned(), "{}".to_owned())].into();
+        let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(metadata));
+        let batch = batch.with_schema(schema).unwrap();
         let rules = parse(
             r#"[{"rule": "in_range", "column": "aqi", "max": 500},
                 {"rule": "row_count", "min": 9},
@@ -87,6 +90,7 @@ mod tests {
         let severity = failures.column(3).as_string::<i32>();
         assert_eq!((severity.value(0), severity.value(2)), ("error", "warn"));
         assert_eq!(failures.column(6).as_string::<i32>().value(0), "C");
+        assert!(failures.schema().metadata().is_empty());
     }
 
     #[test]
