@@ -19,6 +19,7 @@ def store_failures(command: Any) -> Any:
     return click.option(
         "--store-failures",
         "failures_dir",
+        metavar="DIR",
         type=click.Path(file_okay=False, path_type=Path),
         help="Write the rows that fail the rules, with the rule and row number, as Parquet: "
         "DIR/<name>.failures.parquet.",
@@ -30,6 +31,7 @@ def xlsx_option(command: Any) -> Any:
     return click.option(
         "--xlsx",
         "xlsx_path",
+        metavar="REPORT.xlsx",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Also write an Excel workbook of what to fix in the sheet, and where.",
     )(command)
