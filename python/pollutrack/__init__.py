@@ -6,7 +6,7 @@ Examples:
     ['Good', 'Unhealthy for Sensitive Groups']
 """
 
-from pollutrack import aqi, io, mapping, quality, testing
+from pollutrack import aqi, io, lineage, mapping, quality, testing, workbook
 from pollutrack._core import __version__, get_num_threads, set_num_threads
 from pollutrack.exceptions import (
     ColumnNotFoundError,
@@ -31,8 +31,10 @@ __all__ = [
     "aqi",
     "get_num_threads",
     "io",
+    "lineage",
     "mapping",
     "quality",
     "set_num_threads",
     "testing",
+    "workbook",
 ]

@@ -31,10 +31,12 @@ import pyarrow as pa
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._mapping_views import DriftReport, mapping_result_html
 from pollutrack._options import checked
 
 __all__ = [
     "ApplyOptions",
+    "DriftReport",
     "Mapping",
     "MappingResult",
     "MatchOptions",
@@ -185,6 +187,10 @@ class MappingResult:
     def __repr__(self) -> str:
         return f"MappingResult(rows={len(self.table)}, unmapped={self.unmapped})"
 
+    def _repr_html_(self) -> str:
+        # Jupyter: per-field counts with pass/fail, then the unmapped values.
+        return mapping_result_html(self)
+
 
 class Mapping:
     """A validated mapping sheet; build it with one of the ``from_*`` class methods.
@@ -328,7 +334,7 @@ class Mapping:
         table, report, counts = self._core.apply(as_arrow_tabular(data), given)
         return MappingResult(native.to_native(table), report, counts)
 
-    def drift(self, allowed: MappingABC[str, Any] | PathLike) -> pa.Table:
+    def drift(self, allowed: MappingABC[str, Any] | PathLike) -> DriftReport:
         """Compares the sheet's targets with the target system's allowed values.
 
         Args:
@@ -337,7 +343,8 @@ class Mapping:
                 (disabled options are not allowed), as a dict or a path to a JSON file.
 
         Returns:
-            A table with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
+            A :class:`DriftReport` (the findings' ``pyarrow.Table`` API, an HTML table in
+            Jupyter) with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
             ``unreached``), ``value``, ``suggestion``, ``detail``, ``sheet``, ``row``.
 
         Examples:
@@ -353,7 +360,7 @@ class Mapping:
             text = json.dumps(allowed)
         else:
             text = _existing(allowed).read_text(encoding="utf-8")
-        return self._core.drift(text)
+        return DriftReport(self._core.drift(text))
 
     # --- looking ----------------------------------------------------------------------------
     @property

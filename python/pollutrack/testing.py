@@ -9,6 +9,7 @@ Examples:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
 from typing import Any
@@ -81,7 +82,11 @@ def _failures(rows: list[dict[str, Any]], name: str) -> list[str]:
 
 
 def assert_quality(data: Any, rules: Sequence[quality.Rule], *, max_examples: int = 5) -> None:
-    """Fails, listing every rule that did not pass with its detail and examples.
+    """Fails, listing every rule of severity ``"error"`` that did not pass, with its examples.
+
+    Rules of severity ``"warn"`` that fail do not fail the test: they are issued as one
+    :class:`~pollutrack.quality.QualityWarning` (and listed after the errors when the
+    assertion fails).
 
     Examples:
         >>> import pollutrack as pt
@@ -93,11 +98,16 @@ def assert_quality(data: Any, rules: Sequence[quality.Rule], *, max_examples: in
           in_range aqi: outside [0, 500] or NaN; nulls not checked; e.g. 900
     """
     rows = quality.check(data, rules, max_examples=max_examples).to_pylist()
-    failed = _failures(rows, "rule")
+    failed = _failures([r for r in rows if r["severity"] == "error"], "rule")
+    warned = _failures([r for r in rows if r["severity"] == "warn"], "rule")
     if failed:
+        also = ["and rules of severity warn:", *warned] if warned else []
         raise AssertionError(
-            f"{len(failed)} of {len(rows)} quality rules failed:\n" + "\n".join(failed)
+            f"{len(failed)} of {len(rows)} quality rules failed:\n" + "\n".join(failed + also)
         )
+    if warned:
+        message = f"{len(warned)} quality rules of severity warn failed:\n" + "\n".join(warned)
+        warnings.warn(quality.QualityWarning(message), stacklevel=2)
 
 
 def assert_reconciled(

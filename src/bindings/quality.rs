@@ -6,14 +6,28 @@ use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::engine::quality;
 
-/// Runs the rules (a JSON list) over the data; one report row per rule.
+/// Runs the rules (a JSON list) over the data: the report (one row per rule) and, with
+/// `failures`, the failing rows (else None).
 #[pyfunction]
-#[pyo3(signature = (data, rules, *, max_examples=5))]
-fn check(py: Python<'_>, data: AnyRecordBatch, rules: &str, max_examples: usize) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (data, rules, *, max_examples=5, failures=false))]
+fn check(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    rules: &str,
+    max_examples: usize,
+    failures: bool,
+) -> PyResult<(Py<PyAny>, Option<Py<PyAny>>)> {
     let rules = quality::parse(rules)?;
     let read = read_whole(data)?;
-    let report = py.detach(|| read().and_then(|batch| quality::check(&batch, &rules, max_examples)))?;
-    to_table(py, report)
+    let (report, rows) = py.detach(|| {
+        let batch = read()?;
+        if failures {
+            quality::check_with_failures(&batch, &rules, max_examples).map(|(r, f)| (r, Some(f)))
+        } else {
+            quality::check(&batch, &rules, max_examples).map(|r| (r, None))
+        }
+    })?;
+    Ok((to_table(py, report)?, rows.map(|f| to_table(py, f)).transpose()?))
 }
 
 /// Row counts in and out, and with a key, missing, added and duplicated keys.

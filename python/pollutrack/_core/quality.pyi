@@ -9,7 +9,9 @@ __all__ = [
     "reconcile",
 ]
 
-def check(data: Any, rules: str, *, max_examples: int = 5) -> pa.Table: ...
+def check(
+    data: Any, rules: str, *, max_examples: int = 5, failures: bool = False
+) -> tuple[pa.Table, pa.Table | None]: ...
 def reconcile(
     source: Any, target: Any, *, key: list[str] | None = None, max_examples: int = 5
 ) -> pa.Table: ...

@@ -1,24 +1,27 @@
 """The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
-Exit codes: 0 success; 1 checks failed, values unmapped, drift found or JSON records set aside
-(when asked to fail on them); 2 bad usage or unusable input, with a one-line reason on stderr
-and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
+Exit codes: 0 success; 1 checks of severity error failed, values unmapped, drift found or JSON
+records set aside (when asked to fail on them); 2 bad usage or unusable input, with a one-line
+reason on stderr and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
+Every command takes ``--lineage`` (``lineage_run``).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, get_args
 
 import click
 from click.decorators import FC
 
 from pollutrack import __version__
 from pollutrack.aqi.options import Beyond
-from pollutrack.cli import arguments
+from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
-from pollutrack.exceptions import InvalidSpecError, PollutrackError, UnsupportedTypeError
+from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
+from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
+from pollutrack.lineage import Dataset
 from pollutrack.mapping import OnUnmapped
 
 if TYPE_CHECKING:
@@ -32,7 +35,9 @@ if TYPE_CHECKING:
 _PARTITION_BY = click.option(
     "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
 )
-_FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+_FAIL_ON_CHECKS = click.option(
+    "--fail-on-checks", is_flag=True, help="Exit 1 when a check of severity error fails."
+)
 
 
 def _path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
@@ -58,13 +63,20 @@ def main() -> None:
     show_default=True,
     help="Folder for the partitioned Parquet and the run report.",
 )
-def demo(standard: str, out: Path) -> int:
+@lineage_command("demo")
+def demo(standard: str, out: Path, lineage: LineageRun) -> int:
     """Run the main job on the bundled Beijing data, end to end, and query the output."""
     from pollutrack.cli import demo as job
+    from pollutrack.mapping import sample_sheet
 
+    sources = file_datasets([job.sample_path(), sample_sheet()])
+    lineage.start(sources, to_write([out / "daily"]))
     result = job.run(standard=standard)
     click.echo(job.summary(result))
     report = job.write(result, out, standard=standard)
+    daily = Dataset.file(out / "daily", schema=result.daily.schema, rows=result.daily.num_rows)
+    daily.checks = result.checks
+    lineage.complete(sources, [daily])
     click.echo(f"\nwrote {out / 'daily'} (Parquet, partitioned by year) and {report}")
     try:
         answer = job.answer(job.ask(out))
@@ -81,37 +93,8 @@ def demo(standard: str, out: Path) -> int:
     return OK
 
 
-def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
-    """Runs the rules file on the output; True when every rule passed."""
-    if rules_path is None:
-        return True
-    from pollutrack import quality
-
-    rules = arguments.load_rules(rules_path)  # read again: the file was checked at the start
-    try:
-        result = quality.check(table, rules).to_pylist()
-    except PollutrackError as exc:
-        raise InvalidSpecError(f"{rules_path}: {exc}") from exc
-    report.checks = result
-    for row in result:
-        mark = "ok  " if row["passed"] else "FAIL"
-        click.echo(
-            f"  {mark} {row['rule']:<16} {row['column'] or '':<20} {row['detail']}", err=True
-        )
-    return all(row["passed"] for row in result)
-
-
-def input_options(command: Any) -> Any:
-    """``--schema`` and ``--fail-on-rejected``, shared by the commands that read INPUTS."""
-    command = click.option(
-        "--fail-on-rejected", is_flag=True, help="Exit 1 when the JSON reader set records aside."
-    )(command)
-    return click.option(
-        "--schema",
-        "schema_path",
-        type=click.Path(path_type=Path),
-        help='Columns and types of JSON and CSV inputs: {"column": "pyarrow type"} (JSON).',
-    )(command)
+def _kept(*paths: Path | None) -> list[Path]:
+    return [p for p in paths if p is not None]
 
 
 @main.command()
@@ -159,8 +142,10 @@ def input_options(command: Any) -> Any:
 @_PARTITION_BY
 @_path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
 @_FAIL_ON_CHECKS
+@options.store_failures
 @_REPORT
-@input_options
+@options.input_options
+@lineage_command("aqi")
 def aqi(
     inputs: tuple[str, ...],
     out: Path,
@@ -176,6 +161,8 @@ def aqi(
     report_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    failures_dir: Path | None,
+    lineage: LineageRun,
 ) -> int:
     """Compute the AQI of CSV, Parquet or JSON INPUTS (files, globs or folders)."""
     import pyarrow as pa
@@ -186,7 +173,7 @@ def aqi(
     from pollutrack.cli import files, outputs
     from pollutrack.cli.run_report import RunReport
 
-    options: AqiOptions = {
+    aqi_options: AqiOptions = {
         "standard": standard,
         "columns": arguments.pairs(columns, "--column"),
         "units": arguments.pairs(units, "--unit"),
@@ -194,24 +181,29 @@ def aqi(
         "beyond": beyond,
         "temperature": int(temperature) if temperature else None,
     }
-    report = RunReport("aqi", {**options, "partition_by": partition_by})
+    report = RunReport("aqi", {**aqi_options, "partition_by": partition_by})
     outputs.output_format(out, partition_by)
     report_path = report_path or arguments.default_report(out)
+    if failures_dir is not None and rules_path is None:
+        raise click.UsageError("--store-failures needs --checks (the rules whose failing rows)")
     if rules_path is not None:  # a bad rules file fails before the data is read
         arguments.given_file(rules_path, "--checks")
         arguments.load_rules(rules_path)
-    options["standard"] = arguments.standard(standard)
+    aqi_options["standard"] = arguments.standard(standard)
+    failures = checks.failures_path(failures_dir, out.stem)
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if partition_by else [out, report_path],
+        writing=_kept(None if partition_by else out, report_path, failures, lineage.file),
         folder=out if partition_by else None,
         others=[rules_path, Path(standard) if standard.lower().endswith(".json") else None],
     )
     data.record(report)
+    lineage.start(file_datasets(data.paths), to_write(_kept(out, failures)))
     batches = []
+    reader = data.stream()
     try:
-        stream = engine.compute_stream(data.stream(), **options)
+        stream = engine.compute_stream(reader, **aqi_options)
         with tqdm(desc="rows", unit=" rows", disable=not sys.stderr.isatty()) as bar:
             for batch in stream:
                 batches.append(batch)
@@ -235,11 +227,16 @@ def aqi(
     }
     report.outputs = outputs.write(table, out, partition_by=partition_by, stamp=report.stamp())
     report.lap("write")
-    passed = _checks(table, rules_path, report)
+    checked = checks.run(table, rules_path, report, failures=failures, stamp=report.stamp())
     report.lap("checks")
+    report.lineage = lineage.describe()
     report.save(report_path)
     data.finish(table.num_rows, out, report_path)
-    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    written = Dataset.file(out, schema=table.schema, rows=table.num_rows, checks=checked.report)
+    written.rows_set_aside = data.rejected.rows
+    read = file_datasets(data.paths, schema=reader.schema)
+    lineage.complete(read, [written, *checked.datasets()])
+    failed = (fail_on_checks and not checked.passed) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
 
@@ -247,8 +244,10 @@ def aqi(
 @click.argument("inputs", nargs=-1, required=True)
 @_path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
 @_FAIL_ON_CHECKS
+@options.store_failures
 @_path_option("--report", "report_path", "Also write the run report here (JSON).")
-@input_options
+@options.input_options
+@lineage_command("check")
 def check(
     inputs: tuple[str, ...],
     rules_path: Path,
@@ -256,6 +255,8 @@ def check(
     report_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    failures_dir: Path | None,
+    lineage: LineageRun,
 ) -> int:
     """Run quality rules over CSV, Parquet or JSON INPUTS."""
     from pollutrack.cli.run_report import RunReport
@@ -263,20 +264,25 @@ def check(
     report = RunReport("check", {"rules": str(rules_path)})
     arguments.given_file(rules_path, "--rules")
     arguments.load_rules(rules_path)  # a bad rules file fails before the data is read
+    failures = checks.failures_path(failures_dir, rules_path.stem)
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if report_path is not None else [],
+        writing=_kept(report_path, failures, lineage.file),
         others=[rules_path],
     )
     data.record(report)
+    lineage.start(file_datasets(data.paths), to_write(_kept(failures)))
     table = data.stream().read_all()
     report.counts = data.counts(table.num_rows)
-    passed = _checks(table, rules_path, report)
+    checked = checks.run(table, rules_path, report, failures=failures, stamp=report.stamp())
+    report.lineage = lineage.describe()
     if report_path is not None:
         report.save(report_path)
     data.finish(table.num_rows, None, report_path)
-    failed = (fail_on_checks and not passed) or (fail_on_rejected and data.rejected.rows > 0)
+    read = file_datasets(data.paths, schema=table.schema, checks=checked.report)
+    lineage.complete(read, checked.datasets())
+    failed = (fail_on_checks and not checked.passed) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
 
@@ -304,7 +310,9 @@ def check(
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
 @_PARTITION_BY
 @_REPORT
-@input_options
+@options.xlsx_option
+@options.input_options
+@lineage_command("map")
 def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
@@ -315,8 +323,10 @@ def map_values(
     fail_on_unmapped: bool,
     partition_by: str | None,
     report_path: Path | None,
+    xlsx_path: Path | None,
     schema_path: Path | None,
     fail_on_rejected: bool,
+    lineage: LineageRun,
 ) -> int:
     """Translate field values of INPUTS by a mapping sheet; report what is unmapped."""
     from pollutrack.cli import files, outputs
@@ -324,6 +334,7 @@ def map_values(
 
     outputs.output_format(out, partition_by)
     report_path = report_path or arguments.default_report(out)
+    xlsx_path = options.xlsx_target(xlsx_path)
     mapping = arguments.sheet(sheet)
     report = RunReport(
         "map",
@@ -337,20 +348,22 @@ def map_values(
     data = arguments.Inputs(
         inputs,
         schema_path=schema_path,
-        writing=[report_path] if partition_by else [out, report_path],
+        writing=_kept(None if partition_by else out, report_path, xlsx_path, lineage.file),
         folder=out if partition_by else None,
         others=[sheet],
     )
     data.record(report)
     report.inputs.append(files.fingerprint(sheet))
+    sources = [*file_datasets(data.paths), Dataset.file(sheet)]
+    lineage.start(sources, to_write(_kept(out, xlsx_path)))
     table = data.stream().read_all()
     report.lap("read")
-    options: ApplyOptions = {
+    apply_options: ApplyOptions = {
         "on_unmapped": on_unmapped,
         "default": default_value,
         "normalize": normalize or None,
     }
-    result = mapping.apply(table, **options)
+    result = mapping.apply(table, **apply_options)
     report.lap("map")
     counts = data.counts(table.num_rows)
     report.counts = {
@@ -364,11 +377,19 @@ def map_values(
     report.outputs = outputs.write(
         result.table, out, partition_by=partition_by, stamp=report.stamp()
     )
+    if xlsx_path is not None:
+        outputs.write_workbook(xlsx_path, mapping, sheet, result=result)
+        report.outputs.append(str(xlsx_path))
     report.lap("write")
+    report.lineage = lineage.describe()
     report.save(report_path)
     if result.unmapped:
         click.echo(result.summary(), err=True)
     data.finish(table.num_rows, out, report_path)
+    written = Dataset.file(out, schema=result.table.schema, rows=result.table.num_rows)
+    written.rows_set_aside = data.rejected.rows
+    read = [*file_datasets(data.paths, schema=table.schema), Dataset.file(sheet)]
+    lineage.complete(read, [written, *file_datasets(_kept(xlsx_path))])
     failed = (fail_on_unmapped and result.unmapped) or (fail_on_rejected and data.rejected.rows)
     return CHECKS_FAILED if failed else OK
 
@@ -382,12 +403,25 @@ def map_values(
     help="The target system's allowed values: {field: [values]} or its option export (JSON).",
 )
 @click.option("--fail-on-drift", is_flag=True, help="Exit 1 when the sheet has drifted.")
-def drift(sheet: Path, allowed: Path, fail_on_drift: bool) -> int:
+@options.xlsx_option
+@lineage_command("drift")
+def drift(
+    sheet: Path, allowed: Path, fail_on_drift: bool, xlsx_path: Path | None, lineage: LineageRun
+) -> int:
     """Compare a mapping sheet with the target system's allowed values."""
+    from pollutrack.cli import outputs
+
+    xlsx_path = options.xlsx_target(xlsx_path)
     mapping = arguments.sheet(sheet)
     arguments.given_file(allowed, "--allowed")
-    rows = mapping.drift(allowed).to_pylist()
+    outputs.check_targets(_kept(xlsx_path, lineage.file), [sheet, allowed])
+    lineage.start(file_datasets([sheet, allowed]), to_write(_kept(xlsx_path)))
+    found = mapping.drift(allowed)
+    rows = found.to_pylist()
     for r in rows:
         click.echo("  ".join(f"{k}={v}" for k, v in r.items() if v is not None))
     click.echo(f"{len(rows)} drift rows", err=True)
+    if xlsx_path is not None:
+        outputs.write_workbook(xlsx_path, mapping, sheet, drift=found)
+    lineage.complete(file_datasets([sheet, allowed]), file_datasets(_kept(xlsx_path)))
     return CHECKS_FAILED if fail_on_drift and rows else OK

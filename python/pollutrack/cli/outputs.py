@@ -281,3 +281,17 @@ def _swap_in(new: Path, out: Path) -> None:
     finally:
         if out.exists():
             shutil.rmtree(old, ignore_errors=True)
+
+
+def write_workbook(path: Path, mapping: Any, sheet: Path | None, **findings: Any) -> None:
+    """Writes ``pt.workbook.write_mapping_report`` to ``path``, renamed into place when done."""
+    import click
+
+    from pollutrack.workbook import write_mapping_report
+
+    try:
+        with replacing(path) as tmp:
+            write_mapping_report(tmp, mapping, sheet_path=sheet, **findings)
+    except OSError as exc:
+        raise OSError(f"{path}: cannot be written: {exc}") from exc
+    click.echo(f"workbook -> {path}", err=True)

@@ -33,6 +33,9 @@ class RunReport:
     counts: dict[str, Any] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: The failing-rows file of ``--store-failures``, and the OpenLineage run (id, job).
+    failures: str | None = None
+    lineage: dict[str, Any] | None = None
     started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     _clock: float = field(default_factory=time.perf_counter)
 
@@ -44,6 +47,11 @@ class RunReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
+        extra: dict[str, Any] = {}
+        if self.failures is not None:
+            extra["failures"] = self.failures
+        if self.lineage is not None:
+            extra["lineage"] = self.lineage
         return {
             "command": self.command,
             "started_at": self.started_at,
@@ -60,6 +68,7 @@ class RunReport:
             "checks": self.checks,
             "outputs": self.outputs,
             "timings_seconds": self.timings,
+            **extra,
         }
 
     def stamp(self) -> dict[str, Any]:

@@ -1,18 +1,21 @@
-//! `pt.quality.check`: every rule over the data, the rules in parallel, one report row each.
+//! `pt.quality.check`: every rule over the data, the rules in parallel, one report row each,
+//! and with `failures`, every failing row of every row rule.
 
 use std::sync::Arc;
 
 use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_cast::{can_cast_types, cast};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use hashbrown::{HashMap, HashSet};
 use rayon::prelude::*;
 
+use super::failures::failing_rows_table;
 use super::keys::key_rows;
-use super::rules::Rule;
+use super::rules::{Check, Rule};
+use super::tolerance::Mostly;
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
@@ -25,6 +28,8 @@ pub struct Outcome {
     pub example_rows: Vec<u64>,
     pub examples: Vec<String>,
     pub detail: String,
+    /// Every failing row, in order, when the caller asked for the failing rows.
+    pub rows: Vec<u64>,
 }
 
 pub(super) fn column<'a>(batch: &'a RecordBatch, name: &str, rule: &str) -> Result<&'a ArrayRef> {
@@ -40,26 +45,37 @@ pub(super) fn text(array: &dyn Array, row: usize) -> String {
     ArrayFormatter::try_new(array, &options).map_or_else(|_| "?".into(), |f| f.value(row).to_string())
 }
 
-/// Counts the rows `failing` selects and keeps the first `max_examples` of them.
+/// How many failing rows to keep: the examples, and all of them for the failing-rows table.
+#[derive(Clone, Copy)]
+struct Keep {
+    examples: usize,
+    all: bool,
+}
+
+/// Counts the rows `failing` selects and keeps the first `keep.examples` of them (all of
+/// their numbers with `keep.all`).
 fn failing(
     rows: usize,
-    max_examples: usize,
+    keep: Keep,
     example: impl Fn(usize) -> String,
     failing: impl Fn(usize) -> bool,
 ) -> Outcome {
     let mut out = Outcome::default();
     for row in (0..rows).filter(|&r| failing(r)) {
         out.failing_rows += 1;
-        if out.example_rows.len() < max_examples {
+        if out.example_rows.len() < keep.examples {
             out.example_rows.push(row as u64);
             out.examples.push(example(row));
+        }
+        if keep.all {
+            out.rows.push(row as u64);
         }
     }
     out.passed = out.failing_rows == 0;
     out
 }
 
-fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Outcome> {
+fn evaluate(batch: &RecordBatch, rule: &Rule, keep: Keep) -> Result<Outcome> {
     let rows = batch.num_rows();
     let name = rule.name();
     let outcome = match rule {
@@ -69,12 +85,8 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
                 matches!(array.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64);
             let values = if floats { Some(as_f64(c, array)?) } else { None };
             let nan = |r: usize| values.as_ref().is_some_and(|v| v.is_valid(r) && v.value(r).is_nan());
-            let mut out = failing(
-                rows,
-                max_examples,
-                |r| text(array, r),
-                |r| array.is_null(r) || (!allow_nan && nan(r)),
-            );
+            let mut out =
+                failing(rows, keep, |r| text(array, r), |r| array.is_null(r) || (!allow_nan && nan(r)));
             let nans = (0..rows).filter(|&r| nan(r)).count();
             out.detail = format!(
                 "{} null, {nans} NaN{}",
@@ -88,7 +100,7 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
             let (lo, hi) = (min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY));
             let mut out = failing(
                 rows,
-                max_examples,
+                keep,
                 |r| values.value(r).to_string(),
                 |r| values.is_valid(r) && !(lo..=hi).contains(&values.value(r)),
             );
@@ -106,7 +118,7 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
             let accepted: HashSet<&str> = values.iter().map(String::as_str).collect();
             let mut out = failing(
                 rows,
-                max_examples,
+                keep,
                 |r| strings.value(r).to_owned(),
                 |r| strings.is_valid(r) && !accepted.contains(strings.value(r)),
             );
@@ -122,7 +134,7 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
                 *count.entry(keys.row(r).data()).or_default() += 1;
             }
             let example = |r: usize| arrays.iter().map(|a| text(a, r)).collect::<Vec<_>>().join(", ");
-            let mut out = failing(rows, max_examples, example, |r| count[keys.row(r).data()] > 1);
+            let mut out = failing(rows, keep, example, |r| count[keys.row(r).data()] > 1);
             let duplicated = count.values().filter(|&&n| n > 1).count();
             out.detail = format!("{duplicated} key values appear more than once");
             out
@@ -154,6 +166,7 @@ fn evaluate(batch: &RecordBatch, rule: &Rule, max_examples: usize) -> Result<Out
                 } else {
                     "no value".into()
                 },
+                rows: Vec::new(),
             }
         }
     };
@@ -183,13 +196,54 @@ fn epoch_seconds(name: &str, array: &ArrayRef) -> Result<Vec<Option<f64>>> {
         .collect())
 }
 
+/// Judges an outcome by the check's tolerance (row rules) and says so in the detail.
+fn judge(check: &Check, rows: usize, mut outcome: Outcome) -> Outcome {
+    if !check.rule.is_row_rule() {
+        return outcome;
+    }
+    let rows = rows as u64;
+    outcome.passed = match check.mostly {
+        Some(mostly) => {
+            let passing = rows - outcome.failing_rows;
+            outcome.detail =
+                format!("{}; {passing} of {rows} rows pass (mostly {})", outcome.detail, mostly.value());
+            mostly.passes(outcome.failing_rows, rows)
+        }
+        None => outcome.failing_rows == 0,
+    };
+    outcome
+}
+
+fn outcomes(batch: &RecordBatch, checks: &[Check], keep: Keep) -> Result<Vec<Outcome>> {
+    install(|| {
+        checks
+            .par_iter()
+            .map(|c| evaluate(batch, &c.rule, keep).map(|o| judge(c, batch.num_rows(), o)))
+            .collect::<Result<_>>()
+    })
+}
+
 /// The report: one row per rule, in the order given.
-pub fn check(batch: &RecordBatch, rules: &[Rule], max_examples: usize) -> Result<RecordBatch> {
-    let outcomes: Vec<Outcome> =
-        install(|| rules.par_iter().map(|r| evaluate(batch, r, max_examples)).collect::<Result<_>>())?;
+pub fn check(batch: &RecordBatch, checks: &[Check], max_examples: usize) -> Result<RecordBatch> {
+    report(checks, &outcomes(batch, checks, Keep { examples: max_examples, all: false })?)
+}
+
+/// The report and the failing-rows table: one row per (row rule, failing row), rule by rule,
+/// each with the rule's position, name, column(s) and severity, the row number and the data.
+pub fn check_with_failures(
+    batch: &RecordBatch,
+    checks: &[Check],
+    max_examples: usize,
+) -> Result<(RecordBatch, RecordBatch)> {
+    let found = outcomes(batch, checks, Keep { examples: max_examples, all: true })?;
+    let rows: Vec<&[u64]> = found.iter().map(|o| o.rows.as_slice()).collect();
+    Ok((report(checks, &found)?, failing_rows_table(batch, checks, &rows)?))
+}
+
+fn report(checks: &[Check], outcomes: &[Outcome]) -> Result<RecordBatch> {
     let mut examples = ListBuilder::new(StringBuilder::new());
     let mut example_rows = ListBuilder::new(UInt64Builder::new());
-    for o in &outcomes {
+    for o in outcomes {
         examples.append_value(o.examples.iter().map(Some));
         example_rows.append_value(o.example_rows.iter().map(|r| Some(*r)));
     }
@@ -205,15 +259,19 @@ pub fn check(batch: &RecordBatch, rules: &[Rule], max_examples: usize) -> Result
             false,
         ),
         Field::new("detail", DataType::Utf8, false),
+        Field::new("severity", DataType::Utf8, false),
+        Field::new("mostly", DataType::Float64, true),
     ]);
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from_iter_values(rules.iter().map(Rule::name))),
-        Arc::new(StringArray::from(rules.iter().map(Rule::columns).collect::<Vec<_>>())),
+        Arc::new(StringArray::from_iter_values(checks.iter().map(|c| c.rule.name()))),
+        Arc::new(StringArray::from(checks.iter().map(|c| c.rule.columns()).collect::<Vec<_>>())),
         Arc::new(BooleanArray::from(outcomes.iter().map(|o| o.passed).collect::<Vec<_>>())),
         Arc::new(UInt64Array::from(outcomes.iter().map(|o| o.failing_rows).collect::<Vec<_>>())),
         Arc::new(examples.finish()),
         Arc::new(example_rows.finish()),
         Arc::new(StringArray::from_iter_values(outcomes.iter().map(|o| o.detail.as_str()))),
+        Arc::new(StringArray::from_iter_values(checks.iter().map(|c| c.severity.key()))),
+        Arc::new(Float64Array::from(checks.iter().map(|c| c.mostly.map(Mostly::value)).collect::<Vec<_>>())),
     ];
     Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
 }
@@ -273,6 +331,30 @@ mod tests {
         assert!(!out[7].0 && out[7].3 == "4 rows, expected [1, 3]");
         assert!(out[8].0 && out[8].3 == "newest value is 30 s old (at most 60 s)");
         assert!(!out[9].0);
+    }
+
+    #[test]
+    fn mostly_and_severity() {
+        // aqi: 1 null of 4 rows; cat: 1 of 3 checked values not accepted.
+        let out = run(r#"[
+            {"rule": "not_null", "column": "aqi", "mostly": 0.75},
+            {"rule": "not_null", "column": "aqi", "mostly": 0.76},
+            {"rule": "accepted_values", "column": "cat", "values": ["Good"], "severity": "warn"}
+        ]"#);
+        assert_eq!(
+            (out[0].0, out[0].1, out[0].3.as_str()),
+            (true, 1, "1 null, 0 NaN; 3 of 4 rows pass (mostly 0.75)")
+        );
+        assert!(!out[1].0);
+        assert!(!out[2].0); // a warning fails like an error; only the caller's exit code differs
+        let report = check(
+            &batch(),
+            &parse(r#"[{"rule": "unique", "columns": ["cat"], "severity": "warn"}]"#).unwrap(),
+            5,
+        )
+        .unwrap();
+        assert_eq!(report.column(7).as_string::<i32>().value(0), "warn");
+        assert!(report.column(8).is_null(0));
     }
 
     #[test]
