@@ -96,7 +96,7 @@ pub struct Chunker {
     current: Option<OpenFile>,
 }
 
-fn oversize_reason(limit: usize) -> String {
+pub fn oversize_reason(limit: usize) -> String {
     format!("record longer than {limit} bytes (max_record_bytes); its first bytes are kept in raw")
 }
 
@@ -220,10 +220,12 @@ impl Chunker {
                 },
                 Format::Array => {
                     file.scanner.scan(&mut file.buf);
-                    if file.eof {
+                    let (mut cut, mut pieces) = file.scanner.take();
+                    if pieces.is_empty() && file.eof {
+                        // Only when the record runs to the end: `finish` ends what follows too.
                         file.scanner.finish(&file.buf);
+                        (cut, pieces) = file.scanner.take();
                     }
-                    let (cut, pieces) = file.scanner.take();
                     pieces.first().map(|piece| (piece.span.end, cut))
                 }
             };

@@ -13,7 +13,7 @@ use arrow_schema::{ArrowError, SchemaRef, TimeUnit};
 use arrow_select::concat::concat_batches;
 
 use crate::engine::io::check::{Check, Plan};
-use crate::engine::io::chunks::Chunk;
+use crate::engine::io::chunks::{oversize_reason, Chunk};
 use crate::engine::io::schema::flatten_batch;
 use crate::engine::io::split::{count_lines, ndjson_records, Piece};
 use crate::engine::io::timestamps;
@@ -51,6 +51,7 @@ pub struct DecodePlan {
     decode_schema: SchemaRef,
     check: Plan,
     flat: Option<SchemaRef>,
+    max_record_bytes: usize,
 }
 
 fn reason(err: &ArrowError) -> String {
@@ -165,11 +166,17 @@ fn rejects(
 }
 
 impl DecodePlan {
-    /// `epoch`: see [`Plan::new`]; `flat`: the flattened schema when flattening.
-    pub fn new(schema: SchemaRef, epoch: Option<TimeUnit>, flat: Option<SchemaRef>) -> Self {
+    /// `epoch`: see [`Plan::new`]; `flat`: the flattened schema when flattening; records
+    /// longer than `max_record_bytes` are rejected (the longer ones are cut by the chunker).
+    pub fn new(
+        schema: SchemaRef,
+        epoch: Option<TimeUnit>,
+        flat: Option<SchemaRef>,
+        max_record_bytes: usize,
+    ) -> Self {
         let check = Plan::new(&schema, epoch);
         let decode_schema = Arc::new(check.decode_schema(&schema));
-        Self { schema, decode_schema, check, flat }
+        Self { schema, decode_schema, check, flat, max_record_bytes }
     }
 
     /// The decoder's rows of the good records (`bytes` has the bad ones blanked), bisecting on
@@ -205,6 +212,10 @@ impl DecodePlan {
         for (i, piece) in pieces.iter().enumerate() {
             if let Some(problem) = &piece.problem {
                 bad.push((i, problem.clone()));
+                continue;
+            }
+            if piece.span.len() > self.max_record_bytes {
+                bad.push((i, oversize_reason(self.max_record_bytes)));
                 continue;
             }
             check.begin();

@@ -168,7 +168,8 @@ pub fn infer_schema(files: &[PathBuf], options: &ReadOptions, interrupt: Interru
         let chunk = chunk?;
         let element = chunk.pieces.is_some();
         let pieces = chunk.pieces.unwrap_or_else(|| ndjson_records(&chunk.bytes));
-        for piece in pieces.into_iter().filter(|p| p.problem.is_none()) {
+        let fits = |p: &split::Piece| p.problem.is_none() && p.span.len() <= options.max_record_bytes;
+        for piece in pieces.into_iter().filter(fits) {
             let record = &chunk.bytes[piece.span];
             // Checked first: a record that fails must not count any of its values.
             if validator.record(record, &mut NoVisit, element).is_ok() {
@@ -211,7 +212,8 @@ impl JsonReader {
         let flat = options.flatten.then(|| schema::flatten_schema(&decode_schema));
         let schema = flat.clone().unwrap_or_else(|| Arc::clone(&decode_schema));
         let names = files.iter().map(|f| f.display().to_string()).collect();
-        let plan = Arc::new(DecodePlan::new(decode_schema, options.epoch_unit, flat));
+        let plan =
+            Arc::new(DecodePlan::new(decode_schema, options.epoch_unit, flat, options.max_record_bytes));
         let pipeline = Pipeline::start(files, options.cutting(), plan);
         Ok(Self {
             files: names,

@@ -16,7 +16,8 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// What the first bytes say the file is, when it is something we do not read.
 pub fn sniff(head: &[u8]) -> Option<&'static str> {
     let starts = |magic: &[u8]| head.starts_with(magic);
-    let text = |b: u8| matches!(b, b'{' | b'[' | b' ' | b'\t' | b'\r' | b'\n');
+    let text = |b: u8| matches!(b, b'{' | b'[' | b'"' | b' ' | b'\t' | b'\r' | b'\n');
+    let ascii = |b: u8| b.is_ascii_graphic() || b.is_ascii_whitespace();
     Some(match head {
         _ if starts(b"\xFF\xFE\x00\x00") => {
             "the file is UTF-32 (little-endian) text; JSON must be UTF-8: convert it first"
@@ -30,10 +31,11 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
         _ if starts(b"\xFE\xFF") => {
             "the file is UTF-16 (big-endian) text; JSON must be UTF-8: convert it first"
         }
-        [a, 0, ..] if text(*a) => {
+        // Without a BOM: two ASCII characters each followed (or preceded) by a zero byte.
+        [a, 0, b, 0, ..] if text(*a) && ascii(*b) => {
             "the file looks like UTF-16 (little-endian) text; JSON must be UTF-8: convert it first"
         }
-        [0, a, ..] if text(*a) => {
+        [0, a, 0, b, ..] if text(*a) && ascii(*b) => {
             "the file looks like UTF-16 (big-endian) text; JSON must be UTF-8: convert it first"
         }
         [0x78, 0x01 | 0x5E | 0x9C | 0xDA, ..] => {

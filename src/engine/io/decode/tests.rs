@@ -5,7 +5,7 @@ use arrow_array::{Array, Int64Array};
 use arrow_schema::{DataType, Field, Schema};
 
 fn plan() -> DecodePlan {
-    DecodePlan::new(Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)])), None, None)
+    DecodePlan::new(Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)])), None, None, 1 << 20)
 }
 
 fn ndjson(text: &str) -> Decoded {
@@ -44,7 +44,7 @@ fn bad_records_isolated() {
 
 #[test]
 fn zero_columns_keep_their_rows() {
-    let plan = DecodePlan::new(Arc::new(Schema::empty()), None, None);
+    let plan = DecodePlan::new(Arc::new(Schema::empty()), None, None, 1 << 20);
     let chunk =
         Chunk { file: 0, offset: 0, bytes: b"{}\n{\"a\":1}\nx\n".to_vec(), pieces: None, oversize: None };
     let out = plan.decode(chunk).unwrap();
