@@ -160,9 +160,12 @@ def read_json(
         "rows": table.num_rows,
         "rejected": rejected.num_rows,
     }
-    # Rebuilt from its batches: replace_schema_metadata would lose a zero-column table's rows.
-    schema = table.schema.with_metadata({"pollutrack": json.dumps(provenance)})
-    table = pa.Table.from_batches(table.to_batches(), schema=schema)
+    metadata = {"pollutrack": json.dumps(provenance)}
+    if table.num_columns:
+        table = table.replace_schema_metadata(metadata)
+    else:  # replace_schema_metadata would lose a zero-column table's rows
+        schema = table.schema.with_metadata(metadata)
+        table = pa.Table.from_batches(table.to_batches(), schema=schema)
     return ReadResult(table=table, rejected=rejected)
 
 

@@ -2,12 +2,16 @@
 //! column's type, so a record the decoder would misread (a fraction in an integer column, a
 //! number out of a float32's range, a bare number or a mismatched offset in a timestamp
 //! column, an object where a number belongs) is rejected with the key named instead. Top-level
-//! timestamp columns are converted here, once, straight from the record's bytes.
+//! columns of simple types are built here, once, straight from the record's bytes (`direct`).
 
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 
+use crate::engine::io::direct::{Column, Kind};
 use crate::engine::io::timestamps::{self, Instant};
-use crate::engine::io::validate::{number, unescape, Scalar, Visit};
+use crate::engine::io::validate::{fingerprint, unescape, Scalar, Visit};
+
+mod values;
+use values::{describe, mismatch, number_value, quote, Number};
 
 #[derive(Clone, Debug)]
 enum Ty {
@@ -38,9 +42,10 @@ struct Node {
     /// The column's path for messages (`pos.lat`, `tags[]`).
     path: String,
     type_name: String,
-    fields: Vec<(Vec<u8>, usize)>,
+    /// Field names with their fingerprints, and node ids.
+    fields: Vec<(Vec<u8>, u64, usize)>,
     item: usize,
-    /// The slot of a top-level timestamp column, converted here rather than by the decoder.
+    /// The slot of a top-level column built here rather than by the decoder.
     slot: Option<usize>,
 }
 
@@ -49,8 +54,8 @@ struct Node {
 pub struct Plan {
     nodes: Vec<Node>,
     epoch: Option<TimeUnit>,
-    /// Top-level timestamp columns: (field index, unit).
-    pub timestamp_columns: Vec<(usize, TimeUnit)>,
+    /// Top-level columns built by the check: (field index, kind).
+    pub direct: Vec<(usize, Kind)>,
 }
 
 fn int_range(dt: &DataType) -> Option<(i128, i128)> {
@@ -71,13 +76,13 @@ impl Plan {
     /// `epoch`: the unit bare numbers in top-level timestamp columns count since 1970 (none:
     /// such numbers are rejected).
     pub fn new(schema: &Schema, epoch: Option<TimeUnit>) -> Self {
-        let mut plan = Self { nodes: Vec::new(), epoch, timestamp_columns: Vec::new() };
+        let mut plan = Self { nodes: Vec::new(), epoch, direct: Vec::new() };
         let root = plan.add(DataType::Struct(schema.fields().clone()), "");
         for (i, field) in schema.fields().iter().enumerate() {
-            if let DataType::Timestamp(unit, _) = field.data_type() {
-                let child = plan.nodes[root].fields[i].1;
-                plan.nodes[child].slot = Some(plan.timestamp_columns.len());
-                plan.timestamp_columns.push((i, *unit));
+            if let Some(kind) = Kind::of(field.data_type()) {
+                let child = plan.nodes[root].fields[i].2;
+                plan.nodes[child].slot = Some(plan.direct.len());
+                plan.direct.push((i, kind));
             }
         }
         plan
@@ -118,7 +123,9 @@ impl Plan {
                         format!("{path}.{}", field.name())
                     };
                     let child = self.add(field.data_type().clone(), &name);
-                    self.nodes[id].fields.push((field.name().as_bytes().to_vec(), child));
+                    let name = field.name().as_bytes().to_vec();
+                    let print = fingerprint(&name);
+                    self.nodes[id].fields.push((name, print, child));
                 }
             }
             DataType::List(item) | DataType::LargeList(item) => {
@@ -130,79 +137,55 @@ impl Plan {
         id
     }
 
-    fn field(&self, node: usize, key: &[u8]) -> Option<usize> {
-        self.nodes[node].fields.iter().find(|(name, _)| name.as_slice() == key).map(|&(_, id)| id)
+    /// The field `key` of a struct node, trying first the one after `hint` (records mostly
+    /// list their keys in one order); sets `hint` to the field found.
+    fn field(&self, node: usize, key: &[u8], print: u64, hint: &mut usize) -> Option<usize> {
+        let fields = &self.nodes[node].fields;
+        let (before, after) = fields.split_at((*hint).min(fields.len()));
+        let found =
+            after.iter().chain(before).position(|(name, p, _)| *p == print && name.as_slice() == key)?;
+        let at = (*hint + found) % fields.len();
+        *hint = at + 1;
+        Some(fields[at].2)
     }
 
-    /// The schema the decoder builds: the top-level timestamp columns are converted by the check.
+    /// The schema the decoder builds: the columns the check builds are left out.
     pub fn decode_schema(&self, schema: &Schema) -> Schema {
         let fields: Vec<Field> = schema
             .fields()
             .iter()
-            .filter(|f| !matches!(f.data_type(), DataType::Timestamp(..)))
+            .filter(|f| Kind::of(f.data_type()).is_none())
             .map(|f| f.as_ref().clone())
             .collect();
         Schema::new_with_metadata(fields, schema.metadata().clone())
     }
 }
 
-/// The top-level timestamp values of the records accepted so far, one `Vec` per column.
-#[derive(Debug, Default)]
-pub struct TimestampValues {
-    pub columns: Vec<(Vec<i64>, Vec<bool>)>,
-}
-
-/// The check of one record after another, filling the timestamp columns.
+/// The check of one record after another, filling the direct columns.
 pub struct Check<'p> {
     plan: &'p Plan,
     frames: Vec<Option<usize>>,
     next: Option<usize>,
-    pub values: TimestampValues,
+    /// The direct columns of the records accepted so far.
+    pub columns: Vec<Column>,
     started: Vec<usize>,
     scratch: Vec<u8>,
-}
-
-fn found(value: &Scalar<'_>) -> String {
-    match value {
-        Scalar::Null => "null".to_owned(),
-        Scalar::Bool(b) => format!("{b}"),
-        Scalar::Number { text, .. } => quote(text, false),
-        Scalar::Str { raw, .. } => quote(raw, true),
-    }
-}
-
-fn quote(text: &[u8], string: bool) -> String {
-    let cut = String::from_utf8_lossy(&text[..text.len().min(40)]);
-    let more = if text.len() > 40 { "..." } else { "" };
-    if string {
-        format!("\"{cut}{more}\"")
-    } else {
-        format!("{cut}{more}")
-    }
-}
-
-/// A string that is exactly one JSON number.
-fn numeric(raw: &[u8]) -> Option<Result<bool, String>> {
-    if raw.is_empty() || !(raw[0] == b'-' || raw[0].is_ascii_digit()) {
-        return None;
-    }
-    match number(raw, 0) {
-        Ok((end, integer)) if end == raw.len() => Some(Ok(integer)),
-        Err(e) if e.starts_with("number out of range") => Some(Err(e)),
-        Ok(_) | Err(_) => None,
-    }
+    /// Per node, where the next key's field is looked for first.
+    hints: Vec<usize>,
 }
 
 impl<'p> Check<'p> {
-    pub fn new(plan: &'p Plan) -> Self {
-        let columns = plan.timestamp_columns.iter().map(|_| (Vec::new(), Vec::new())).collect();
+    /// `records`: how many records will be checked (the direct columns are sized for them).
+    pub fn new(plan: &'p Plan, records: usize) -> Self {
+        let columns = plan.direct.iter().map(|&(_, kind)| Column::new(kind, records)).collect();
         Self {
             plan,
             frames: Vec::new(),
             next: Some(0),
-            values: TimestampValues { columns },
-            started: vec![0; plan.timestamp_columns.len()],
+            columns,
+            started: vec![0; plan.direct.len()],
             scratch: Vec::new(),
+            hints: vec![0; plan.nodes.len()],
         }
     }
 
@@ -210,21 +193,19 @@ impl<'p> Check<'p> {
     pub fn begin(&mut self) {
         self.frames.clear();
         self.next = Some(0);
-        for (start, (values, _)) in self.started.iter_mut().zip(&self.values.columns) {
-            *start = values.len();
+        for (start, column) in self.started.iter_mut().zip(&self.columns) {
+            *start = column.len();
         }
     }
 
-    /// After a record: an accepted one gets nulls for its missing timestamps, a rejected one
-    /// loses the values it added.
+    /// After a record: an accepted one gets nulls for its missing keys, a rejected one loses
+    /// the values it added.
     pub fn end(&mut self, accepted: bool) {
-        for (&start, (values, valid)) in self.started.iter().zip(&mut self.values.columns) {
+        for (&start, column) in self.started.iter().zip(&mut self.columns) {
             if !accepted {
-                values.truncate(start);
-                valid.truncate(start);
-            } else if values.len() == start {
-                values.push(0);
-                valid.push(false);
+                column.truncate(start);
+            } else if column.len() == start {
+                column.push_null();
             }
         }
     }
@@ -237,6 +218,21 @@ impl<'p> Check<'p> {
                 Ty::List => Some(self.plan.nodes[*id].item),
                 _ => self.next,
             },
+        }
+    }
+
+    /// A string's text, or a number's or boolean's, into a string column.
+    fn push_text(&mut self, slot: usize, value: Scalar<'_>) {
+        let column = &mut self.columns[slot];
+        match value {
+            Scalar::Str { raw, escaped: true } => {
+                self.scratch.clear();
+                unescape(raw, &mut self.scratch);
+                column.push_text(&self.scratch);
+            }
+            Scalar::Str { raw: text, .. } | Scalar::Number { text, .. } => column.push_text(text),
+            Scalar::Bool(b) => column.push_text(if b { b"true" } else { b"false" }),
+            Scalar::Null => {}
         }
     }
 
@@ -285,9 +281,7 @@ impl<'p> Check<'p> {
             Scalar::Bool(_) => return Err(mismatch(node, &describe(value))),
         };
         if let Some(slot) = node.slot {
-            let (values, valid) = &mut self.values.columns[slot];
-            values.push(instant);
-            valid.push(true);
+            self.columns[slot].push_int(instant);
         }
         Ok(())
     }
@@ -317,9 +311,9 @@ impl Visit for Check<'_> {
         self.next = None;
     }
 
-    fn key(&mut self, key: &[u8]) {
+    fn key(&mut self, key: &[u8], print: u64) {
         self.next = match self.frames.last() {
-            Some(Some(id)) => self.plan.field(*id, key),
+            Some(Some(id)) => self.plan.field(*id, key, print, &mut self.hints[*id]),
             _ => None,
         };
     }
@@ -330,74 +324,30 @@ impl Visit for Check<'_> {
         let node = &plan.nodes[id];
         match (&node.ty, value) {
             (Ty::Timestamp { .. }, _) => self.timestamp(node, &value),
-            (_, Scalar::Null) | (Ty::Other | Ty::Text, _) | (Ty::Bool, Scalar::Bool(_)) => Ok(()),
+            (_, Scalar::Null) | (Ty::Other, _) => Ok(()),
+            (Ty::Text, value) => {
+                if let Some(slot) = node.slot {
+                    self.push_text(slot, value);
+                }
+                Ok(())
+            }
+            (Ty::Bool, Scalar::Bool(b)) => {
+                if let Some(slot) = node.slot {
+                    self.columns[slot].push_bool(b);
+                }
+                Ok(())
+            }
             (Ty::Int { .. } | Ty::Float { .. }, Scalar::Number { .. } | Scalar::Str { .. }) => {
-                number_value(node, value)
+                let number = number_value(node, value)?;
+                if let Some(slot) = node.slot {
+                    match number {
+                        Number::Int(v) => self.columns[slot].push_int(v as i64),
+                        Number::Float(v) => self.columns[slot].push_float(v),
+                    }
+                }
+                Ok(())
             }
             (_, value) => Err(mismatch(node, &describe(&value))),
         }
-    }
-}
-
-fn mismatch(node: &Node, what: &str) -> String {
-    if node.path.is_empty() {
-        return format!("not a JSON object: the record is {what}");
-    }
-    format!("key '{}': expected {}, found {what}", node.path, node.type_name)
-}
-
-fn describe(value: &Scalar<'_>) -> String {
-    match value {
-        Scalar::Null => "null".to_owned(),
-        Scalar::Bool(_) => "a boolean".to_owned(),
-        Scalar::Number { .. } => format!("the number {}", found(value)),
-        Scalar::Str { .. } => format!("the string {}", found(value)),
-    }
-}
-
-/// A number, or a string holding exactly one JSON number, for an integer or float column.
-fn number_value(node: &Node, value: Scalar<'_>) -> Result<(), String> {
-    let key = &node.path;
-    let (text, string, integer) = match value {
-        Scalar::Number { text, integer } => (text, false, integer),
-        Scalar::Str { raw, escaped: false } => match numeric(raw) {
-            Some(Ok(integer)) => (raw, true, integer),
-            Some(Err(_)) => {
-                return Err(format!(
-                    "key '{key}': {} is out of range for {}",
-                    quote(raw, true),
-                    node.type_name
-                ))
-            }
-            None => return Err(format!("key '{key}': {} is not a number", quote(raw, true))),
-        },
-        Scalar::Str { raw, .. } => return Err(format!("key '{key}': {} is not a number", quote(raw, true))),
-        _ => unreachable!("numbers and strings only"),
-    };
-    let out_of_range =
-        || format!("key '{key}': {} is out of range for {}", quote(text, string), node.type_name);
-    match node.ty {
-        Ty::Int { min, max } => {
-            if !integer {
-                return Err(format!(
-                    "key '{key}': {} is not an integer ({})",
-                    quote(text, string),
-                    node.type_name
-                ));
-            }
-            let parsed = std::str::from_utf8(text).ok().and_then(|t| t.parse::<i128>().ok());
-            match parsed {
-                Some(v) if (min..=max).contains(&v) => Ok(()),
-                _ => Err(out_of_range()),
-            }
-        }
-        Ty::Float { max } if max < f64::MAX => {
-            let v: f64 = std::str::from_utf8(text).expect("ASCII").parse().expect("a JSON number");
-            if v.abs() > max {
-                return Err(out_of_range());
-            }
-            Ok(())
-        }
-        _ => Ok(()),
     }
 }

@@ -6,17 +6,17 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_json::reader::Decoder;
 use arrow_json::ReaderBuilder;
 use arrow_schema::{ArrowError, SchemaRef, TimeUnit};
 use arrow_select::concat::concat_batches;
+use arrow_select::filter::filter;
 
 use crate::engine::io::check::{Check, Plan};
 use crate::engine::io::chunks::{oversize_reason, Chunk};
 use crate::engine::io::schema::flatten_batch;
 use crate::engine::io::split::{count_lines, ndjson_records, Piece};
-use crate::engine::io::timestamps;
 use crate::engine::io::validate::Validator;
 use crate::engine::Result;
 
@@ -208,7 +208,7 @@ impl DecodePlan {
         let newlines = oversize.map_or_else(|| count_lines(&bytes), |o| o.newlines);
         let mut bad: Vec<(usize, String)> = Vec::new();
         let mut good: Vec<usize> = Vec::with_capacity(pieces.len());
-        let (mut validator, mut check) = (Validator::default(), Check::new(&self.check));
+        let (mut validator, mut check) = (Validator::default(), Check::new(&self.check, pieces.len()));
         for (i, piece) in pieces.iter().enumerate() {
             if let Some(problem) = &piece.problem {
                 bad.push((i, problem.clone()));
@@ -232,9 +232,12 @@ impl DecodePlan {
         }
         let good_pieces: Vec<&Piece> = good.iter().map(|&i| &pieces[i]).collect();
         let (decoded, failed) = self.rows(&bytes, &good_pieces)?;
-        let mut timestamps = check.values.columns;
+        let mut direct = Vec::with_capacity(check.columns.len());
+        for (column, &(index, _)) in check.columns.into_iter().zip(&self.check.direct) {
+            direct.push(column.finish(self.schema.field(index).data_type())?);
+        }
         if !failed.is_empty() {
-            // The decoder refused records the check passed: drop their converted timestamps.
+            // The decoder refused records the check passed: drop their direct values.
             let mut keep = vec![true; good.len()];
             for (k, _) in &failed {
                 keep[*k] = false;
@@ -242,29 +245,22 @@ impl DecodePlan {
             let failed: Vec<(usize, String)> = failed.into_iter().map(|(k, why)| (good[k], why)).collect();
             rejected.extend(rejects(&bytes, &pieces, &failed, None));
             rejected.sort_by_key(|r| r.position);
-            for (values, valid) in &mut timestamps {
-                let mut kept = keep.iter();
-                values.retain(|_| *kept.next().expect("one flag a value"));
-                let mut kept = keep.iter();
-                valid.retain(|_| *kept.next().expect("one flag a value"));
-            }
+            let keep = BooleanArray::from(keep);
+            direct = direct.iter().map(|c| filter(c, &keep)).collect::<Result<_, _>>()?;
         }
-        let batch = self.assemble(&decoded, timestamps)?;
+        let batch = self.assemble(&decoded, direct)?;
         Ok(Decoded { batch, rejected, records: pieces.len(), newlines })
     }
 
-    /// The decoder's columns and the converted timestamp columns in the schema's order.
-    fn assemble(&self, decoded: &RecordBatch, timestamps: Vec<(Vec<i64>, Vec<bool>)>) -> Result<RecordBatch> {
+    /// The decoder's columns and the direct ones in the schema's order.
+    fn assemble(&self, decoded: &RecordBatch, direct: Vec<ArrayRef>) -> Result<RecordBatch> {
         let rows = decoded.num_rows();
         let mut decoded_columns = decoded.columns().iter();
-        let mut converted = self.check.timestamp_columns.iter().zip(timestamps).peekable();
+        let mut direct = self.check.direct.iter().zip(direct).peekable();
         let mut columns = Vec::with_capacity(self.schema.fields().len());
-        for (i, field) in self.schema.fields().iter().enumerate() {
-            match converted.peek() {
-                Some(((index, _), _)) if *index == i => {
-                    let (_, (values, valid)) = converted.next().expect("peeked");
-                    columns.push(timestamps::column(values, &valid, field.data_type().clone()));
-                }
+        for i in 0..self.schema.fields().len() {
+            match direct.peek() {
+                Some(((index, _), _)) if *index == i => columns.push(direct.next().expect("peeked").1),
                 _ => columns.push(Arc::clone(decoded_columns.next().expect("one decoded column a field"))),
             }
         }

@@ -185,7 +185,7 @@ impl Visit for Infer {
         self.next = None;
     }
 
-    fn key(&mut self, key: &[u8]) {
+    fn key(&mut self, key: &[u8], _: u64) {
         self.next = match self.frames.last() {
             Some(Some((id, true))) => {
                 let id = *id;

@@ -4,14 +4,16 @@
 //! `open` opens files (gzip, and a named refusal of what we do not read), `split` (NDJSON
 //! lines), `array` and `masks` (array elements) find records without parsing, `chunks` cuts
 //! files into chunks at record boundaries, `validate` checks each record against RFC 8259 with
-//! `check` (the schema) or `infer` (inference) riding on the same pass, `decode` builds the
-//! batch of the valid records with arrow-json, `timestamps` reads date-times, `schema`
-//! flattens, `pipeline` runs it all in parallel, `rejected` builds the quarantine table.
+//! `tokens` and `check` (the schema; `direct` builds the simple top-level columns) or `infer`
+//! (inference) riding on the same pass, `decode` builds the batch of the valid records (the
+//! other columns with arrow-json), `timestamps` reads date-times, `schema` flattens, `pipeline`
+//! runs it all in parallel, `rejected` builds the quarantine table.
 
 pub mod array;
 pub mod check;
 pub mod chunks;
 pub mod decode;
+pub mod direct;
 pub mod infer;
 pub mod masks;
 pub mod open;
@@ -20,6 +22,7 @@ pub mod rejected;
 pub mod schema;
 pub mod split;
 pub mod timestamps;
+pub mod tokens;
 pub mod validate;
 
 use std::collections::VecDeque;

@@ -10,7 +10,7 @@ use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{ArrayRef, PrimitiveArray};
-use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::Utc;
 
@@ -79,9 +79,7 @@ pub fn epoch(text: &[u8], epoch: TimeUnit, unit: TimeUnit) -> Option<i64> {
 }
 
 /// Builds a timestamp column from the values the check converted.
-pub fn column(values: Vec<i64>, valid: &[bool], data_type: DataType) -> ArrayRef {
-    let nulls = NullBuffer::new(BooleanBuffer::from(valid));
-    let nulls = (nulls.null_count() > 0).then_some(nulls);
+pub fn column(values: Vec<i64>, nulls: Option<NullBuffer>, data_type: DataType) -> ArrayRef {
     let DataType::Timestamp(unit, _) = data_type else { unreachable!("a timestamp column") };
     match unit {
         TimeUnit::Second => typed::<TimestampSecondType>(values, nulls, data_type),

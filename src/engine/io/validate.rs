@@ -6,6 +6,9 @@
 
 use std::collections::HashSet;
 
+use crate::engine::io::tokens::{at, kind, literal, starts_value, ws};
+pub use crate::engine::io::tokens::{fingerprint, number, show, string, unescape};
+
 /// Why a record is rejected when it ends inside a value.
 pub const TRUNCATED: &str = "truncated record: it ends inside a value";
 /// Why an NDJSON record is rejected when a second value follows the first.
@@ -37,8 +40,8 @@ pub trait Visit {
     fn open(&mut self, object: bool) -> Result<(), String>;
     /// The innermost open object or array closes.
     fn close(&mut self);
-    /// A key of the innermost object, unescaped; its value follows.
-    fn key(&mut self, key: &[u8]);
+    /// A key of the innermost object, unescaped, with its [`fingerprint`]; its value follows.
+    fn key(&mut self, key: &[u8], fingerprint: u64);
     fn scalar(&mut self, value: Scalar<'_>) -> Result<(), String>;
 }
 
@@ -50,7 +53,7 @@ impl Visit for NoVisit {
         Ok(())
     }
     fn close(&mut self) {}
-    fn key(&mut self, _: &[u8]) {}
+    fn key(&mut self, _: &[u8], _: u64) {}
     fn scalar(&mut self, _: Scalar<'_>) -> Result<(), String> {
         Ok(())
     }
@@ -71,239 +74,32 @@ enum State {
     AfterValue,
 }
 
+#[derive(Clone, Copy)]
+struct Key {
+    start: usize,
+    end: usize,
+    print: u64,
+    in_arena: bool,
+}
+
+impl Key {
+    fn bytes<'a>(&self, record: &'a [u8], arena: &'a [u8]) -> &'a [u8] {
+        if self.in_arena {
+            &arena[self.start..self.end]
+        } else {
+            &record[self.start..self.end]
+        }
+    }
+}
+
 /// Reusable buffers of the check (one per decoding task).
 #[derive(Default)]
 pub struct Validator {
     stack: Vec<Frame>,
-    /// The unescaped keys of the open objects, back to back in `arena`.
-    keys: Vec<(usize, usize)>,
+    /// The keys of the open objects: where they are (in the record, or unescaped in `arena`)
+    /// and their fingerprints (compared first: most keys differ in length or first bytes).
+    keys: Vec<Key>,
     arena: Vec<u8>,
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-fn ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && is_ws(b[i]) {
-        i += 1;
-    }
-    i
-}
-
-fn is_delimiter(b: u8) -> bool {
-    is_ws(b) || matches!(b, b',' | b'}' | b']' | b':')
-}
-
-fn starts_value(b: u8) -> bool {
-    matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
-}
-
-/// A byte for a message: printable ASCII as itself, anything else as its code.
-pub fn show(b: u8) -> String {
-    if b.is_ascii_graphic() {
-        format!("'{}'", b as char)
-    } else {
-        format!("byte 0x{b:02X}")
-    }
-}
-
-fn at(what: &str, i: usize) -> String {
-    format!("{what} at byte {i} of the record")
-}
-
-/// Bytes that end the fast scan of a string: the quote, a backslash, control characters and
-/// non-ASCII (checked as UTF-8 once per string).
-const STRING_STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut k = 0;
-    while k < 256 {
-        table[k] = k < 0x20 || k == b'"' as usize || k == b'\\' as usize || k >= 0x80;
-        k += 1;
-    }
-    table
-};
-
-fn hex4(b: &[u8], i: usize) -> Option<u32> {
-    let digits = b.get(i..i + 4)?;
-    let text = std::str::from_utf8(digits).ok()?;
-    if !digits.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    u32::from_str_radix(text, 16).ok()
-}
-
-/// Scans a string whose opening quote is at `start - 1`; returns the index after the closing
-/// quote and whether it holds escapes.
-pub fn string(b: &[u8], start: usize) -> Result<(usize, bool), String> {
-    let (mut i, mut escaped, mut ascii) = (start, false, true);
-    loop {
-        while i < b.len() && !STRING_STOP[usize::from(b[i])] {
-            i += 1;
-        }
-        let Some(&c) = b.get(i) else { return Err(TRUNCATED.to_owned()) };
-        match c {
-            b'"' => break,
-            b'\\' => {
-                escaped = true;
-                match b.get(i + 1) {
-                    None => return Err(TRUNCATED.to_owned()),
-                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                    Some(b'u') => i = unicode_escape(b, i)?,
-                    Some(&other) => return Err(at(&format!("invalid escape '\\{}'", other as char), i)),
-                }
-            }
-            0x80..=0xFF => {
-                ascii = false;
-                i += 1;
-            }
-            _ => return Err(at("control character in string", i)),
-        }
-    }
-    if !ascii && std::str::from_utf8(&b[start..i]).is_err() {
-        return Err(at("invalid UTF-8 in string", start));
-    }
-    Ok((i + 1, escaped))
-}
-
-/// A `\uXXXX` escape at `i` (a surrogate pair as one); returns the index after it.
-fn unicode_escape(b: &[u8], i: usize) -> Result<usize, String> {
-    if b.len() < i + 6 {
-        return Err(TRUNCATED.to_owned());
-    }
-    let Some(unit) = hex4(b, i + 2) else { return Err(at("invalid \\u escape", i)) };
-    match unit {
-        0xD800..=0xDBFF => {
-            let low = (b.get(i + 6..i + 8) == Some(b"\\u")).then(|| hex4(b, i + 8)).flatten();
-            match low {
-                Some(0xDC00..=0xDFFF) => Ok(i + 12),
-                _ => Err(at("lone surrogate in \\u escape", i)),
-            }
-        }
-        0xDC00..=0xDFFF => Err(at("lone surrogate in \\u escape", i)),
-        _ => Ok(i + 6),
-    }
-}
-
-/// Scans a number starting at `i`; returns its end and whether it is an integer.
-pub fn number(b: &[u8], start: usize) -> Result<(usize, bool), String> {
-    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut i = start + usize::from(b[start] == b'-');
-    match b.get(i) {
-        Some(b'0') => {
-            i += 1;
-            if digit(i) {
-                return Err(at("leading zero", start));
-            }
-        }
-        Some(b'1'..=b'9') => {
-            while digit(i) {
-                i += 1;
-            }
-        }
-        _ => return Err(at("invalid number", start)),
-    }
-    let int_digits = i - start;
-    let (mut integer, mut exponent) = (true, false);
-    if b.get(i) == Some(&b'.') {
-        integer = false;
-        i += 1;
-        if !digit(i) {
-            return Err(at("invalid number: no digit after the decimal point", start));
-        }
-        while digit(i) {
-            i += 1;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        (integer, exponent) = (false, true);
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !digit(i) {
-            return Err(at("invalid number: no digit in the exponent", start));
-        }
-        while digit(i) {
-            i += 1;
-        }
-    }
-    if b.get(i).is_some_and(|&c| !is_delimiter(c)) {
-        return Err(at("invalid number", start));
-    }
-    // Only an exponent or more than 308 digits can pass f64's range.
-    if exponent || int_digits > 308 {
-        let text = std::str::from_utf8(&b[start..i]).expect("ASCII");
-        if text.parse::<f64>().is_ok_and(f64::is_infinite) {
-            return Err(at("number out of range", start));
-        }
-    }
-    Ok((i, integer))
-}
-
-/// Unescapes the content of a JSON string known to be valid.
-pub fn unescape(raw: &[u8], out: &mut Vec<u8>) {
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] != b'\\' {
-            out.push(raw[i]);
-            i += 1;
-            continue;
-        }
-        let simple = match raw[i + 1] {
-            b'b' => Some(0x08),
-            b'f' => Some(0x0C),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'u' => None,
-            other => Some(other),
-        };
-        if let Some(byte) = simple {
-            out.push(byte);
-            i += 2;
-            continue;
-        }
-        let unit = hex4(raw, i + 2).expect("validated");
-        let (code, len) = if (0xD800..0xDC00).contains(&unit) {
-            let low = hex4(raw, i + 8).expect("validated");
-            (0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), 12)
-        } else {
-            (unit, 6)
-        };
-        let ch = char::from_u32(code).expect("validated");
-        out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
-        i += len;
-    }
-}
-
-fn literal(b: &[u8], i: usize) -> Result<(usize, Scalar<'static>), String> {
-    let word = b[i..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-    match &b[i..i + word] {
-        b"true" => Ok((i + 4, Scalar::Bool(true))),
-        b"false" => Ok((i + 5, Scalar::Bool(false))),
-        b"null" => Ok((i + 4, Scalar::Null)),
-        w if i + word == b.len()
-            && (b"true".starts_with(w) || b"false".starts_with(w) || b"null".starts_with(w)) =>
-        {
-            Err(TRUNCATED.to_owned())
-        }
-        w => {
-            let w = String::from_utf8_lossy(&w[..w.len().min(16)]);
-            Err(at(&format!("invalid literal '{w}'"), i))
-        }
-    }
-}
-
-/// What a record that is not an object is.
-fn kind(b: u8) -> &'static str {
-    match b {
-        b'[' => "an array",
-        b'"' => "a string",
-        b't' | b'f' => "a boolean",
-        b'n' => "null",
-        _ => "a number",
-    }
 }
 
 impl Validator {
@@ -339,9 +135,11 @@ impl Validator {
         if let Some(frame) = self.stack.pop() {
             if frame.object {
                 let from = frame.keys_from;
-                let arena_from = self.keys.get(from).map_or(self.arena.len(), |k| k.0);
+                let arena_from = self.keys[from..].iter().find(|k| k.in_arena).map(|k| k.start);
                 self.keys.truncate(from);
-                self.arena.truncate(arena_from);
+                if let Some(arena_from) = arena_from {
+                    self.arena.truncate(arena_from);
+                }
             }
         }
         visit.close();
@@ -350,24 +148,25 @@ impl Validator {
     /// Reads a key (its quote at `i`), checks it is new in its object, and passes it on.
     fn key<V: Visit>(&mut self, b: &[u8], i: usize, visit: &mut V) -> Result<usize, String> {
         let (end, escaped) = string(b, i + 1)?;
-        let from = self.arena.len();
-        if escaped {
+        let key = if escaped {
+            let start = self.arena.len();
             unescape(&b[i + 1..end - 1], &mut self.arena);
+            Key { start, end: self.arena.len(), print: 0, in_arena: true }
         } else {
-            self.arena.extend_from_slice(&b[i + 1..end - 1]);
-        }
-        let key = (from, self.arena.len());
+            Key { start: i + 1, end: end - 1, print: 0, in_arena: false }
+        };
+        let new = key.bytes(b, &self.arena);
+        let print = fingerprint(new);
         let frame = self.stack.last_mut().expect("inside an object");
-        let new = &self.arena[key.0..key.1];
         let count = self.keys.len() - frame.keys_from;
         let duplicate = if let Some(big) = &mut frame.big {
             !big.insert(new.to_vec())
         } else {
             let seen = &self.keys[frame.keys_from..];
-            let dup = seen.iter().any(|&(s, e)| &self.arena[s..e] == new);
+            let dup = seen.iter().any(|k| k.print == print && k.bytes(b, &self.arena) == new);
             if !dup && count + 1 > SMALL_OBJECT {
                 let mut set: HashSet<Vec<u8>> =
-                    seen.iter().map(|&(s, e)| self.arena[s..e].to_vec()).collect();
+                    seen.iter().map(|k| k.bytes(b, &self.arena).to_vec()).collect();
                 set.insert(new.to_vec());
                 frame.big = Some(set);
             }
@@ -376,8 +175,8 @@ impl Validator {
         if duplicate {
             return Err(format!("duplicate key '{}'", String::from_utf8_lossy(new)));
         }
-        visit.key(new);
-        self.keys.push(key);
+        visit.key(new, print);
+        self.keys.push(Key { print, ..key });
         Ok(end)
     }
 
