@@ -53,7 +53,7 @@ fn rows_plus_rejected_is_records_at_any_chunk_size_and_thread_count() {
         for (threads, chunk_bytes) in [(1, 100), (2, 100), (3, 4096), (2, 1 << 20)] {
             parallel::set_num_threads(threads).unwrap();
             let options = ReadOptions { schema: Some(schema.clone()), chunk_bytes, ..Default::default() };
-            let out = io::read_json(vec![path.clone()], &options).unwrap();
+            let out = io::read_json(vec![path.clone()], &options, &mut || false).unwrap();
             // Unbalanced bad elements swallow their neighbours in an array; in NDJSON each line
             // is a record.
             if !array {
@@ -74,7 +74,7 @@ fn raise_names_file_line_and_offset() {
         format: FormatChoice::parse("ndjson").unwrap(),
         ..Default::default()
     };
-    match io::read_json(vec![path.clone()], &options) {
+    match io::read_json(vec![path.clone()], &options, &mut || false) {
         Err(Error::JsonFormat { file, line, offset, .. }) => {
             assert_eq!((file, line, offset), (path.display().to_string(), 3, 10));
         }

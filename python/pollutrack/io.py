@@ -1,10 +1,11 @@
 r"""JSON ingestion: NDJSON and JSON-array files (gzip or not) to Arrow, in parallel Rust.
 
 Files are cut into chunks at record boundaries (a top-level array is split element by element,
-never parsed as one document), chunks are decoded with the arrow-rs JSON decoder on all cores
-with the GIL released, and rows come out in file order. Records that cannot be decoded never
-stop the read by default: they go to a quarantine table. See the README section
-"JSON ingestion" for every rule.
+never parsed as one document); each record is checked against RFC 8259 and the schema, and the
+valid ones are decoded with the arrow-rs JSON decoder, on all cores with the GIL released; rows
+come out in file order. A record that fails never stops the read by default: it goes to a
+quarantine table with its line and the reason, so rows + rejected = records. See the README
+section "JSON ingestion" for every rule.
 
 Examples:
     >>> import pathlib, tempfile
@@ -25,24 +26,60 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import pyarrow as pa
 
 from pollutrack import _core
 
-__all__ = ["RAW_TEXT_LIMIT", "ReadResult", "iter_json", "read_json"]
+__all__ = ["RAW_TEXT_LIMIT", "ReadOptions", "ReadResult", "iter_json", "read_json"]
 
 Format = Literal["auto", "ndjson", "array"]
 OnError = Literal["quarantine", "raise"]
+EpochUnit = Literal["s", "ms", "us", "ns"]
 PathLike = str | os.PathLike[str]
 
 #: Bytes of a rejected record kept in ``ReadResult.rejected["raw"]``.
 RAW_TEXT_LIMIT = 1024
-#: Records sampled to infer a schema.
-INFER_ROWS = 10_000
-#: Raw bytes per parallel chunk.
+#: Raw bytes per parallel chunk (the default of ``chunk_bytes``).
 CHUNK_BYTES = 512 * 1024
+
+
+class ReadOptions(TypedDict, total=False):
+    """The keyword options of :func:`read_json` and :func:`iter_json` (every key optional).
+
+    Any other keyword is a ``TypeError`` naming it.
+
+    Attributes:
+        schema: the JSON's shape as a pyarrow schema; default None: inferred from the first
+            ``infer_rows`` valid records (rules in the README). Keys not in the schema are
+            ignored; a missing key or ``null`` is null; a value the column cannot hold
+            exactly rejects its record, naming the key.
+        format: ``"ndjson"`` (one record per line), ``"array"`` (one top-level array) or
+            ``"auto"`` (the default: per file, ``[`` as the first non-space byte means array).
+        on_error: ``"quarantine"`` (the default) puts bad records in ``.rejected``;
+            ``"raise"`` raises :class:`~pollutrack.JsonFormatError` for the first one in
+            file order.
+        flatten: replace struct columns by their leaves, named ``parent.child``; default
+            False.
+        infer_rows: valid records sampled to infer the schema; default 10,000.
+        chunk_bytes: raw bytes per parallel chunk; default 524,288 (tuning: results do not
+            depend on it).
+        max_record_bytes: the longest record read; a longer one is rejected with its line
+            and first bytes, without being held whole; default 16,777,216 (16 MiB).
+        epoch_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: bare numbers in top-level
+            timestamp columns count that unit since 1970-01-01 UTC; default None: such a
+            number rejects its record.
+    """
+
+    schema: pa.Schema | None
+    format: Format
+    on_error: OnError
+    flatten: bool
+    infer_rows: int
+    chunk_bytes: int
+    max_record_bytes: int
+    epoch_unit: EpochUnit | None
 
 
 @dataclass(frozen=True)
@@ -83,32 +120,15 @@ def _expand(path_or_paths: PathLike | Iterable[PathLike]) -> list[str]:
 
 
 def read_json(
-    path_or_paths: PathLike | Iterable[PathLike],
-    *,
-    schema: pa.Schema | None = None,
-    format: Format = "auto",
-    on_error: OnError = "quarantine",
-    flatten: bool = False,
-    infer_rows: int = INFER_ROWS,
-    chunk_bytes: int = CHUNK_BYTES,
+    path_or_paths: PathLike | Iterable[PathLike], **options: Unpack[ReadOptions]
 ) -> ReadResult:
     """Reads NDJSON or JSON-array files into a pyarrow Table, quarantining bad records.
 
     Args:
         path_or_paths: a path, a glob pattern (``"data/*.ndjson.gz"``) or a list of them;
             files are read in the order given (glob matches sorted).
-        schema: the JSON's shape as a pyarrow schema; inferred from the first
-            ``infer_rows`` records when None. Numbers written as strings (``"12.3"``) and
-            integers are read into float columns, ISO-8601 strings into timestamp columns,
-            and numbers into string columns as their text. Keys not in the schema are
-            ignored; missing keys are null.
-        format: ``"ndjson"`` (one record per line), ``"array"`` (one top-level array) or
-            ``"auto"`` (per file: ``[`` as the first non-space byte means array).
-        on_error: ``"quarantine"`` puts bad records in ``.rejected``; ``"raise"`` raises
-            :class:`~pollutrack.JsonFormatError` for the first one in file order.
-        flatten: replace struct columns by their leaves, named ``parent.child``.
-        infer_rows: records sampled to infer the schema.
-        chunk_bytes: raw bytes per parallel chunk (tuning; results do not depend on it).
+        **options: the keys of :class:`ReadOptions` (``schema``, ``format``, ``on_error``,
+            ``flatten``, ...), each documented there with its default.
 
     Returns:
         A :class:`ReadResult`; ``len(table) + len(rejected)`` is the number of records. The
@@ -117,73 +137,60 @@ def read_json(
     Raises:
         JsonFormatError: with ``on_error="raise"``; has ``.file``, ``.line``, ``.offset``.
         FileNotFoundError: a path or pattern that matches no file.
-        OSError: a file that cannot be read (a corrupt gzip stream included).
+        OSError: a file that cannot be read: a corrupt gzip stream, or an encoding or
+            compression that is not read (UTF-16, zlib, bzip2, ...), named in the message.
+        TypeError: an option that is not a key of :class:`ReadOptions`.
+        KeyboardInterrupt: Ctrl-C; the read stops within a fraction of a second.
 
     Examples:
         >>> import gzip, pathlib, tempfile
         >>> import pollutrack as pt
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "readings.json.gz"
         >>> _ = path.write_bytes(gzip.compress(b'[{"pm25": "12.5"}, {"pm25": 40}]'))
-        >>> schema = pa.schema({"pm25": pa.float64()})
-        >>> pt.io.read_json(path, schema=schema).table["pm25"].to_pylist()
+        >>> pt.io.read_json(path).table["pm25"].to_pylist()
         [12.5, 40.0]
     """
     paths = _expand(path_or_paths)
-    table, rejected = _core.io.read_json(
-        paths,
-        schema=schema,
-        format=format,
-        on_error=on_error,
-        flatten=flatten,
-        infer_rows=infer_rows,
-        chunk_bytes=chunk_bytes,
-    )
+    table, rejected, described = _core.io.read_json(paths, **options)
     provenance = {
         "version": _core.__version__,
         "function": "io.read_json",
         "files": paths,
-        "format": format,
-        "on_error": on_error,
-        "flatten": flatten,
-        "schema": "given" if schema is not None else f"inferred from {infer_rows} records",
+        **json.loads(described),
         "rows": table.num_rows,
         "rejected": rejected.num_rows,
     }
-    table = table.replace_schema_metadata({"pollutrack": json.dumps(provenance)})
+    metadata = {"pollutrack": json.dumps(provenance)}
+    if table.num_columns:
+        table = table.replace_schema_metadata(metadata)
+    else:  # replace_schema_metadata would lose a zero-column table's rows
+        schema = table.schema.with_metadata(metadata)
+        table = pa.Table.from_batches(table.to_batches(), schema=schema)
     return ReadResult(table=table, rejected=rejected)
 
 
 def iter_json(
     path_or_paths: PathLike | Iterable[PathLike],
     *,
-    schema: pa.Schema | None = None,
-    format: Format = "auto",
-    on_error: OnError = "quarantine",
     on_rejected: Callable[[pa.Table], Any] | None = None,
-    flatten: bool = False,
     batch_rows: int = 65_536,
-    infer_rows: int = INFER_ROWS,
-    chunk_bytes: int = CHUNK_BYTES,
+    **options: Unpack[ReadOptions],
 ) -> pa.RecordBatchReader:
     r"""Streams NDJSON or JSON-array files as record batches with bounded memory.
 
-    Same rules as :func:`read_json`. Memory stays bounded by a window of chunks (a few MiB
-    per thread) and ``batch_rows``, whatever the file size, so a file larger than memory
-    can flow into :func:`pollutrack.aqi.compute_stream`.
+    Same records, rows and rejections as :func:`read_json`. Memory stays bounded by a window of
+    chunks (a few MiB per thread), ``batch_rows`` and ``max_record_bytes``, whatever the file
+    size, so a file larger than memory can flow into :func:`pollutrack.aqi.compute_stream`.
 
     Args:
         path_or_paths: as in :func:`read_json`.
-        schema: as in :func:`read_json` (inference reads only the first records).
-        format: as in :func:`read_json`.
-        on_error: ``"quarantine"`` skips bad records (see ``on_rejected``); ``"raise"``
-            raises :class:`~pollutrack.JsonFormatError` when the batch holding the first one
-            is read.
         on_rejected: called with a pyarrow Table (the columns of ``ReadResult.rejected``)
             each time batches with rejected records are read; without it they are dropped.
-        flatten: as in :func:`read_json`.
+            With ``on_error="raise"`` the reader raises when the batch holding the first bad
+            record is read.
         batch_rows: the most rows per batch.
-        infer_rows: as in :func:`read_json`.
-        chunk_bytes: as in :func:`read_json`.
+        **options: the keys of :class:`ReadOptions`, as in :func:`read_json` (inference
+            reads only the first records).
 
     Returns:
         A ``pyarrow.RecordBatchReader``.
@@ -197,16 +204,7 @@ def iter_json(
         >>> [b.column("aqi").to_pylist() for b in aqi]
         [[28, 112], [168]]
     """
-    reader = _core.io.JsonReader(
-        _expand(path_or_paths),
-        schema=schema,
-        format=format,
-        on_error=on_error,
-        flatten=flatten,
-        infer_rows=infer_rows,
-        chunk_bytes=chunk_bytes,
-        batch_rows=batch_rows,
-    )
+    reader = _core.io.JsonReader(_expand(path_or_paths), batch_rows=batch_rows, **options)
 
     def batches() -> Iterator[pa.RecordBatch]:
         while (item := reader.next_batch()) is not None:

@@ -1,7 +1,7 @@
 //! The one place engine errors become Python exceptions (classes live in
 //! `pollutrack/exceptions.py`, so users can subclass and import them without the extension).
 
-use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
+use pyo3::exceptions::{PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -51,6 +51,7 @@ fn to_python(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
             return Ok(PyFileNotFoundError::new_err(err.to_string()));
         }
         Error::Io { .. } => return Ok(PyOSError::new_err(err.to_string())),
+        Error::Interrupted => return Ok(PyKeyboardInterrupt::new_err(err.to_string())),
         Error::Arrow(_) => return Ok(PyValueError::new_err(err.to_string())),
     };
     let exception = py.import("pollutrack.exceptions")?.getattr(class)?.call1((err.to_string(),))?;

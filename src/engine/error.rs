@@ -33,6 +33,10 @@ pub enum Error {
     #[error("{file}: line {line}, byte offset {offset}: {reason}")]
     JsonFormat { file: String, line: u64, offset: u64, reason: String },
 
+    /// The caller stopped a running read (Ctrl-C in Python).
+    #[error("interrupted")]
+    Interrupted,
+
     /// A file that cannot be opened or read (a corrupt gzip stream included).
     #[error("{file}: {source}")]
     Io { file: String, source: std::io::Error },

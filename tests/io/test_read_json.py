@@ -116,14 +116,16 @@ def test_not_json(tmp_path: Path) -> None:
         (1, 0, "station,pm25"),
         (2, 13, "A,12.0"),
     ]
-    assert all(
-        r.startswith("Encountered unexpected") for r in result.rejected["reason"].to_pylist()
-    )
+    assert result.rejected["reason"].to_pylist() == [
+        "invalid literal 'station' at byte 0 of the record",
+        "invalid literal 'A' at byte 0 of the record",
+    ]
     with pytest.raises(pt.JsonFormatError) as info:
         pt.io.read_json(path, on_error="raise")
     err = info.value
     assert (err.file, err.line, err.offset) == (str(path), 1, 0)
-    assert str(err).startswith(f"{path}: line 1, byte offset 0: Encountered unexpected")
+    reason = "invalid literal 'station' at byte 0 of the record"
+    assert str(err) == f"{path}: line 1, byte offset 0: {reason}"
     assert isinstance(err, ValueError)
 
 
@@ -161,11 +163,13 @@ def test_trailing_commas(tmp_path: Path) -> None:
     doubled = pt.io.read_json(write(tmp_path, "d.json", '[{"a": 1},, {"a": 2}]'))
     assert doubled.table.column("a").to_pylist() == [1, 2]
     assert doubled.rejected.num_rows == 1
-    # A comma after an NDJSON record is an error; one inside an object is accepted by the
-    # arrow-json decoder.
+    # A comma after an NDJSON record is an error, and so is one closing an object (RFC 8259).
     nd = pt.io.read_json(write(tmp_path, "c.ndjson", '{"a": 1},\n{"a": 2, }\n{"a": 3}\n'))
-    assert nd.table.column("a").to_pylist() == [2, 3]
-    assert rejected(nd, "line", "raw") == [(1, '{"a": 1},')]
+    assert nd.table.column("a").to_pylist() == [3]
+    assert rejected(nd, "line", "reason", "raw") == [
+        (1, "unexpected ',' after the record at byte 8 of the record", '{"a": 1},'),
+        (2, "trailing comma at byte 9 of the record", '{"a": 2, }'),
+    ]
 
 
 def test_data_after_the_array(tmp_path: Path) -> None:
@@ -190,11 +194,18 @@ def test_deeply_nested(tmp_path: Path) -> None:
     deep = '{"d": ' * depth + "1" + "}" * depth
     text = f'{{"a": 1}}\n{{"a": 2, "n": {deep}}}\n'
     result = pt.io.read_json(write(tmp_path, "deep.ndjson", text))
-    # No depth limit in the splitter or decoder; "n" is not in the inferred schema because the
-    # sampler (serde_json) refuses more than 128 levels, so it is ignored like any unknown key.
-    assert result.table.to_pylist() == [{"a": 1}, {"a": 2}]
+    # No depth limit in the check, splitter or decoder; an inferred schema stops at 32 levels,
+    # the record counting as one (deeper keys are ignored like unknown keys); the record is a row.
+    assert result.table.column("a").to_pylist() == [1, 2]
+    assert result.rejected.num_rows == 0
+    assert struct_depth(result.table.schema.field("n").type) == 31
+    inner = result.table.column("n")[1].as_py()
+    for _ in range(30):
+        inner = inner["d"]
+    assert inner == {}
     arr = pt.io.read_json(write(tmp_path, "deep.json", f'[{{"a": 1}}, {{"a": 2, "n": {deep}}}]'))
-    assert arr.table.to_pylist() == [{"a": 1}, {"a": 2}]
+    assert arr.table.column("a").to_pylist() == [1, 2]
+    assert arr.rejected.num_rows == 0
     shallow = '{"d": ' * 3 + "1" + "}" * 3
     nested = pt.io.read_json(write(tmp_path, "n.ndjson", f'{{"n": {shallow}}}\n'))
     assert nested.table.to_pylist() == [{"n": {"d": {"d": {"d": 1}}}}]
@@ -223,7 +234,16 @@ def test_invalid_utf8(tmp_path: Path) -> None:
     data = b'{"s": "ok"}\n{"s": "caf\xe9"}\n{"s": "\xc3\xa9"}\n'
     result = pt.io.read_json(write(tmp_path, "u.ndjson", data))
     assert result.table.column("s").to_pylist() == ["ok", "é"]
-    assert rejected(result) == [(2, 12, "Encountered non-UTF-8 data", '{"s": "caf\ufffd"}')]
+    reason = "invalid UTF-8 in string at byte 7 of the record"
+    assert rejected(result) == [(2, 12, reason, '{"s": "caf\ufffd"}')]
+
+
+def struct_depth(t: pa.DataType) -> int:
+    depth = 0
+    while pa.types.is_struct(t):
+        depth += 1
+        t = t.field(0).type if t.num_fields else pa.null()
+    return depth
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -238,7 +258,7 @@ def test_raise_names_the_first_bad_record_in_file_order(tmp_path: Path) -> None:
     with pytest.raises(pt.JsonFormatError) as info:
         pt.io.read_json(path, on_error="raise", chunk_bytes=4096)
     assert (info.value.line, info.value.offset) == (15_001, offset)
-    assert info.value.reason.startswith("Encountered unexpected '}'")
+    assert info.value.reason == "expected a value, found '}' at byte 6 of the record"
     reader = pt.io.iter_json(path, on_error="raise", chunk_bytes=4096, batch_rows=1000)
     got = 0
     with pytest.raises(pt.JsonFormatError, match="line 15001"):

@@ -2,9 +2,10 @@
 
 from collections.abc import Sequence
 from os import PathLike
-from typing import Any, final
+from typing import Unpack, final
 
 import pyarrow as pa
+from pollutrack.io import ReadOptions
 
 __all__ = [
     "JsonReader",
@@ -12,15 +13,8 @@ __all__ = [
 ]
 
 def read_json(
-    paths: Sequence[str | PathLike[str]],
-    *,
-    schema: Any = None,
-    format: str = "auto",
-    on_error: str = "quarantine",
-    flatten: bool = False,
-    infer_rows: int = 10000,
-    chunk_bytes: int = 524288,
-) -> tuple[pa.Table, pa.Table]: ...
+    paths: Sequence[str | PathLike[str]], **options: Unpack[ReadOptions]
+) -> tuple[pa.Table, pa.Table, str]: ...
 
 @final
 class JsonReader:
@@ -28,13 +22,8 @@ class JsonReader:
         cls,
         paths: Sequence[str | PathLike[str]],
         *,
-        schema: Any = None,
-        format: str = "auto",
-        on_error: str = "quarantine",
-        flatten: bool = False,
-        infer_rows: int = 10000,
-        chunk_bytes: int = 524288,
         batch_rows: int = 65536,
+        **options: Unpack[ReadOptions],
     ) -> JsonReader: ...
     def schema(self) -> pa.Schema: ...
     def next_batch(self) -> tuple[pa.RecordBatch, pa.RecordBatch] | None: ...

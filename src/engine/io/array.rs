@@ -52,6 +52,8 @@ pub struct ArrayScanner {
     masks: Masks,
     /// A range of the buffer known to hold no backslash.
     clean: Range<usize>,
+    /// Stop scanning after the next piece (while skipping an over-long record).
+    pub stop_after_piece: bool,
 }
 
 impl Default for ArrayScanner {
@@ -67,6 +69,7 @@ impl Default for ArrayScanner {
             pieces: Vec::new(),
             masks: NO_MASKS,
             clean: 0..0,
+            stop_after_piece: false,
         }
     }
 }
@@ -80,7 +83,7 @@ impl ArrayScanner {
     }
 
     fn empty_element(&mut self, at: usize, problem: &'static str) {
-        self.pieces.push(Piece { span: at..at, problem: Some(problem) });
+        self.pieces.push(Piece { span: at..at, problem: Some(problem.to_owned()) });
     }
 
     /// Inside an element: 64-byte blocks at a time, byte by byte where a block has a backslash.
@@ -218,7 +221,8 @@ impl ArrayScanner {
     /// Between elements: whitespace, an empty element, the end, or an element's first byte.
     fn between(&mut self, buf: &mut [u8], i: usize, after_comma: bool) -> usize {
         match buf[i] {
-            b if is_space(b) => {}
+            // The buffer may be cut in whitespace between elements (no record is in progress).
+            b if is_space(b) => self.boundary = i + 1,
             b',' => {
                 self.empty_element(i, EMPTY_ELEMENT);
                 buf[i] = b' ';
@@ -247,6 +251,7 @@ impl ArrayScanner {
     fn tail(&mut self, buf: &[u8], mut i: usize, reason: &'static str, in_line: bool) -> usize {
         if !in_line {
             if is_space(buf[i]) {
+                self.boundary = i + 1;
                 return i + 1;
             }
             self.element_start = i;
@@ -256,7 +261,7 @@ impl ArrayScanner {
             None => i = buf.len(),
             Some(k) => {
                 let span = trim(buf, self.element_start..i + k);
-                self.pieces.push(Piece { span, problem: Some(reason) });
+                self.pieces.push(Piece { span, problem: Some(reason.to_owned()) });
                 self.boundary = i + k + 1;
                 self.state = State::Tail { reason, in_line: false };
                 i += k + 1;
@@ -270,6 +275,9 @@ impl ArrayScanner {
         let len = buf.len();
         let mut i = self.pos;
         while i < len {
+            if self.stop_after_piece && !self.pieces.is_empty() {
+                break;
+            }
             match self.state {
                 State::Element => i = self.element(buf, i),
                 State::Between { after_comma } => i = self.between(buf, i, after_comma),
@@ -288,7 +296,25 @@ impl ArrayScanner {
                 State::Tail { reason, in_line } => i = self.tail(buf, i, reason, in_line),
             }
         }
-        self.pos = len;
+        self.pos = i;
+    }
+
+    /// Where the record in progress starts, if one is (an element, or a line after the array).
+    pub fn open_record(&self) -> Option<usize> {
+        match self.state {
+            State::Element | State::Tail { in_line: true, .. } => Some(self.element_start),
+            _ => None,
+        }
+    }
+
+    /// The caller drops the first `len` bytes of the buffer, all inside the record in progress
+    /// (nothing before it is left): positions move back by `len`.
+    pub fn skip(&mut self, len: usize) {
+        self.pos -= len;
+        self.element_start = 0;
+        self.boundary = 0;
+        self.masks = NO_MASKS;
+        self.clean = 0..0;
     }
 
     /// Ends the input: the element or line in progress becomes a piece (a truncated element
@@ -299,7 +325,7 @@ impl ArrayScanner {
             State::Element | State::Tail { in_line: true, .. } => {
                 let span = trim(buf, self.element_start..len);
                 let problem = match self.state {
-                    State::Tail { reason, .. } => Some(reason),
+                    State::Tail { reason, .. } => Some(reason.to_owned()),
                     _ => None,
                 };
                 self.pieces.push(Piece { span, problem });

@@ -1,15 +1,23 @@
-//! Decoding one chunk with the arrow-rs JSON decoder. A chunk decodes in one call when all its
-//! records are good; otherwise it is bisected until each bad record stands alone, so the good
-//! records around it are kept and every record is either a row or a rejection.
+//! Decoding one chunk: every record is first checked (grammar and schema, `validate` and
+//! `check`); the records that fail are blanked out and rejected with their reason, and the rest
+//! decode with the arrow-rs JSON decoder in one call. Should the decoder still refuse a group
+//! (a type the check leaves to it), the group is bisected until each bad record stands alone,
+//! so every record is either a row or a rejection.
 
-use arrow_array::RecordBatch;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
 use arrow_json::reader::Decoder;
 use arrow_json::ReaderBuilder;
-use arrow_schema::{ArrowError, SchemaRef};
+use arrow_schema::{ArrowError, SchemaRef, TimeUnit};
 use arrow_select::concat::concat_batches;
+use arrow_select::filter::filter;
 
-use crate::engine::io::chunks::Chunk;
-use crate::engine::io::split::{ndjson_count, ndjson_records, Piece};
+use crate::engine::io::check::{Check, Plan};
+use crate::engine::io::chunks::{oversize_reason, Chunk};
+use crate::engine::io::schema::flatten_batch;
+use crate::engine::io::split::{count_lines, ndjson_records, Piece};
+use crate::engine::io::validate::Validator;
 use crate::engine::Result;
 
 /// Raw text kept per rejected record, in bytes (cut on a character boundary when possible).
@@ -18,13 +26,13 @@ pub const RAW_TEXT_LIMIT: usize = 1024;
 /// A record that could not be decoded; positions are within its chunk.
 #[derive(Clone, Debug)]
 pub struct LocalReject {
-    /// Newlines before the record in its chunk.
+    /// Line ends before the record in its chunk.
     pub line: u64,
     /// Byte position in the chunk.
     pub position: usize,
     pub reason: String,
     pub raw: String,
-    pub raw_bytes: usize,
+    pub raw_bytes: u64,
 }
 
 /// The rows and rejections of one chunk.
@@ -34,6 +42,16 @@ pub struct Decoded {
     pub rejected: Vec<LocalReject>,
     pub records: usize,
     pub newlines: u64,
+}
+
+/// How chunks are decoded: the schema, its checks, and what the decoder itself builds.
+#[derive(Debug)]
+pub struct DecodePlan {
+    pub schema: SchemaRef,
+    decode_schema: SchemaRef,
+    check: Plan,
+    flat: Option<SchemaRef>,
+    max_record_bytes: usize,
 }
 
 fn reason(err: &ArrowError) -> String {
@@ -72,46 +90,28 @@ fn finish(
     }
 }
 
-/// The fast path: decodes a whole chunk in one call; it must hold exactly `expected` values.
-fn decode_whole(
-    schema: &SchemaRef,
-    bytes: &[u8],
-    expected: usize,
-) -> std::result::Result<RecordBatch, String> {
-    let mut decoder = decoder(schema, expected)?;
-    feed(&mut decoder, bytes, expected)?;
-    if decoder.len() > expected {
-        return Err("record count mismatch".to_owned());
-    }
-    finish(decoder, schema, expected)
-}
-
-/// Decodes records one piece at a time, checking after each that it held exactly one complete
-/// value; type errors surface at the end, for the group.
+/// Decodes records one piece at a time, each holding exactly one value.
 fn decode_pieces(
     schema: &SchemaRef,
     bytes: &[u8],
-    pieces: &[Piece],
+    pieces: &[&Piece],
 ) -> std::result::Result<RecordBatch, String> {
     let mut decoder = decoder(schema, pieces.len())?;
     for (i, piece) in pieces.iter().enumerate() {
         feed(&mut decoder, &bytes[piece.span.clone()], i + 1)?;
-        if decoder.len() > i + 1 {
-            return Err("more than one JSON value in the record".to_owned());
-        }
-        if decoder.has_partial_record() {
-            return Err("truncated record: it ends inside a value".to_owned());
+        if decoder.len() != i + 1 || decoder.has_partial_record() {
+            return Err("record count mismatch".to_owned());
         }
     }
     finish(decoder, schema, pieces.len())
 }
 
-/// Decodes `pieces` (none with a known problem), keeping good batches in order and halving
-/// failing groups until each bad record stands alone.
+/// Decodes `pieces`, keeping good batches in order and halving failing groups until each bad
+/// record stands alone.
 fn bisect(
     schema: &SchemaRef,
     bytes: &[u8],
-    pieces: &[Piece],
+    pieces: &[&Piece],
     first: usize,
     good: &mut Vec<RecordBatch>,
     bad: &mut Vec<(usize, String)>,
@@ -127,7 +127,7 @@ fn bisect(
     }
 }
 
-fn raw_text(bytes: &[u8]) -> String {
+pub fn raw_text(bytes: &[u8]) -> String {
     let mut end = bytes.len().min(RAW_TEXT_LIMIT);
     // Back up (at most 3 bytes) to a UTF-8 character start, so the cut breaks no character.
     let floor = end.saturating_sub(3);
@@ -137,96 +137,140 @@ fn raw_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
-/// Decodes a chunk: the fast path decodes it whole, the slow path isolates bad records.
-pub fn decode_chunk(chunk: &Chunk, schema: &SchemaRef) -> Result<Decoded> {
-    let bytes = &chunk.bytes;
-    let (records, newlines) = match &chunk.pieces {
-        None => ndjson_count(bytes),
-        Some(pieces) => (pieces.len(), memchr::memchr_iter(b'\n', bytes).count() as u64),
-    };
-    let known_bad = chunk.pieces.as_ref().is_some_and(|p| p.iter().any(|p| p.problem.is_some()));
-    if !known_bad {
-        if let Ok(batch) = decode_whole(schema, bytes, records) {
-            return Ok(Decoded { batch, rejected: Vec::new(), records, newlines });
-        }
-    }
-    let pieces = chunk.pieces.clone().unwrap_or_else(|| ndjson_records(bytes));
-    let (mut good, mut bad) = (Vec::new(), Vec::new());
-    let mut start = 0;
-    for (i, piece) in pieces.iter().enumerate() {
-        if let Some(problem) = piece.problem {
-            if start < i {
-                bisect(schema, bytes, &pieces[start..i], start, &mut good, &mut bad);
-            }
-            bad.push((i, problem.to_owned()));
-            start = i + 1;
-        }
-    }
-    if start < pieces.len() {
-        bisect(schema, bytes, &pieces[start..], start, &mut good, &mut bad);
-    }
-    bad.sort_by_key(|(i, _)| *i);
+pub fn with_rows(schema: SchemaRef, columns: Vec<ArrayRef>, rows: usize) -> Result<RecordBatch> {
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    Ok(RecordBatch::try_new_with_options(schema, columns, &options)?)
+}
+
+fn rejects(
+    bytes: &[u8],
+    pieces: &[Piece],
+    bad: &[(usize, String)],
+    oversize: Option<u64>,
+) -> Vec<LocalReject> {
     let (mut line, mut counted) = (0_u64, 0_usize);
-    let rejected = bad
-        .into_iter()
+    bad.iter()
         .map(|(i, reason)| {
-            let span = pieces[i].span.clone();
-            line += memchr::memchr_iter(b'\n', &bytes[counted..span.start]).count() as u64;
+            let span = pieces[*i].span.clone();
+            line += count_lines(&bytes[counted..span.start]);
             counted = span.start;
             LocalReject {
                 line,
                 position: span.start,
-                reason,
+                reason: reason.clone(),
                 raw: raw_text(&bytes[span.clone()]),
-                raw_bytes: span.len(),
+                raw_bytes: oversize.unwrap_or(span.len() as u64),
             }
         })
-        .collect();
-    let batch = concat_batches(schema, &good)?;
-    Ok(Decoded { batch, rejected, records, newlines })
+        .collect()
+}
+
+impl DecodePlan {
+    /// `epoch`: see [`Plan::new`]; `flat`: the flattened schema when flattening; records
+    /// longer than `max_record_bytes` are rejected (the longer ones are cut by the chunker).
+    pub fn new(
+        schema: SchemaRef,
+        epoch: Option<TimeUnit>,
+        flat: Option<SchemaRef>,
+        max_record_bytes: usize,
+    ) -> Self {
+        let check = Plan::new(&schema, epoch);
+        let decode_schema = Arc::new(check.decode_schema(&schema));
+        Self { schema, decode_schema, check, flat, max_record_bytes }
+    }
+
+    /// The decoder's rows of the good records (`bytes` has the bad ones blanked), bisecting on
+    /// a failure: the batch, and the failures as (index among `good`, reason).
+    fn rows(&self, bytes: &[u8], good: &[&Piece]) -> Result<(RecordBatch, Vec<(usize, String)>)> {
+        let schema = &self.decode_schema;
+        if schema.fields().is_empty() {
+            return Ok((with_rows(Arc::clone(schema), Vec::new(), good.len())?, Vec::new()));
+        }
+        let whole = decoder(schema, good.len()).and_then(|mut d| {
+            feed(&mut d, bytes, good.len())?;
+            finish(d, schema, good.len())
+        });
+        if let Ok(batch) = whole {
+            return Ok((batch, Vec::new()));
+        }
+        let (mut batches, mut bad) = (Vec::new(), Vec::new());
+        bisect(schema, bytes, good, 0, &mut batches, &mut bad);
+        let rows = good.len() - bad.len();
+        let batch = concat_batches(schema, &batches)?;
+        Ok((with_rows(Arc::clone(schema), batch.columns().to_vec(), rows)?, bad))
+    }
+
+    /// Decodes a chunk into its rows and rejections.
+    pub fn decode(&self, chunk: Chunk) -> Result<Decoded> {
+        let Chunk { mut bytes, pieces, oversize, .. } = chunk;
+        let element = pieces.is_some();
+        let pieces = pieces.unwrap_or_else(|| ndjson_records(&bytes));
+        let newlines = oversize.map_or_else(|| count_lines(&bytes), |o| o.newlines);
+        let mut bad: Vec<(usize, String)> = Vec::new();
+        let mut good: Vec<usize> = Vec::with_capacity(pieces.len());
+        let (mut validator, mut check) = (Validator::default(), Check::new(&self.check, pieces.len()));
+        for (i, piece) in pieces.iter().enumerate() {
+            if let Some(problem) = &piece.problem {
+                bad.push((i, problem.clone()));
+                continue;
+            }
+            if piece.span.len() > self.max_record_bytes {
+                bad.push((i, oversize_reason(self.max_record_bytes)));
+                continue;
+            }
+            check.begin();
+            let verdict = validator.record(&bytes[piece.span.clone()], &mut check, element);
+            check.end(verdict.is_ok());
+            match verdict {
+                Ok(()) => good.push(i),
+                Err(why) => bad.push((i, why)),
+            }
+        }
+        let mut rejected = rejects(&bytes, &pieces, &bad, oversize.map(|o| o.bytes));
+        for (i, _) in &bad {
+            bytes[pieces[*i].span.clone()].fill(b' ');
+        }
+        let good_pieces: Vec<&Piece> = good.iter().map(|&i| &pieces[i]).collect();
+        let (decoded, failed) = self.rows(&bytes, &good_pieces)?;
+        let mut direct = Vec::with_capacity(check.columns.len());
+        for (column, &(index, _)) in check.columns.into_iter().zip(&self.check.direct) {
+            direct.push(column.finish(self.schema.field(index).data_type())?);
+        }
+        if !failed.is_empty() {
+            // The decoder refused records the check passed: drop their direct values.
+            let mut keep = vec![true; good.len()];
+            for (k, _) in &failed {
+                keep[*k] = false;
+            }
+            let failed: Vec<(usize, String)> = failed.into_iter().map(|(k, why)| (good[k], why)).collect();
+            rejected.extend(rejects(&bytes, &pieces, &failed, None));
+            rejected.sort_by_key(|r| r.position);
+            let keep = BooleanArray::from(keep);
+            direct = direct.iter().map(|c| filter(c, &keep)).collect::<Result<_, _>>()?;
+        }
+        let batch = self.assemble(&decoded, direct)?;
+        Ok(Decoded { batch, rejected, records: pieces.len(), newlines })
+    }
+
+    /// The decoder's columns and the direct ones in the schema's order.
+    fn assemble(&self, decoded: &RecordBatch, direct: Vec<ArrayRef>) -> Result<RecordBatch> {
+        let rows = decoded.num_rows();
+        let mut decoded_columns = decoded.columns().iter();
+        let mut direct = self.check.direct.iter().zip(direct).peekable();
+        let mut columns = Vec::with_capacity(self.schema.fields().len());
+        for i in 0..self.schema.fields().len() {
+            match direct.peek() {
+                Some(((index, _), _)) if *index == i => columns.push(direct.next().expect("peeked").1),
+                _ => columns.push(Arc::clone(decoded_columns.next().expect("one decoded column a field"))),
+            }
+        }
+        let batch = with_rows(Arc::clone(&self.schema), columns, rows)?;
+        match &self.flat {
+            Some(flat) => flatten_batch(&batch, flat),
+            None => Ok(batch),
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow_schema::{DataType, Field, Schema};
-    use std::sync::Arc;
-
-    fn schema() -> SchemaRef {
-        Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]))
-    }
-
-    fn ndjson(text: &str) -> Decoded {
-        let chunk = Chunk { file: 0, offset: 0, bytes: text.as_bytes().to_vec(), pieces: None };
-        decode_chunk(&chunk, &schema()).unwrap()
-    }
-
-    #[test]
-    fn good_chunk_in_one_call() {
-        let out = ndjson("{\"a\":1}\n\n{\"a\":\"2\"}\r\n{}\n");
-        assert_eq!((out.batch.num_rows(), out.records, out.newlines), (3, 3, 4));
-        assert!(out.rejected.is_empty());
-    }
-
-    #[test]
-    fn bad_records_isolated() {
-        let out = ndjson("{\"a\":1}\n{\"a\":\n{\"a\":3} {\"a\":4}\n[1]\n{\"a\":5}\nnull\n{\"a\":6");
-        assert_eq!(out.records, 7);
-        let a = out.batch.column(0).as_any().downcast_ref::<arrow_array::Int64Array>().unwrap();
-        assert_eq!(a.values().to_vec(), [1, 5]);
-        let lines: Vec<_> = out.rejected.iter().map(|r| (r.line, r.position)).collect();
-        assert_eq!(lines, [(1, 8), (2, 14), (3, 30), (5, 42), (6, 47)]);
-        assert_eq!(out.rejected[1].reason, "more than one JSON value in the record");
-        assert_eq!(out.rejected[0].reason, "truncated record: it ends inside a value");
-        assert_eq!(out.batch.num_rows() + out.rejected.len(), out.records);
-    }
-
-    #[test]
-    fn raw_text_is_cut_on_a_character() {
-        let text = "é".repeat(RAW_TEXT_LIMIT);
-        let raw = raw_text(text.as_bytes());
-        assert_eq!(raw.len(), RAW_TEXT_LIMIT);
-        assert!(raw.chars().all(|c| c == 'é'));
-        assert_eq!(raw_text(b"ab\xFFc"), "ab\u{FFFD}c");
-    }
-}
+mod tests;

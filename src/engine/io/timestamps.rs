@@ -1,90 +1,97 @@
-//! A fast path for ISO-8601 timestamp columns. arrow-json parses each timestamp with the
-//! general `arrow_cast` parser, the largest single cost of reading readings; here top-level
-//! timestamp columns are decoded as text and the common shape
-//! `YYYY-MM-DD[T ]HH:MM:SS[.fff][Z|±HH:MM]` is converted directly. A chunk with any other shape,
-//! or any bad record, is decoded again with the real schema, so arrow-json alone decides what
-//! is valid and the values are the same either way.
+//! Timestamps read straight from the record's bytes. The common ISO-8601 shape
+//! `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM|±HHMM]` is converted directly (arrow's general
+//! parser was the largest single cost of reading readings); any other shape goes to
+//! `arrow_cast`'s parser. Whether the text carries a UTC offset is reported, so the check can
+//! hold it against the column's zone: an offset keeps the instant only in a zoned column.
 
 use std::sync::Arc;
 
 use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, PrimitiveArray, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_array::{ArrayRef, PrimitiveArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use chrono::Utc;
 
-use crate::engine::io::chunks::Chunk;
-use crate::engine::io::decode::{decode_chunk, Decoded};
-use crate::engine::Result;
-
-/// How a chunk is decoded: the schema, and its top-level timestamp columns read as text first.
-#[derive(Debug)]
-pub struct DecodePlan {
-    pub schema: SchemaRef,
-    text_schema: Option<SchemaRef>,
-    /// (column index, unit, whether zone-less strings may be read as UTC).
-    columns: Vec<(usize, TimeUnit, bool)>,
+/// A parsed date-time: the instant (or the wall clock read as UTC when `offset` is false) in
+/// the column's unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instant {
+    pub value: i64,
+    pub offset: bool,
 }
 
-impl DecodePlan {
-    pub fn new(schema: SchemaRef) -> Self {
-        let mut columns = Vec::new();
-        let mut fields: Vec<Field> = Vec::new();
-        for (i, field) in schema.fields().iter().enumerate() {
-            if let DataType::Timestamp(unit, tz) = field.data_type() {
-                let utc = tz.as_deref().is_none_or(|tz| matches!(tz, "UTC" | "+00:00" | "Z"));
-                columns.push((i, *unit, utc));
-                fields.push(field.as_ref().clone().with_data_type(DataType::Utf8));
-            } else {
-                fields.push(field.as_ref().clone());
-            }
-        }
-        let text_schema = (!columns.is_empty())
-            .then(|| Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())));
-        Self { schema, text_schema, columns }
+/// A date-time string in `unit`, or `None` when it is not one or does not fit.
+pub fn parse(text: &[u8], unit: TimeUnit) -> Option<Instant> {
+    if let Some((seconds, nanos, offset)) = parse_fast(text) {
+        return Some(Instant { value: in_unit(seconds, nanos, unit)?, offset });
     }
-
-    /// Decodes a chunk; the result is the same as `decode_chunk(chunk, &self.schema)`.
-    pub fn decode(&self, chunk: &Chunk) -> Result<Decoded> {
-        if let Some(text_schema) = &self.text_schema {
-            let decoded = decode_chunk(chunk, text_schema)?;
-            if decoded.rejected.is_empty() {
-                if let Some(batch) = self.convert(&decoded.batch) {
-                    return Ok(Decoded { batch, ..decoded });
-                }
-            }
-        }
-        decode_chunk(chunk, &self.schema)
+    let text = std::str::from_utf8(text).ok()?;
+    // Only a date-time (a digit, '-' after the year) reaches arrow's parser, which also reads
+    // bare numbers as seconds.
+    if text.len() < 10 || text.as_bytes()[4] != b'-' {
+        return None;
     }
+    let parsed = arrow_cast::parse::string_to_datetime(&Utc, text).ok()?;
+    let offset = text.len() > 10 && text[10..].contains(['Z', 'z', '+', '-']);
+    let (seconds, nanos) = (parsed.timestamp(), i64::from(parsed.timestamp_subsec_nanos()));
+    Some(Instant { value: in_unit(seconds, nanos, unit)?, offset })
+}
 
-    fn convert(&self, batch: &RecordBatch) -> Option<RecordBatch> {
-        let mut columns = batch.columns().to_vec();
-        for &(i, unit, utc) in &self.columns {
-            let text = batch.column(i).as_any().downcast_ref::<StringArray>()?;
-            let data_type = self.schema.field(i).data_type().clone();
-            columns[i] = convert_column(text, unit, utc, data_type)?;
-        }
-        RecordBatch::try_new(Arc::clone(&self.schema), columns).ok()
+fn in_unit(seconds: i64, nanos: i64, unit: TimeUnit) -> Option<i64> {
+    match unit {
+        TimeUnit::Second => Some(seconds),
+        TimeUnit::Millisecond => seconds.checked_mul(1_000)?.checked_add(nanos / 1_000_000),
+        TimeUnit::Microsecond => seconds.checked_mul(1_000_000)?.checked_add(nanos / 1_000),
+        TimeUnit::Nanosecond => seconds.checked_mul(1_000_000_000)?.checked_add(nanos),
     }
 }
 
-fn convert_column(text: &StringArray, unit: TimeUnit, utc: bool, dt: DataType) -> Option<ArrayRef> {
-    let mut values = Vec::with_capacity(text.len());
-    for i in 0..text.len() {
-        values.push(if text.is_null(i) { 0 } else { parse(text.value(i).as_bytes(), unit, utc)? });
+fn per_second(unit: TimeUnit) -> i128 {
+    match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
     }
-    let nulls = text.nulls().cloned();
-    Some(match unit {
-        TimeUnit::Second => timestamps::<TimestampSecondType>(values, nulls, dt),
-        TimeUnit::Millisecond => timestamps::<TimestampMillisecondType>(values, nulls, dt),
-        TimeUnit::Microsecond => timestamps::<TimestampMicrosecondType>(values, nulls, dt),
-        TimeUnit::Nanosecond => timestamps::<TimestampNanosecondType>(values, nulls, dt),
-    })
 }
 
-fn timestamps<T: arrow_array::ArrowPrimitiveType<Native = i64>>(
+/// A JSON number counting `epoch` units since 1970-01-01 UTC, in `unit` (exact for decimals;
+/// a finer part than `unit` is truncated toward zero).
+pub fn epoch(text: &[u8], epoch: TimeUnit, unit: TimeUnit) -> Option<i64> {
+    let text = std::str::from_utf8(text).ok()?;
+    let scale = |v: i128| v * per_second(unit);
+    let value = if text.contains(['e', 'E']) {
+        let v = text.parse::<f64>().ok()? * per_second(unit) as f64 / per_second(epoch) as f64;
+        (v.is_finite() && v.abs() < 9.2e18).then_some(v.trunc() as i128)?
+    } else {
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let negative = whole.starts_with('-');
+        let whole: i128 = whole.parse().ok()?;
+        let digits = frac.len().min(30) as u32;
+        let frac: i128 = if digits == 0 { 0 } else { frac[..digits as usize].parse().ok()? };
+        let frac = if negative { -frac } else { frac };
+        let denominator = per_second(epoch) * 10_i128.pow(digits);
+        (scale(whole) * 10_i128.pow(digits) + scale(frac)) / denominator
+    };
+    i64::try_from(value).ok()
+}
+
+/// Builds a timestamp column from the values the check converted.
+pub fn column(values: Vec<i64>, nulls: Option<NullBuffer>, data_type: DataType) -> ArrayRef {
+    let DataType::Timestamp(unit, _) = data_type else { unreachable!("a timestamp column") };
+    match unit {
+        TimeUnit::Second => typed::<TimestampSecondType>(values, nulls, data_type),
+        TimeUnit::Millisecond => typed::<TimestampMillisecondType>(values, nulls, data_type),
+        TimeUnit::Microsecond => typed::<TimestampMicrosecondType>(values, nulls, data_type),
+        TimeUnit::Nanosecond => typed::<TimestampNanosecondType>(values, nulls, data_type),
+    }
+}
+
+fn typed<T: arrow_array::ArrowPrimitiveType<Native = i64>>(
     values: Vec<i64>,
-    nulls: Option<arrow_buffer::NullBuffer>,
+    nulls: Option<NullBuffer>,
     data_type: DataType,
 ) -> ArrayRef {
     Arc::new(PrimitiveArray::<T>::new(values.into(), nulls).with_data_type(data_type))
@@ -115,8 +122,9 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-/// `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM|±HHMM]` in `unit`, or `None` for anything else.
-fn parse(s: &[u8], unit: TimeUnit, utc: bool) -> Option<i64> {
+/// `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM|±HHMM]` as (seconds, nanoseconds, whether it has
+/// an offset), or `None` for any other shape.
+fn parse_fast(s: &[u8]) -> Option<(i64, i64, bool)> {
     if s.len() < 19 || s[4] != b'-' || s[7] != b'-' || s[13] != b':' || s[16] != b':' {
         return None;
     }
@@ -142,8 +150,7 @@ fn parse(s: &[u8], unit: TimeUnit, utc: bool) -> Option<i64> {
         rest = &frac[n..];
     }
     let offset = match rest {
-        b"" if utc => 0,
-        b"Z" | b"z" => 0,
+        b"" | b"Z" | b"z" => 0,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
             let (h, m) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
             if h > 23 || m > 59 {
@@ -158,12 +165,7 @@ fn parse(s: &[u8], unit: TimeUnit, utc: bool) -> Option<i64> {
         _ => return None,
     };
     let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    match unit {
-        TimeUnit::Second => Some(seconds),
-        TimeUnit::Millisecond => seconds.checked_mul(1_000)?.checked_add(nanos / 1_000_000),
-        TimeUnit::Microsecond => seconds.checked_mul(1_000_000)?.checked_add(nanos / 1_000),
-        TimeUnit::Nanosecond => seconds.checked_mul(1_000_000_000)?.checked_add(nanos),
-    }
+    Some((seconds, nanos, !rest.is_empty()))
 }
 
 #[cfg(test)]
@@ -185,17 +187,34 @@ mod tests {
             "0001-01-01T00:00:00Z",
         ] {
             let want = string_to_datetime(&utc, text).unwrap();
-            assert_eq!(parse(text.as_bytes(), TimeUnit::Second, true), Some(want.timestamp()), "{text}");
-            assert_eq!(parse(text.as_bytes(), TimeUnit::Microsecond, true), Some(want.timestamp_micros()));
-            assert_eq!(parse(text.as_bytes(), TimeUnit::Nanosecond, true), want.timestamp_nanos_opt());
+            assert_eq!(parse_fast(text.as_bytes()).map(|p| p.0), Some(want.timestamp()), "{text}");
+            let micros = parse(text.as_bytes(), TimeUnit::Microsecond).unwrap();
+            let offset = text != "2024-05-01 10:00:00";
+            assert_eq!(micros, Instant { value: want.timestamp_micros(), offset }, "{text}");
+            let nanos = parse(text.as_bytes(), TimeUnit::Nanosecond).map(|i| i.value);
+            assert_eq!(nanos, want.timestamp_nanos_opt());
         }
     }
 
     #[test]
-    fn other_shapes_are_left_to_arrow() {
-        for text in ["2024-02-30T00:00:00Z", "2024-05-01", "2024-05-01T10:00", "2024-05-01T10:00:00 UTC"] {
-            assert_eq!(parse(text.as_bytes(), TimeUnit::Microsecond, true), None, "{text}");
+    fn other_shapes_go_to_arrow() {
+        for text in ["2024-02-30T00:00:00Z", "2024-05-01T10:00:00 UTC", "12345", "1714557600"] {
+            assert_eq!(parse(text.as_bytes(), TimeUnit::Microsecond), None, "{text}");
         }
-        assert_eq!(parse(b"2024-05-01T10:00:00", TimeUnit::Microsecond, false), None);
+        let day = parse(b"2024-05-01", TimeUnit::Second).unwrap();
+        assert_eq!(day, Instant { value: 1_714_521_600, offset: false });
+        assert_eq!(parse(b"9999-12-31T00:00:00Z", TimeUnit::Nanosecond), None, "out of range");
+    }
+
+    #[test]
+    fn epoch_numbers() {
+        let s = TimeUnit::Second;
+        assert_eq!(epoch(b"1714557600", s, TimeUnit::Microsecond), Some(1_714_557_600_000_000));
+        assert_eq!(epoch(b"1714557600.25", s, TimeUnit::Millisecond), Some(1_714_557_600_250));
+        assert_eq!(epoch(b"-1.5", s, TimeUnit::Millisecond), Some(-1_500));
+        assert_eq!(epoch(b"1714557600123", TimeUnit::Millisecond, s), Some(1_714_557_600));
+        assert_eq!(epoch(b"1.7145576e9", s, s), Some(1_714_557_600));
+        assert_eq!(epoch(b"1e300", s, s), None);
+        assert_eq!(epoch(b"99999999999999999999", s, TimeUnit::Nanosecond), None);
     }
 }

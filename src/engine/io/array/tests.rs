@@ -3,7 +3,7 @@
 use super::*;
 use proptest::prelude::*;
 
-fn split_array(text: &str, block: usize) -> (Vec<String>, Vec<Option<&'static str>>) {
+fn split_array(text: &str, block: usize) -> (Vec<String>, Vec<Option<String>>) {
     let mut scanner = ArrayScanner::default();
     let mut buf: Vec<u8> = Vec::new();
     let (mut records, mut problems) = (Vec::new(), Vec::new());
@@ -41,16 +41,25 @@ fn array_oddities() {
     assert_eq!(split_array("", 1).0, Vec::<String>::new());
     let (records, problems) = split_array("[{},,{}, ]\n x\n", 2);
     assert_eq!(records, ["{}", "", "{}", "", "x"]);
-    assert_eq!(problems, [None, Some(EMPTY_ELEMENT), None, Some(EMPTY_ELEMENT), Some(AFTER_ARRAY)]);
+    assert_eq!(
+        problems,
+        [
+            None,
+            Some(EMPTY_ELEMENT.to_owned()),
+            None,
+            Some(EMPTY_ELEMENT.to_owned()),
+            Some(AFTER_ARRAY.to_owned())
+        ]
+    );
     let (records, problems) = split_array("[{\"a\":1},", 4);
     assert_eq!(records, ["{\"a\":1}", ""]);
-    assert_eq!(problems, [None, Some(EOF_AFTER_COMMA)]);
+    assert_eq!(problems, [None, Some(EOF_AFTER_COMMA.to_owned())]);
     let (records, problems) = split_array("[{\"a\":1}, {\"b\": \"tru", 4);
     assert_eq!(records, ["{\"a\":1}", "{\"b\": \"tru"]);
     assert_eq!(problems, [None, None]);
     let (records, problems) = split_array("{\"a\":1}\n{\"a\":2}", 3);
     assert_eq!(records, ["{\"a\":1}", "{\"a\":2}"]);
-    assert_eq!(problems, [Some(NOT_ARRAY), Some(NOT_ARRAY)]);
+    assert_eq!(problems, [Some(NOT_ARRAY.to_owned()), Some(NOT_ARRAY.to_owned())]);
 }
 
 #[test]
