@@ -3,8 +3,8 @@
 A mapping sheet is maintained by people, usually in Excel: one row per rule, *field*, *source
 value*, *target value* (optionally *target field*), or one worksheet per field with *source* and
 *target* columns. It is validated on load and compiled in Rust; :meth:`Mapping.apply` maps many
-fields of a table in one parallel pass with the GIL released. See the README section "Mappings"
-for every rule.
+fields of a table in one parallel pass with the GIL released. The user guide's page "Mappings"
+gives every rule.
 
 Examples:
     >>> import pollutrack as pt
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
 from importlib import resources
@@ -108,11 +109,28 @@ def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
     return Path(str(resources.files("pollutrack") / "data" / f"wind_direction_mapping.{kind}"))
 
 
-def _existing(path: PathLike) -> Path:
+def _existing(path: PathLike, what: str = "mapping sheet") -> Path:
+    """``path`` as a Path, if it is a file; else an error that says what is wrong with it.
+
+    Example:
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> try:
+        ...     _existing(folder, "allowed-values file")
+        ... except IsADirectoryError as exc:
+        ...     print(str(exc).replace(folder, "<folder>"))
+        '<folder>' is a folder, not an allowed-values file
+    """
     p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(f"'{p}' is a folder, not {_article(what)} {what}")
     if not p.is_file():
-        raise FileNotFoundError(f"no such mapping sheet: '{p}'")
+        raise FileNotFoundError(f"no such {what}: '{p}'")
     return p
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
 
 
 def _key_text(value: Any) -> str:
@@ -140,8 +158,10 @@ class MappingResult:
             :func:`pollutrack.aqi.compute` (a pandas index kept); the report and counts are
             always pyarrow Tables.
         report: one row per distinct unmapped value: ``field``, ``value``, ``count``,
-            ``first_row`` (from 0 over the whole input) and ``suggestion`` (the sheet's source
-            value it matches once trimmed, case-folded and NFKC-normalised, or null).
+            ``first_row`` (from 0 over the whole input) and ``suggestion``: the sheet's source
+            value it matches once trimmed, case-folded and NFKC-normalised, or else the most
+            similar one (a typo such as ``Finanse`` for ``Finance``: similarity 0.8 or more), or
+            null.
         counts: one row per field: ``field``, ``target_field``, ``column`` (the output
             column), ``rows``, ``mapped``,
             ``unmapped``, ``null_inputs``, ``distinct_unmapped``.
@@ -217,21 +237,27 @@ class Mapping:
         *,
         sheet: str | Sequence[str] | None = None,
         columns: MappingABC[str, str] | None = None,
+        include_hidden: bool = False,
     ) -> Mapping:
         """Loads a workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``), read in Rust.
 
         Args:
             path: the workbook.
-            sheet: worksheet name(s) to read; all worksheets when ``None`` (empty ones are
-                skipped). A worksheet with a field column holds many fields; one without is a
-                single field named after the worksheet.
+            sheet: worksheet name(s) to read; all visible worksheets when ``None`` (empty ones
+                are skipped). A worksheet with a field column holds many fields; one without is
+                a single field named after the worksheet. A worksheet named here is read even
+                when hidden.
             columns: header names to look for instead of the defaults, keyed ``field``,
                 ``source``, ``target``, ``target_field``.
+            include_hidden: with ``sheet=None``, read hidden worksheets too. By default they
+                are skipped (they usually hold retired rules) and a ``UserWarning`` names them.
 
         Raises:
-            InvalidSpecError: a missing column or worksheet, an empty worksheet, a blank
-                source or target, an error cell, or conflicting rules (naming worksheet and row).
-            FileNotFoundError: no such file.
+            InvalidSpecError: a header not understood (it names the headers found and the
+                ones expected), two columns for one role, a missing worksheet, an empty
+                worksheet, a blank source or target, an error cell, or conflicting rules
+                (naming worksheet and row).
+            FileNotFoundError: no such file (``IsADirectoryError``: a folder).
 
         Examples:
             >>> import pollutrack as pt
@@ -239,10 +265,20 @@ class Mapping:
             >>> m.rules.select(["source", "target", "row"]).to_pylist()[0]
             {'source': 'NE', 'target': 'northeast', 'row': 2}
         """
+        p = _existing(path)
         sheets = [sheet] if isinstance(sheet, str) else (list(sheet) if sheet is not None else None)
-        return cls(
-            _core.mapping.from_excel(_existing(path), sheets=sheets, columns=_columns(columns))
+        core, hidden = _core.mapping.from_excel(
+            p, sheets=sheets, columns=_columns(columns), include_hidden=include_hidden
         )
+        if hidden:
+            names = ", ".join(repr(h) for h in hidden)
+            warnings.warn(
+                f"{p.name}: skipped the hidden worksheet{'s' * (len(hidden) > 1)} {names} "
+                "(include_hidden=True reads hidden worksheets)",
+                UserWarning,
+                stacklevel=2,
+            )
+        return cls(core)
 
     @classmethod
     def from_csv(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
@@ -340,12 +376,19 @@ class Mapping:
         Args:
             allowed: ``{target_field: [values]}``, or the option export
                 ``{"fields": [{"name": ..., "options": [{"value": ..., "disabled": bool}]}]}``
-                (disabled options are not allowed), as a dict or a path to a JSON file.
+                (disabled options are not allowed; ``enabled``, ``active``, ``inactive`` ...
+                and ``"true"``, ``0``, ``"no"`` ... are understood), as a dict or a path to a
+                JSON file (a byte-order mark is accepted).
+
+        Raises:
+            InvalidSpecError: ``allowed`` is not one of the shapes, or a flag is not a yes/no.
+            FileNotFoundError: no such file (``IsADirectoryError``: a folder).
 
         Returns:
             A :class:`DriftReport` (the findings' ``pyarrow.Table`` API, an HTML table in
             Jupyter) with columns ``field``, ``kind`` (``not_allowed``, ``likely_rename``,
-            ``unreached``), ``value``, ``suggestion``, ``detail``, ``sheet``, ``row``.
+            ``unreached``, ``field_not_in_allowed``, ``field_not_in_sheet``), ``value``,
+            ``suggestion``, ``detail``, ``sheet``, ``row``. Empty when nothing drifted.
 
         Examples:
             >>> import pollutrack as pt
@@ -359,7 +402,7 @@ class Mapping:
         if isinstance(allowed, MappingABC):
             text = json.dumps(allowed)
         else:
-            text = _existing(allowed).read_text(encoding="utf-8")
+            text = _existing(allowed, "allowed-values file").read_text(encoding="utf-8")
         return DriftReport(self._core.drift(text))
 
     # --- looking ----------------------------------------------------------------------------

@@ -54,7 +54,8 @@ struct Mapping {
     inner: mapping::Mapping,
 }
 
-fn wrap(rules: Vec<mapping::rules::RawRule>) -> PyResult<Mapping> {
+/// Validates loaded rules (called inside `py.detach`: a sheet may hold a million rules).
+fn compile(rules: Vec<mapping::rules::RawRule>) -> Result<Mapping, Error> {
     Ok(Mapping { inner: mapping::Mapping::new(rules)? })
 }
 
@@ -126,18 +127,22 @@ impl Mapping {
     }
 }
 
-/// A mapping from a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods).
+/// A mapping from a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods), and the hidden worksheets
+/// skipped.
 #[pyfunction]
-#[pyo3(signature = (path, *, sheets=None, columns=None))]
+#[pyo3(signature = (path, *, sheets=None, columns=None, include_hidden=false))]
 fn from_excel(
     py: Python<'_>,
     path: PathBuf,
     sheets: Option<Vec<String>>,
     columns: Option<HashMap<String, String>>,
-) -> PyResult<Mapping> {
+    include_hidden: bool,
+) -> PyResult<(Mapping, Vec<String>)> {
     let names = names(columns)?;
-    let rules = py.detach(move || readers::read_excel(&path, sheets.as_deref(), &names))?;
-    wrap(rules)
+    Ok(py.detach(move || -> Result<_, Error> {
+        let book = readers::read_excel(&path, sheets.as_deref(), &names, include_hidden)?;
+        Ok((compile(book.rules)?, book.skipped_hidden))
+    })?)
 }
 
 /// A mapping from a CSV file.
@@ -145,15 +150,20 @@ fn from_excel(
 #[pyo3(signature = (path, *, columns=None))]
 fn from_csv(py: Python<'_>, path: PathBuf, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
     let names = names(columns)?;
-    let rules = py.detach(move || readers::read_csv(&path, &names))?;
-    wrap(rules)
+    Ok(py.detach(move || readers::read_csv(&path, &names).and_then(compile))?)
 }
 
 /// A mapping from JSON text; `name` stands for the sheet in messages.
 #[pyfunction]
 #[pyo3(signature = (text, *, name="json", columns=None))]
-fn from_json(text: &str, name: &str, columns: Option<HashMap<String, String>>) -> PyResult<Mapping> {
-    wrap(readers::read_json(text, name, &names(columns)?)?)
+fn from_json(
+    py: Python<'_>,
+    text: &str,
+    name: &str,
+    columns: Option<HashMap<String, String>>,
+) -> PyResult<Mapping> {
+    let names = names(columns)?;
+    Ok(py.detach(|| readers::read_json(text, name, &names).and_then(compile))?)
 }
 
 /// A mapping from an Arrow table of rules.
@@ -168,17 +178,16 @@ fn from_table(
     let names = names(columns)?;
     let reader = data.into_reader()?;
     let schema = reader.schema();
-    let rules = py.detach(|| -> Result<_, Error> {
+    Ok(py.detach(|| -> Result<_, Error> {
         let batches = reader.collect::<Result<Vec<_>, ArrowError>>()?;
-        readers::read_batches(&batches, &schema, name, &names)
-    })?;
-    wrap(rules)
+        compile(readers::read_batches(&batches, &schema, name, &names)?)
+    })?)
 }
 
 /// A mapping rebuilt from `Mapping.state()` (used by pickle).
 #[pyfunction]
-fn from_state(state: &str) -> PyResult<Mapping> {
-    Ok(Mapping { inner: mapping::Mapping::from_state(state)? })
+fn from_state(py: Python<'_>, state: &str) -> PyResult<Mapping> {
+    Ok(py.detach(|| mapping::Mapping::from_state(state).map(|inner| Mapping { inner }))?)
 }
 
 /// `pollutrack._core.mapping`.

@@ -49,9 +49,11 @@ def test_option_export_json_file(mapping: pt.Mapping, tmp_path: Path) -> None:
         ("likely_rename", "In progress", "In Progress", 4),
         ("not_allowed", "Archived", None, 5),
         ("unreached", "Blocked", None, None),
+        # A field the export lists and the sheet does not write is drift too.
+        ("field_not_in_sheet", "Unrelated", None, None),
     ]
     assert drift.column("detail").to_pylist()[0] == "disabled in the target system"
-    assert set(drift.column("field").to_pylist()) == {"Status"}
+    assert drift.column("field").to_pylist() == ["Status"] * 4 + ["Unrelated"]
     assert drift.column("sheet").to_pylist()[:3] == ["Rules"] * 3
 
 
@@ -62,7 +64,12 @@ def test_plain_dict_and_no_drift(mapping: pt.Mapping) -> None:
     # Keyed by the field name when the sheet names no target field.
     m = pt.Mapping.from_dict({"cbwd": {"NE": "northeast"}})
     assert m.drift({"cbwd": ["north-east"]}).column("kind").to_pylist() == ["likely_rename"]
-    assert m.drift({"other": ["x"]}).num_rows == 0
+    # A field on one side only is reported, each side.
+    other = m.drift({"other": ["x"]}).select(["field", "kind", "value", "sheet", "row"])
+    assert [tuple(r.values()) for r in other.to_pylist()] == [
+        ("cbwd", "field_not_in_allowed", "cbwd", "dict", 1),
+        ("other", "field_not_in_sheet", "other", None, None),
+    ]
 
 
 def test_bad_allowed_values(mapping: pt.Mapping, tmp_path: Path) -> None:
@@ -76,6 +83,10 @@ def test_bad_allowed_values(mapping: pt.Mapping, tmp_path: Path) -> None:
         mapping.drift(broken)
     with pytest.raises(FileNotFoundError):
         mapping.drift(tmp_path / "absent.json")
+    with pytest.raises(FileNotFoundError, match=r"^no such allowed-values file: '.*absent\.json'$"):
+        mapping.drift(tmp_path / "absent.json")
+    with pytest.raises(IsADirectoryError, match=r"is a folder, not an allowed-values file$"):
+        mapping.drift(tmp_path)
 
 
 def test_assert_no_drift_message(mapping: pt.Mapping) -> None:
@@ -83,11 +94,13 @@ def test_assert_no_drift_message(mapping: pt.Mapping) -> None:
         pt.testing.assert_no_drift(mapping, EXPORT)
     assert str(err.value) == "\n".join(
         [
-            "the mapping has drifted from the allowed values (4 findings):",
+            "the mapping has drifted from the allowed values (5 findings):",
             "  Status: not_allowed 'Closed': disabled in the target system (Rules row 3)",
             "  Status: likely_rename 'In progress' -> 'In Progress' (Rules row 4)",
             "  Status: not_allowed 'Archived': disabled in the target system (Rules row 5)",
             "  Status: unreached 'Blocked': allowed option that no rule maps to",
+            "  Unrelated: field_not_in_sheet 'Unrelated': the allowed values list this field, "
+            "no field of the sheet writes it",
         ]
     )
 

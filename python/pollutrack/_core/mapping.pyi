@@ -36,7 +36,8 @@ def from_excel(
     *,
     sheets: list[str] | None = None,
     columns: Mapping_[str, str] | None = None,
-) -> Mapping: ...
+    include_hidden: bool = False,
+) -> tuple[Mapping, list[str]]: ...
 def from_csv(
     path: str | PathLike[str], *, columns: Mapping_[str, str] | None = None
 ) -> Mapping: ...

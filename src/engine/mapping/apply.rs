@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::{Int64Type, UInt64Type};
 use arrow_array::{downcast_dictionary_array, new_null_array, Array, ArrayRef, RecordBatch};
 use arrow_cast::{cast, cast_with_options, CastOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -12,11 +12,12 @@ use rayon::prelude::*;
 
 use super::index::{Exact, Index};
 use super::kernel::map_column;
+use super::keys::{first_rows, key_histogram};
 use super::lookup::{Column, FastMap, OnUnmapped, MISS, NULL_ID};
 use super::normalize::Normalize;
 use super::rule::FieldRules;
 use super::rules::Mapping;
-use crate::engine::parallel::{install, task_ranges};
+use crate::engine::parallel::install;
 use crate::engine::{Error, Result};
 
 pub const METADATA_KEY: &str = "pollutrack";
@@ -95,6 +96,13 @@ impl<'m> ApplyPlan<'m> {
                 what: format!("column '{}' of the mapping is not in the data", rules.name),
                 available: available(),
             })?;
+            let same = input.fields().iter().filter(|f| *f.name() == rules.name).count();
+            if same > 1 {
+                return Err(Error::spec(format!(
+                    "the data has {same} columns named '{}'; the column a field maps must be the only one of its name (rename or drop the others)",
+                    rules.name
+                )));
+            }
             let data_type = output_type(&rules.name, input.field(column).data_type())?;
             let output = match (&rules.target_field, options.replace) {
                 (Some(t), _) => t.clone(),
@@ -110,12 +118,13 @@ impl<'m> ApplyPlan<'m> {
             let index = mapping.indexes.get(rules, &mapping.rules, options.normalize)?;
             fields.push(Planned { rules, column, output, index });
         }
-        let mut seen = std::collections::HashSet::new();
-        for f in &out_fields {
-            if !seen.insert(f.name()) {
+        // A written column must not share its name (columns of the input that are not mapped
+        // may, and pass through as they are).
+        for f in &fields {
+            if out_fields.iter().filter(|o| *o.name() == f.output).count() > 1 {
                 return Err(Error::spec(format!(
                     "output column '{}' already exists; pass replace=True or name a target field",
-                    f.name()
+                    f.output
                 )));
             }
         }
@@ -235,6 +244,23 @@ fn map_plain(
             let ids = if collect_ids { vec![NULL_ID; array.len()] } else { Vec::new() };
             (new_null_array(&DataType::Utf8, array.len()), array.len() as u64, Vec::new(), ids)
         }
+        // Beyond i64::MAX a uint64 value would not cast: read it as it is.
+        DataType::UInt64 => {
+            let ints = array.as_primitive::<UInt64Type>();
+            let column = Column {
+                rows: ints.len(),
+                get: |i: usize| ints.is_valid(i).then(|| ints.value(i)),
+                make_find: || {
+                    |k: u64| match i64::try_from(k) {
+                        Ok(i) => index.ints.get(&i).copied(),
+                        Err(_) => index.big_ints.get(&k).copied(),
+                    }
+                },
+                write: |k: u64, out: &mut Vec<u8>| out.extend_from_slice(k.to_string().as_bytes()),
+                targets,
+            };
+            run!(column, false, |k: u64| k.to_string())
+        }
         dt if dt.is_integer() => {
             let options = CastOptions { safe: false, ..CastOptions::default() };
             let ints = cast_with_options(array, &DataType::Int64, &options)?;
@@ -289,99 +315,4 @@ fn map_any(field: &Planned<'_>, array: &ArrayRef, options: &ApplyOptions) -> Res
         },
         other => unreachable!("not a dictionary: {other}")
     )
-}
-
-/// Rows per dictionary value and the null keys, in row tasks (a branch-free count when the keys
-/// have no nulls).
-fn key_histogram<K: arrow_buffer::ArrowNativeType>(
-    keys: &[K],
-    nulls: Option<&arrow_buffer::NullBuffer>,
-    values: usize,
-) -> (Vec<u64>, u64) {
-    let nulls = nulls.filter(|n| n.null_count() > 0);
-    // Keys index a power-of-two table through a mask, so the count needs no bounds check
-    // (measured on its own: 7.1 -> 4.6 ms for 30 M keys); valid keys are below `values`, and the
-    // mask keeps any other key (of a null row, or malformed input) inside the table.
-    let mask = values.next_power_of_two() - 1;
-    let parts: Vec<(Vec<u32>, u64)> = install(|| {
-        task_ranges(keys.len())
-            .into_par_iter()
-            .map(|range| {
-                // u32: a task has at most TASK_ROWS rows.
-                let mut counts = vec![0_u32; mask + 1];
-                let mut null_keys = 0;
-                match nulls {
-                    None => count_keys(&keys[range], &mut counts, mask),
-                    Some(n) => {
-                        for row in range {
-                            if n.is_valid(row) {
-                                counts[keys[row].as_usize() & mask] += 1;
-                            } else {
-                                null_keys += 1;
-                            }
-                        }
-                    }
-                }
-                (counts, null_keys)
-            })
-            .collect()
-    });
-    let mut counts = vec![0_u64; values];
-    let mut null_keys = 0;
-    for (c, n) in parts {
-        null_keys += n;
-        counts.iter_mut().zip(c).for_each(|(total, c)| *total += u64::from(c));
-    }
-    (counts, null_keys)
-}
-
-/// Adds one per key to `counts` (of length `mask + 1`). A function of its own so that `mask`
-/// and the table are locals the compiler sees: it then drops the bounds check.
-#[inline]
-fn count_keys<K: arrow_buffer::ArrowNativeType>(keys: &[K], counts: &mut [u32], mask: usize) {
-    let table = &mut counts[..=mask];
-    for k in keys {
-        table[k.as_usize() & mask] += 1;
-    }
-}
-
-/// The first row of each wanted dictionary value: a scan that stops once all are found (unmapped
-/// values are few, and usually appear early).
-fn first_rows<K: arrow_buffer::ArrowNativeType>(
-    keys: &[K],
-    nulls: Option<&arrow_buffer::NullBuffer>,
-    wanted: &[bool],
-) -> Vec<usize> {
-    let mut firsts = vec![usize::MAX; wanted.len()];
-    let mut left = wanted.iter().filter(|&&w| w).count();
-    for (row, k) in keys.iter().enumerate() {
-        if left == 0 {
-            break;
-        }
-        // Validity first: the key of a null row may be anything.
-        let k = k.as_usize();
-        if nulls.is_none_or(|n| n.is_valid(row)) && wanted[k] && firsts[k] == usize::MAX {
-            firsts[k] = row;
-            left -= 1;
-        }
-    }
-    firsts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow_buffer::NullBuffer;
-
-    #[test]
-    fn keys_of_null_rows_may_be_anything() {
-        // Arrow leaves the key of a null row unspecified; 7 is beyond the 3 values.
-        let keys = [2_i32, 7, 0, 2, 7];
-        let nulls = NullBuffer::from(vec![true, false, true, true, false]);
-        let (counts, null_keys) = key_histogram(&keys, Some(&nulls), 3);
-        assert_eq!((counts, null_keys), (vec![1, 0, 2], 2));
-        assert_eq!(first_rows(&keys, Some(&nulls), &[true, false, true]), [2, usize::MAX, 0]);
-        let (counts, _) = key_histogram(&keys[..1], None, 3);
-        assert_eq!(counts, [0, 0, 1]);
-    }
 }

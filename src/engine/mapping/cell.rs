@@ -1,9 +1,12 @@
 //! Turning sheet cells into rule text, one rule for every source format: typed numbers are
 //! canonical (Excel's float 1.0 and the integer 1 both become "1"), text is kept as written,
-//! dates become ISO 8601, and a cell that is empty or only whitespace is blank.
+//! dates become ISO 8601 (a time of day alone, `08:30:00`), and a cell that is empty or only
+//! whitespace is blank.
 
 use calamine::Data;
+use serde_json::value::RawValue;
 
+use super::json::{value, Json};
 use crate::engine::{Error, Result};
 
 /// Where a cell sits, for messages: worksheet (or file) name and 1-based row.
@@ -48,10 +51,17 @@ pub fn excel_text(cell: &Data, at: &Origin, column: &str) -> Result<Option<Strin
         Data::DateTime(dt) if dt.is_duration() => Some(format!("{}", dt.as_f64())),
         Data::DateTime(dt) => {
             let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
-            Some(match (h, mi, s, ms) {
-                (0, 0, 0, 0) => format!("{y:04}-{mo:02}-{d:02}"),
-                (_, _, _, 0) => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
-                _ => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}"),
+            let time = if ms == 0 {
+                format!("{h:02}:{mi:02}:{s:02}")
+            } else {
+                format!("{h:02}:{mi:02}:{s:02}.{ms:03}")
+            };
+            // A serial below 1 has no day: a time of day alone (Excel shows `8:30`, and its
+            // date part would be the meaningless 1899-12-31).
+            Some(match (dt.as_f64() < 1.0, h, mi, s, ms) {
+                (true, ..) => time,
+                (false, 0, 0, 0, 0) => format!("{y:04}-{mo:02}-{d:02}"),
+                _ => format!("{y:04}-{mo:02}-{d:02}T{time}"),
             })
         }
         Data::Error(e) => {
@@ -60,20 +70,17 @@ pub fn excel_text(cell: &Data, at: &Origin, column: &str) -> Result<Option<Strin
     })
 }
 
-/// The text of a JSON value in a rule (`None` when null or blank).
-pub fn json_text(value: &serde_json::Value, at: &Origin, column: &str) -> Result<Option<String>> {
-    use serde_json::Value;
-    Ok(match value {
-        Value::Null => None,
-        Value::String(s) => text(s),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Some(i.to_string()),
-            None => n.as_f64().and_then(number_text),
-        },
-        Value::Array(_) | Value::Object(_) => {
+/// The text of a JSON value in a rule (`None` when null or blank); numbers keep their digits.
+pub fn json_text(raw: &RawValue, at: &Origin, column: &str) -> Result<Option<String>> {
+    Ok(match value(raw) {
+        Json::Null => None,
+        Json::Text(s) => text(&s),
+        Json::Bool(b) => Some(b.to_string()),
+        Json::Number(n) => Some(n),
+        nested @ (Json::List(_) | Json::Object(_)) => {
             return Err(Error::spec(format!(
-                "{at}, column '{column}': expected text or a number, not {value}"
+                "{at}, column '{column}': expected text or a number, not {}",
+                nested.describe()
             )));
         }
     })
@@ -110,6 +117,11 @@ mod tests {
         assert_eq!(excel_text(&date, &at(), "x").unwrap().as_deref(), Some("2024-01-31"));
         let stamp = Data::DateTime(ExcelDateTime::new(45_322.5, ExcelDateTimeType::DateTime, false));
         assert_eq!(excel_text(&stamp, &at(), "x").unwrap().as_deref(), Some("2024-01-31T12:00:00"));
+        // 8:30 and 0:00:00.250 typed as a time of day: no date part.
+        let time = Data::DateTime(ExcelDateTime::new(8.5 / 24.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(excel_text(&time, &at(), "x").unwrap().as_deref(), Some("08:30:00"));
+        let ms = Data::DateTime(ExcelDateTime::new(0.25 / 86_400.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(excel_text(&ms, &at(), "x").unwrap().as_deref(), Some("00:00:00.250"));
         let err = excel_text(&Data::Error(CellErrorType::NA), &at(), "target").unwrap_err();
         assert_eq!(err.to_string(), "worksheet 'S' row 2, column 'target': the cell holds the error #N/A");
         assert_eq!(excel_text(&Data::Bool(true), &at(), "x").unwrap().as_deref(), Some("true"));
@@ -117,10 +129,13 @@ mod tests {
 
     #[test]
     fn json_values() {
-        let v: serde_json::Value = serde_json::json!([1, 1.0, "1", null, " ", [1]]);
-        let got: Vec<_> =
-            v.as_array().unwrap()[..5].iter().map(|x| json_text(x, &at(), "s").unwrap()).collect();
-        assert_eq!(got, [Some("1".into()), Some("1".into()), Some("1".into()), None, None]);
-        assert!(json_text(&v[5], &at(), "s").is_err());
+        let raw =
+            super::super::json::parse(r#"[1, 1.0, "1", null, " ", 12345678901234567890123, [1]]"#).unwrap();
+        let Json::List(items) = value(raw) else { panic!("a list") };
+        let got: Vec<_> = items[..6].iter().map(|x| json_text(x, &at(), "s").unwrap()).collect();
+        let one = Some("1".to_owned());
+        assert_eq!(got, [one.clone(), one.clone(), one, None, None, Some("12345678901234567890123".into())]);
+        let err = json_text(items[6], &at(), "s").unwrap_err();
+        assert_eq!(err.to_string(), "worksheet 'S' row 2, column 's': expected text or a number, not a list");
     }
 }

@@ -1,97 +1,25 @@
-//! Drift between a mapping and the target system's allowed values: targets the sheet uses that
-//! are no longer allowed, allowed options no rule reaches, and likely renames between the two.
+//! Drift between a mapping and the target system's allowed values (`allowed`): fields on one
+//! side only, targets the sheet uses that are not (or no longer) allowed, allowed options no
+//! rule reaches, and likely renames between the two.
 //!
-//! `allowed` is JSON in one of two shapes:
-//! - `{"status": ["Open", "Closed"], ...}`: target field → allowed values;
-//! - the option export `{"fields": [{"name": "status", "options": [{"value": "Open"},
-//!   {"value": "Old", "disabled": true}, "Closed"]}]}`: an option is a string or an object with
-//!   `value` and optional `disabled: true` / `enabled: false` (then it is not allowed).
-//!
-//! Fields are matched by target field name (the field name when the sheet gives none).
+//! Fields are matched by target field name (the field name when the sheet gives none). A rename
+//! is an unused option equal to the target once reduced to letters and digits (`near_key`), or
+//! else the most similar unused one (`similar`); each pair is reported once, as the rename.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use serde_json::Value;
 
+use super::cell::Origin;
 use super::normalize::near_key;
+use super::rule::FieldRules;
 use super::rules::Mapping;
-use crate::engine::{Error, Result};
+use super::similar::{Candidates, BUDGET};
+use crate::engine::Result;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Allowed {
-    pub enabled: Vec<String>,
-    pub disabled: Vec<String>,
-}
-
-fn option_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// Reads either accepted shape into field → allowed options.
-pub fn parse_allowed(json: &str) -> Result<Vec<(String, Allowed)>> {
-    let bad = |why: &str| Error::spec(format!("allowed values: {why}"));
-    let value: Value = serde_json::from_str(json).map_err(|e| bad(&format!("not valid JSON: {e}")))?;
-    let object = value.as_object().ok_or_else(|| bad("expected a JSON object"))?;
-    let mut out = Vec::new();
-    if let Some(Value::Array(fields)) =
-        object.get("fields").filter(|f| f.as_array().is_some_and(|a| a.iter().all(Value::is_object)))
-    {
-        for f in fields {
-            let name = f
-                .get("name")
-                .or_else(|| f.get("field"))
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("each field needs a \"name\""))?;
-            let options = f
-                .get("options")
-                .and_then(Value::as_array)
-                .ok_or_else(|| bad(&format!("field '{name}' needs an \"options\" list")))?;
-            let mut allowed = Allowed::default();
-            for option in options {
-                let (text, on) = match option {
-                    Value::Object(o) => {
-                        let text = o
-                            .get("value")
-                            .and_then(option_text)
-                            .ok_or_else(|| bad(&format!("an option of field '{name}' has no \"value\"")))?;
-                        let disabled = o.get("disabled").and_then(Value::as_bool) == Some(true)
-                            || o.get("enabled").and_then(Value::as_bool) == Some(false);
-                        (text, !disabled)
-                    }
-                    other => (
-                        option_text(other)
-                            .ok_or_else(|| bad(&format!("bad option {other} of field '{name}'")))?,
-                        true,
-                    ),
-                };
-                if on {
-                    allowed.enabled.push(text);
-                } else {
-                    allowed.disabled.push(text);
-                }
-            }
-            out.push((name.to_owned(), allowed));
-        }
-        return Ok(out);
-    }
-    for (name, values) in object {
-        let values =
-            values.as_array().ok_or_else(|| bad(&format!("field '{name}' must map to a list of values")))?;
-        let enabled = values
-            .iter()
-            .map(|v| option_text(v).ok_or_else(|| bad(&format!("bad value {v} of field '{name}'"))))
-            .collect::<Result<_>>()?;
-        out.push((name.clone(), Allowed { enabled, disabled: Vec::new() }));
-    }
-    Ok(out)
-}
+pub use super::allowed::{parse_allowed, Allowed};
 
 /// One row of the drift table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,57 +33,157 @@ pub struct Drift {
     pub row: Option<u32>,
 }
 
-pub fn drift(mapping: &Mapping, allowed: &[(String, Allowed)]) -> Vec<Drift> {
-    let mut out = Vec::new();
-    for field in &mapping.fields {
-        let name = field.output_name();
-        let Some((_, allowed)) = allowed
-            .iter()
-            .find(|(n, _)| n == name)
-            .or_else(|| allowed.iter().find(|(n, _)| *n == field.name))
-        else {
-            continue;
-        };
-        let mut unreached: Vec<&String> =
-            allowed.enabled.iter().filter(|o| !field.targets.contains(o)).collect();
-        for (t, target) in field.targets.iter().enumerate() {
-            if allowed.enabled.contains(target) {
-                continue;
-            }
-            let first = field
-                .target_ids
-                .iter()
-                .position(|&id| id as usize == t)
-                .map(|i| &mapping.rules[field.rules[i]].origin);
-            let key = near_key(target);
-            let rename = unreached.iter().position(|o| near_key(o) == key);
-            let disabled = allowed.disabled.contains(target);
-            let (kind, suggestion, detail) = match rename {
-                Some(i) => {
-                    let option = unreached.remove(i).clone();
-                    let also = if disabled { "; the old value is disabled" } else { "" };
-                    ("likely_rename", Some(option), format!("not allowed; an unused option differs only in case, accents, spaces or punctuation{also}"))
-                }
-                None if disabled => ("not_allowed", None, "disabled in the target system".to_owned()),
-                None => ("not_allowed", None, "not among the allowed options".to_owned()),
-            };
-            out.push(Drift {
-                field: name.to_owned(),
-                kind,
-                value: target.clone(),
-                suggestion,
-                detail,
-                sheet: first.map(|o| o.sheet.clone()),
-                row: first.map(|o| o.row),
-            });
+/// Where the first rule of each of a field's targets is.
+fn first_origins<'m>(mapping: &'m Mapping, field: &FieldRules) -> Vec<Option<&'m Origin>> {
+    let mut firsts = vec![None; field.targets.len()];
+    for (&r, &id) in field.rules.iter().zip(&field.target_ids).rev() {
+        firsts[id as usize] = Some(&mapping.rules[r].origin);
+    }
+    firsts
+}
+
+/// The value rows of one field matched with its allowed options.
+fn field_drift(mapping: &Mapping, field: &FieldRules, allowed: &Allowed, out: &mut Vec<Drift>) {
+    let name = field.output_name();
+    let enabled: HashSet<&str> = allowed.enabled.iter().map(String::as_str).collect();
+    let disabled: HashSet<&str> = allowed.disabled.iter().map(String::as_str).collect();
+    let used: HashSet<&str> = field.targets.iter().map(String::as_str).collect();
+    let unreached: Vec<&String> = allowed.enabled.iter().filter(|o| !used.contains(o.as_str())).collect();
+    let outside: Vec<usize> =
+        (0..field.targets.len()).filter(|&t| !enabled.contains(field.targets[t].as_str())).collect();
+    // Renames: first the options equal once reduced to letters and digits, then the most
+    // similar of those left, each option taken once.
+    let mut taken = vec![false; unreached.len()];
+    let mut rename: HashMap<usize, (usize, Option<f64>)> = HashMap::new();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, o) in unreached.iter().enumerate().rev() {
+        by_key.entry(near_key(o)).or_default().push(i);
+    }
+    for &t in &outside {
+        if let Some(i) = by_key.get_mut(&near_key(&field.targets[t])).and_then(Vec::pop) {
+            taken[i] = true;
+            rename.insert(t, (i, None));
         }
-        for option in unreached {
+    }
+    let candidates = Candidates::new(unreached.iter().map(|o| o.as_str()));
+    let left: Vec<usize> = outside.iter().copied().filter(|t| !rename.contains_key(t)).collect();
+    let texts: Vec<&str> = left.iter().map(|&t| field.targets[t].as_str()).collect();
+    if candidates.work(&texts) <= BUDGET {
+        for &t in &left {
+            if let Some((i, score)) = candidates.best_except(&field.targets[t], |i| taken[i]) {
+                taken[i] = true;
+                rename.insert(t, (i, Some(score)));
+            }
+        }
+    }
+    let firsts = first_origins(mapping, field);
+    for &t in &outside {
+        let target = &field.targets[t];
+        let is_disabled = disabled.contains(target.as_str());
+        let (kind, suggestion, detail) = match rename.get(&t) {
+            Some(&(i, how)) => {
+                let why = match how {
+                    None => "differs only in case, accents, spaces or punctuation".to_owned(),
+                    Some(score) => format!("is similar (similarity {score:.2})"),
+                };
+                let also = if is_disabled { "; the old value is disabled" } else { "" };
+                (
+                    "likely_rename",
+                    Some(unreached[i].clone()),
+                    format!("not allowed; an unused option {why}{also}"),
+                )
+            }
+            None if is_disabled => ("not_allowed", None, "disabled in the target system".to_owned()),
+            None => ("not_allowed", None, "not among the allowed options".to_owned()),
+        };
+        out.push(Drift {
+            field: name.to_owned(),
+            kind,
+            value: target.clone(),
+            suggestion,
+            detail,
+            sheet: firsts[t].map(|o| o.sheet.clone()),
+            row: firsts[t].map(|o| o.row),
+        });
+    }
+    for (i, option) in unreached.iter().enumerate() {
+        if !taken[i] {
             out.push(Drift {
                 field: name.to_owned(),
                 kind: "unreached",
-                value: option.clone(),
+                value: (*option).clone(),
                 suggestion: None,
                 detail: "allowed option that no rule maps to".to_owned(),
+                sheet: None,
+                row: None,
+            });
+        }
+    }
+}
+
+pub fn drift(mapping: &Mapping, allowed: &[(String, Allowed)]) -> Vec<Drift> {
+    let mut out = Vec::new();
+    let mut matched = vec![false; allowed.len()];
+    let position = |n: &str| allowed.iter().position(|(a, _)| a == n);
+    let mut missing = Vec::new();
+    for field in &mapping.fields {
+        match position(field.output_name()).or_else(|| position(&field.name)) {
+            Some(a) => {
+                matched[a] = true;
+                field_drift(mapping, field, &allowed[a].1, &mut out);
+            }
+            None => missing.push((out.len(), field)),
+        }
+    }
+    // A sheet field the allowed values do not list; its likely rename is an allowed field no
+    // sheet field matched (then reported once, here).
+    let free: Vec<usize> = (0..allowed.len()).filter(|&a| !matched[a]).collect();
+    let names: Vec<&str> = free.iter().map(|&a| allowed[a].0.as_str()).collect();
+    let candidates = Candidates::new(names.iter().copied());
+    let mut taken = vec![false; free.len()];
+    let mut rows = Vec::new();
+    for (at, field) in missing {
+        let name = field.output_name();
+        let key = near_key(name);
+        let found = (0..names.len())
+            .find(|&i| !taken[i] && near_key(names[i]) == key)
+            .map(|i| (i, 1.0))
+            .or_else(|| candidates.best_except(name, |i| taken[i]));
+        let suggestion = found.map(|(i, _)| {
+            taken[i] = true;
+            names[i].to_owned()
+        });
+        let first = field.rules.first().map(|&r| &mapping.rules[r].origin);
+        let detail = match &suggestion {
+            Some(_) => {
+                "the sheet writes this field, the allowed values do not list it; a similar field is unmatched"
+            }
+            None => "the sheet writes this field, the allowed values do not list it",
+        };
+        rows.push((
+            at,
+            Drift {
+                field: name.to_owned(),
+                kind: "field_not_in_allowed",
+                value: name.to_owned(),
+                suggestion,
+                detail: detail.to_owned(),
+                sheet: first.map(|o| o.sheet.clone()),
+                row: first.map(|o| o.row),
+            },
+        ));
+    }
+    for (at, row) in rows.into_iter().rev() {
+        out.insert(at, row);
+    }
+    for (i, &a) in free.iter().enumerate() {
+        if !taken[i] {
+            out.push(Drift {
+                field: allowed[a].0.clone(),
+                kind: "field_not_in_sheet",
+                value: allowed[a].0.clone(),
+                suggestion: None,
+                detail: "the allowed values list this field, no field of the sheet writes it".to_owned(),
                 sheet: None,
                 row: None,
             });
@@ -219,13 +247,57 @@ mod tests {
                 ("likely_rename", "In progress", Some("In-Progress"), Some(4)),
                 ("not_allowed", "Old", None, Some(5)),
                 ("unreached", "Blocked", None, None),
+                ("field_not_in_sheet", "other", None, None),
             ]
         );
         assert_eq!(rows[0].detail, "disabled in the target system");
-        assert_eq!(drift_table(&rows).unwrap().num_rows(), 4);
+        assert_eq!(drift_table(&rows).unwrap().num_rows(), 5);
         let simple = parse_allowed(r#"{"status": ["Open", "Closed", "In progress", "Old"]}"#).unwrap();
         assert!(drift(&m, &simple).is_empty());
-        assert!(parse_allowed("[1]").is_err());
-        assert!(parse_allowed(r#"{"status": "Open"}"#).is_err());
+    }
+
+    #[test]
+    fn similar_renames_taken_once() {
+        let m = Mapping::new(vec![
+            rule("dept", "f", "Finance & Accounting", 2),
+            rule("dept", "g", "Finance and Accounting (old)", 3),
+            rule("dept", "h", "Finanse", 4),
+            rule("dept", "i", "HR", 5),
+        ])
+        .unwrap();
+        let allowed =
+            parse_allowed(r#"{"dept": ["Finance and Accounting", "Finance", "HRM", "HR"]}"#).unwrap();
+        let rows = drift(&m, &allowed);
+        let got: Vec<_> = rows.iter().map(|d| (d.kind, d.value.as_str(), d.suggestion.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("likely_rename", "Finance & Accounting", Some("Finance and Accounting")),
+                ("not_allowed", "Finance and Accounting (old)", None), // the option is taken
+                ("likely_rename", "Finanse", Some("Finance")),
+                ("unreached", "HRM", None),
+            ]
+        );
+        assert_eq!(rows[0].detail, "not allowed; an unused option is similar (similarity 0.85)");
+    }
+
+    #[test]
+    fn fields_on_one_side() {
+        let mut a = rule("status", "o", "Open", 2);
+        a.target_field = Some("Status ".into());
+        let m = Mapping::new(vec![a, rule("dept", "f", "FIN", 3), rule("cbwd", "c", "calm", 4)]).unwrap();
+        let allowed =
+            parse_allowed(r#"{"Status": ["Open"], "Priority": ["High"], "cbwd": ["calm"]}"#).unwrap();
+        let rows = drift(&m, &allowed);
+        let got: Vec<_> =
+            rows.iter().map(|d| (d.kind, d.field.as_str(), d.suggestion.as_deref(), d.row)).collect();
+        assert_eq!(
+            got,
+            [
+                ("field_not_in_allowed", "Status ", Some("Status"), Some(2)),
+                ("field_not_in_allowed", "dept", None, Some(3)),
+                ("field_not_in_sheet", "Priority", None, None),
+            ]
+        );
     }
 }

@@ -136,6 +136,8 @@ pub struct Index {
     /// The same keys as `text`, for the exact hot path.
     pub short: ShortKeys,
     pub ints: FastMap<i64, u32>,
+    /// Integer keys beyond `i64` (up to `u64::MAX`), for `uint64` columns.
+    pub big_ints: FastMap<u64, u32>,
     /// For each key, the rule it came from (a position in `Mapping::rules`).
     pub rule_of: FastMap<Box<str>, usize>,
 }
@@ -179,6 +181,11 @@ pub fn canonical_int(key: &str) -> Option<i64> {
     key.parse::<i64>().ok().filter(|i| i.to_string() == key)
 }
 
+/// The integer beyond `i64::MAX` a key spells in canonical form, for `uint64` columns.
+pub fn canonical_big_int(key: &str) -> Option<u64> {
+    key.parse::<u64>().ok().filter(|&u| u > i64::MAX as u64 && u.to_string() == key)
+}
+
 impl Index {
     /// Builds the index; two sources that normalise alike but map to different targets are an
     /// error naming both rows.
@@ -187,6 +194,7 @@ impl Index {
             normalize,
             text: FastMap::default(),
             ints: FastMap::default(),
+            big_ints: FastMap::default(),
             rule_of: FastMap::default(),
             short: ShortKeys::new(std::iter::empty()),
         };
@@ -212,6 +220,8 @@ impl Index {
             }
             if let Some(i) = canonical_int(&key) {
                 index.ints.insert(i, target);
+            } else if let Some(u) = canonical_big_int(&key) {
+                index.big_ints.insert(u, target);
             }
             index.text.insert(key.clone(), target);
             index.rule_of.insert(key, r);
@@ -298,6 +308,9 @@ mod tests {
         assert_eq!(Index::suggestion(&all, &rules, "OPEN "), Some("Open"));
         assert_eq!(canonical_int("012"), None);
         assert_eq!(canonical_int("-3"), Some(-3));
+        assert_eq!(canonical_big_int("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(canonical_big_int("9223372036854775807"), None); // an i64 key
+        assert_eq!(canonical_big_int("18446744073709551616"), None);
 
         let rules = vec![rule("s", "Open", "O", 2), rule("s", "open", "X", 3)];
         let err = Index::build(&field(&rules), &rules, Normalize::ALL).unwrap_err().to_string();

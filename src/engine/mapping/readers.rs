@@ -1,58 +1,85 @@
 //! Loading mapping sheets: workbooks (.xlsx/.xls/.xlsb/.ods through calamine), CSV, JSON and
 //! Arrow record batches. Each turns its cells into text (`cell`) and rows into rules (`sheet`).
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_cast::cast;
 use arrow_schema::DataType;
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Reader, SheetType, SheetVisible};
+use serde_json::value::RawValue;
 
 use super::cell::{excel_text, json_text, number_text, text, Origin};
+use super::header::{ColumnNames, HeaderKind};
+use super::json::{self, Json};
 use super::rule::RawRule;
-use super::sheet::{make_rule, rules_from_rows, ColumnNames};
+use super::sheet::{make_rule, rules_from_rows, SheetOf};
 use crate::engine::{Error, Result};
 
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// Rules from a workbook. `sheets`: the worksheets to read (all when `None`; then empty
-/// worksheets are skipped). Each worksheet has its own layout (see `sheet`).
-pub fn read_excel(path: &Path, sheets: Option<&[String]>, names: &ColumnNames) -> Result<Vec<RawRule>> {
+/// What `read_excel` read: the rules, and the hidden worksheets it skipped (for the caller to
+/// say so).
+#[derive(Debug)]
+pub struct Workbook {
+    pub rules: Vec<RawRule>,
+    pub skipped_hidden: Vec<String>,
+}
+
+/// Rules from a workbook. `sheets`: the worksheets to read (all when `None`: then empty
+/// worksheets and chart sheets are skipped, and hidden worksheets too unless `hidden`). A
+/// worksheet named in `sheets` is read even when hidden. Each worksheet has its own layout.
+pub fn read_excel(
+    path: &Path,
+    sheets: Option<&[String]>,
+    names: &ColumnNames,
+    hidden: bool,
+) -> Result<Workbook> {
     let cannot =
         |e: &dyn std::fmt::Display| Error::spec(format!("cannot read workbook '{}': {e}", path.display()));
     let mut workbook = open_workbook_auto(path).map_err(|e| cannot(&e))?;
     let available = workbook.sheet_names();
-    let chosen: Vec<String> = match sheets {
-        Some(wanted) => {
-            for name in wanted {
-                if !available.contains(name) {
-                    return Err(Error::spec(format!(
-                        "workbook '{}' has no worksheet '{name}'; it has {available:?}",
-                        file_name(path)
-                    )));
-                }
+    let mut skipped_hidden = Vec::new();
+    let chosen: Vec<String> = if let Some(wanted) = sheets {
+        for name in wanted {
+            if !available.contains(name) {
+                return Err(Error::spec(format!(
+                    "workbook '{}' has no worksheet '{name}'; it has {available:?}",
+                    file_name(path)
+                )));
             }
-            wanted.to_vec()
         }
-        None => available.clone(),
+        wanted.to_vec()
+    } else {
+        let mut chosen = Vec::new();
+        for sheet in workbook.sheets_metadata() {
+            if sheet.typ != SheetType::WorkSheet {
+                continue;
+            }
+            // A hidden worksheet is usually old rules kept out of sight, not live ones.
+            if sheet.visible != SheetVisible::Visible && !hidden {
+                skipped_hidden.push(sheet.name.clone());
+            } else {
+                chosen.push(sheet.name.clone());
+            }
+        }
+        chosen
     };
     let mut rules = Vec::new();
     for name in &chosen {
         let range = workbook.worksheet_range(name).map_err(|e| cannot(&e))?;
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
         // Pad the left so that cell positions are absolute columns (A = 0).
-        let rows: Vec<(u32, Vec<Data>)> = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let mut padded = vec![Data::Empty; first_col as usize];
-                padded.extend_from_slice(cells);
-                (first_row + i as u32 + 1, padded)
-            })
-            .collect();
-        match rules_from_rows(name, &rows, names, excel_text)? {
+        let rows = range.rows().enumerate().map(|(i, cells)| {
+            let mut padded = vec![Data::Empty; first_col as usize];
+            padded.extend_from_slice(cells);
+            Ok((first_row + i as u32 + 1, padded))
+        });
+        let sheet = SheetOf { name, field: name, workbook: true };
+        match rules_from_rows(sheet, rows, names, |c, at, column| excel_text(&c, at, column))? {
             Some(found) => rules.extend(found),
             None if sheets.is_some() => {
                 return Err(Error::spec(format!("worksheet '{name}' of '{}' is empty", file_name(path))));
@@ -61,62 +88,104 @@ pub fn read_excel(path: &Path, sheets: Option<&[String]>, names: &ColumnNames) -
         }
     }
     if rules.is_empty() {
-        return Err(Error::spec(format!("workbook '{}' has no rules", file_name(path))));
+        let hint = if skipped_hidden.is_empty() {
+            String::new()
+        } else {
+            format!(" in its visible worksheets (hidden, skipped: {skipped_hidden:?})")
+        };
+        return Err(Error::spec(format!("workbook '{}' has no rules{hint}", file_name(path))));
     }
-    Ok(rules)
+    Ok(Workbook { rules, skipped_hidden })
 }
 
-/// Rules from a CSV file (UTF-8, comma-separated, header row). Without a field column the
-/// file's stem is the field.
+/// The 1-based line of each offset of `content`, for offsets given in increasing order: counts
+/// line ends from the previous offset only, so a whole file costs one pass. A line ends at
+/// `\n`, `\r\n` or a lone `\r`, as for the csv crate.
+struct LineCounter<'a> {
+    content: &'a [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> u32 {
+        for (i, &b) in self.content[self.offset..offset].iter().enumerate() {
+            let at = self.offset + i;
+            if b == b'\n' || (b == b'\r' && self.content.get(at + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// Rules from a CSV file (UTF-8, comma-separated, header row, an optional byte-order mark).
+/// Without a field column the file's stem is the field.
 pub fn read_csv(path: &Path, names: &ColumnNames) -> Result<Vec<RawRule>> {
     let cannot =
         |e: &dyn std::fmt::Display| Error::spec(format!("cannot read CSV '{}': {e}", path.display()));
     let content = std::fs::read_to_string(path).map_err(|e| cannot(&e))?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| cannot(&e))?;
-        // The csv crate skips blank lines without counting them; count them from the offset.
-        let mut offset = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(content.as_bytes().get(offset), Some(b'\n' | b'\r')) {
-            offset += 1;
+    let bytes = content.as_bytes();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut lines = LineCounter { content: bytes, offset: 0, line: 1 };
+    let mut record = csv::StringRecord::new();
+    // Rows are read as the rules are made: no copy of the whole file's cells.
+    let rows = std::iter::from_fn(|| match reader.read_record(&mut record) {
+        Ok(false) => None,
+        Err(e) => Some(Err(cannot(&e))),
+        Ok(true) => {
+            // The csv crate skips blank lines without counting them: the record starts after them.
+            let mut offset = record.position().map_or(0, |p| p.byte() as usize);
+            while matches!(bytes.get(offset), Some(b'\n' | b'\r')) {
+                offset += 1;
+            }
+            Some(Ok((lines.line_at(offset), record.iter().map(str::to_owned).collect::<Vec<_>>())))
         }
-        let line = content[..offset].lines().count() as u32 + 1;
-        rows.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
-    }
+    });
     let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    let plain = |cell: &String, _: &Origin, _: &str| Ok(text(cell));
-    let rules = rules_from_rows(&stem, &rows, names, plain)?
-        .ok_or_else(|| Error::spec(format!("CSV '{}' is empty", file_name(path))))?;
-    Ok(rules
-        .into_iter()
-        .map(|r| RawRule { origin: Origin { sheet: file_name(path), ..r.origin }, ..r })
-        .collect())
+    let plain =
+        |cell: String, _: &Origin, _: &str| Ok(if cell.trim().is_empty() { None } else { Some(cell) });
+    let name = file_name(path);
+    let sheet = SheetOf { name: &name, field: &stem, workbook: false };
+    rules_from_rows(sheet, rows, names, plain)?.ok_or_else(|| Error::spec(format!("CSV '{name}' is empty")))
 }
 
-/// Rules from JSON text: either a list of rule objects
+/// The first key an object writes twice.
+fn repeated_key<'k>(members: &'k [(String, &RawValue)]) -> Option<&'k str> {
+    let mut seen = HashSet::new();
+    members.iter().map(|(k, _)| k.as_str()).find(|k| !seen.insert(*k))
+}
+
+/// Rules from JSON text (a leading byte-order mark allowed): either a list of rule objects
 /// (`[{"field": .., "source": .., "target": .., "target_field": ..}]`, row = position from 1)
-/// or `{field: {source: target}}` (sheet = field, row = position within it).
+/// or `{field: {source: target}}` (sheet = field, row = position within it). Numbers keep their
+/// digits; a rule object with a key written twice is an error.
 pub fn read_json(text_in: &str, name: &str, names: &ColumnNames) -> Result<Vec<RawRule>> {
-    let value: serde_json::Value = serde_json::from_str(text_in)
+    let raw = json::parse(text_in)
         .map_err(|e| Error::spec(format!("mapping JSON '{name}' is not valid JSON: {e}")))?;
     let mut rules = Vec::new();
-    match &value {
-        serde_json::Value::Array(items) => {
+    match json::value(raw) {
+        Json::List(items) => {
             for (i, item) in items.iter().enumerate() {
                 let at = Origin { sheet: name.to_owned(), row: i as u32 + 1 };
-                let object = item.as_object().ok_or_else(|| {
-                    Error::spec(format!("{at}: expected an object with field, source and target"))
-                })?;
-                let header: Vec<String> = object.keys().cloned().collect();
-                let pos = names.locate(&header, name)?;
+                let Json::Object(object) = json::value(item) else {
+                    return Err(Error::spec(format!(
+                        "{at}: expected an object with field, source and target"
+                    )));
+                };
+                if let Some(key) = repeated_key(&object) {
+                    return Err(Error::spec(format!("{at}: the rule has the key \"{key}\" twice")));
+                }
+                let header: Vec<String> = object.iter().map(|(k, _)| k.clone()).collect();
+                let pos = names.locate(&header, name, HeaderKind::Keys)?;
                 let get = |p: Option<usize>, column: &str| match p {
-                    Some(p) => json_text(&object[&header[p]], &at, column),
+                    Some(p) => json_text(object[p].1, &at, column),
                     None => Ok(None),
                 };
                 let field = get(pos.field, "field")?;
                 let rule = make_rule(
+                    false,
                     at.clone(),
                     field,
                     get(Some(pos.source), "source")?,
@@ -126,17 +195,22 @@ pub fn read_json(text_in: &str, name: &str, names: &ColumnNames) -> Result<Vec<R
                 rules.extend(rule);
             }
         }
-        serde_json::Value::Object(fields) => {
-            for (field, pairs) in fields {
-                let pairs = pairs.as_object().ok_or_else(|| {
-                    Error::spec(format!(
+        Json::Object(fields) => {
+            // A field written twice continues where it stopped; its rows are checked as sheet
+            // rows are (a repeated source is a duplicate or a conflict naming both rows).
+            let mut rows: HashMap<&str, u32> = HashMap::new();
+            for (field, pairs) in &fields {
+                let Json::Object(pairs) = json::value(pairs) else {
+                    return Err(Error::spec(format!(
                         "mapping JSON '{name}': field '{field}' must be an object of source: target"
-                    ))
-                })?;
-                for (i, (source, target)) in pairs.iter().enumerate() {
-                    let at = Origin { sheet: field.clone(), row: i as u32 + 1 };
+                    )));
+                };
+                let row = rows.entry(field).or_insert(0);
+                for (source, target) in &pairs {
+                    *row += 1;
+                    let at = Origin { sheet: field.clone(), row: *row };
                     let target = json_text(target, &at, "target")?;
-                    rules.extend(make_rule(at, Some(field.clone()), text(source), target, None)?);
+                    rules.extend(make_rule(false, at, Some(field.clone()), text(source), target, None)?);
                 }
             }
         }
@@ -190,7 +264,7 @@ pub fn read_batches(
     names: &ColumnNames,
 ) -> Result<Vec<RawRule>> {
     let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let pos = names.locate(&header, name)?;
+    let pos = names.locate(&header, name, HeaderKind::Keys)?;
     let mut rules = Vec::new();
     let mut row = 0_u32;
     for batch in batches {
@@ -208,7 +282,7 @@ pub fn read_batches(
                 None => Some(name.to_owned()),
             };
             let tf = target_fields.as_ref().and_then(|t| t[i].clone());
-            rules.extend(make_rule(at, field, sources[i].clone(), targets[i].clone(), tf)?);
+            rules.extend(make_rule(false, at, field, sources[i].clone(), targets[i].clone(), tf)?);
         }
     }
     if rules.is_empty() {
@@ -264,7 +338,7 @@ mod tests {
         assert_eq!(rules[0].origin.sheet, "status.csv");
         std::fs::write(&path, "").unwrap();
         assert!(read_csv(&path, &ColumnNames::default()).unwrap_err().to_string().contains("is empty"));
-        assert!(read_excel(&dir.join("nope.xlsx"), None, &ColumnNames::default()).is_err());
+        assert!(read_excel(&dir.join("nope.xlsx"), None, &ColumnNames::default(), false).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! The whole-input run of `apply`: batches mapped, then per field the counts (rows, mapped,
 //! unmapped, null inputs) and every distinct unmapped value with count, first row and a
-//! suggestion, as Arrow tables. Rows are numbered from 0 over the whole input.
+//! suggestion (the source value it matches once normalised, or else the most similar one), as
+//! Arrow tables. Rows are numbered from 0 over the whole input.
 
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use super::apply::{ApplyOptions, ApplyPlan};
 use super::index::Index;
 use super::lookup::{FastMap, OnUnmapped};
 use super::normalize::Normalize;
+use super::rule::FieldRules;
 use super::rules::Mapping;
+use super::similar::{Candidates, BUDGET};
 use crate::engine::{Error, Result};
 
 /// One distinct unmapped value of a field.
@@ -80,6 +83,7 @@ pub fn apply(
                 }
             }
         }
+        similar_suggestions(mapping, planned.rules, &mut values);
         let unmapped = values.iter().map(|u| u.count).sum();
         fields.push(FieldReport {
             field: planned.rules.name.clone(),
@@ -107,6 +111,23 @@ pub fn apply(
         .map(|(b, _)| Ok(RecordBatch::try_new(Arc::clone(&schema), b.columns().to_vec())?))
         .collect::<Result<Vec<_>>>()?;
     Ok(Applied { batches, schema, fields })
+}
+
+/// Suggests, for the values normalisation found nothing for, the field's most similar source
+/// value (`similar`), within its budget of comparisons.
+fn similar_suggestions(mapping: &Mapping, field: &FieldRules, values: &mut [Unmapped]) {
+    let open: Vec<usize> = (0..values.len()).filter(|&i| values[i].suggestion.is_none()).collect();
+    if open.is_empty() {
+        return;
+    }
+    let sources: Vec<&str> = field.rules.iter().map(|&r| mapping.rules[r].source.as_str()).collect();
+    let candidates = Candidates::new(sources.iter().copied());
+    let texts: Vec<&str> = open.iter().map(|&i| values[i].value.as_str()).collect();
+    if let Some(found) = candidates.best_of_each(&texts, BUDGET) {
+        for (&i, best) in open.iter().zip(found) {
+            values[i].suggestion = best.map(|(s, _)| sources[s].to_owned());
+        }
+    }
 }
 
 fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
@@ -207,7 +228,22 @@ mod tests {
             Unmapped { value: "Finance ".into(), count: 2, first_row: 1, suggestion: Some("Finance".into()) }
         );
         assert_eq!(f.values[1].first_row, 3);
+        assert_eq!(f.values[1].suggestion, None); // "x" is like nothing
         assert_eq!(report_table(&out.fields).unwrap().num_rows(), 2);
+        // Beyond normalisation: a typo, under exact and normalised matching alike.
+        for normalize in [Normalize::default(), Normalize::ALL] {
+            let data: ArrayRef = Arc::new(StringArray::from(vec!["Finanse", "FINANSE "]));
+            let batch = RecordBatch::try_from_iter([("s", data)]).unwrap();
+            let out = apply(
+                &mapping(),
+                &batch.schema(),
+                &[batch],
+                ApplyOptions { normalize, ..options(OnUnmapped::Null) },
+            )
+            .unwrap();
+            let got: Vec<_> = out.fields[0].values.iter().map(|u| u.suggestion.as_deref()).collect();
+            assert_eq!(got, [Some("Finance"), Some("Finance")]);
+        }
         assert_eq!(counts_table(&out.fields).unwrap().num_rows(), 1);
     }
 
@@ -241,6 +277,52 @@ mod tests {
             out.batches[0].column(1).as_string::<i32>().iter().collect::<Vec<_>>(),
             [Some("One"), Some("2"), Some("One")]
         );
+    }
+
+    #[test]
+    fn unsigned_beyond_i64_and_repeated_columns() {
+        let m = Mapping::new(vec![rule("s", "18446744073709551615", "Max", 2), rule("s", "7", "Seven", 3)])
+            .unwrap();
+        let data: ArrayRef =
+            Arc::new(arrow_array::UInt64Array::from(vec![Some(u64::MAX), Some(7), None, Some(u64::MAX - 1)]));
+        let batch = RecordBatch::try_from_iter([("s", data)]).unwrap();
+        let out = apply(&m, &batch.schema(), &[batch], options(OnUnmapped::Keep)).unwrap();
+        let col = out.batches[0].column(1).as_string::<i32>();
+        assert_eq!(
+            col.iter().collect::<Vec<_>>(),
+            [Some("Max"), Some("Seven"), None, Some("18446744073709551614")]
+        );
+        assert_eq!(out.fields[0].values[0].value, "18446744073709551614");
+        let twice = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("s", DataType::Utf8, true),
+                Field::new("s", DataType::Utf8, true),
+            ])),
+            vec![Arc::new(StringArray::from(vec!["HR"])) as ArrayRef, Arc::new(StringArray::from(vec!["x"]))],
+        )
+        .unwrap();
+        let err = apply(&mapping(), &twice.schema(), &[twice], options(OnUnmapped::Null)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the data has 2 columns named 's'; the column a field maps must be the only one of its name (rename or drop the others)"
+        );
+        // Repeated columns the mapping does not read pass through.
+        let other = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("n", DataType::Utf8, true),
+                Field::new("n", DataType::Utf8, true),
+                Field::new("s", DataType::Utf8, true),
+            ])),
+            vec![
+                Arc::new(StringArray::from(vec!["a"])) as ArrayRef,
+                Arc::new(StringArray::from(vec!["b"])),
+                Arc::new(StringArray::from(vec!["HR"])),
+            ],
+        )
+        .unwrap();
+        let out = apply(&mapping(), &other.schema(), &[other], options(OnUnmapped::Null)).unwrap();
+        let names: Vec<_> = out.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["n", "n", "s", "s_mapped"]);
     }
 
     #[test]

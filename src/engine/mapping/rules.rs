@@ -9,6 +9,7 @@ use arrow_schema::{DataType, Field, Schema};
 
 use super::cell::Origin;
 use super::index::IndexCache;
+use super::lookup::FastMap;
 use super::rule::FieldRules;
 // The bindings name a sheet row here, beside the `Mapping` it makes.
 pub use super::rule::RawRule;
@@ -24,8 +25,6 @@ pub struct Duplicate {
 /// A validated mapping sheet.
 #[derive(Debug, Clone)]
 pub struct Mapping {
-    /// Every row as loaded, duplicates included (the pickled state).
-    pub loaded: Vec<RawRule>,
     /// Unique rules, in sheet order.
     pub rules: Vec<RawRule>,
     pub duplicates: Vec<Duplicate>,
@@ -39,13 +38,19 @@ impl Mapping {
         if loaded.is_empty() {
             return Err(Error::spec("the mapping sheet has no rules"));
         }
-        let mut rules: Vec<RawRule> = Vec::new();
-        let mut duplicates = Vec::new();
+        // First every row is checked with keys borrowed from `loaded`, then the rows are moved
+        // into rules and duplicates: no copies, for sheets of a million rules.
         let mut fields: Vec<FieldRules> = Vec::new();
-        let mut field_of: HashMap<String, usize> = HashMap::new();
-        let mut seen: HashMap<(String, String), usize> = HashMap::new();
-        for raw in &loaded {
-            let f = *field_of.entry(raw.field.clone()).or_insert_with(|| {
+        // Per row: its position among the unique rules, or the row it repeats.
+        let mut kept: Vec<std::result::Result<usize, usize>> = Vec::with_capacity(loaded.len());
+        let mut unique = 0;
+        let mut field_of: FastMap<&str, usize> = FastMap::default();
+        let mut seen: FastMap<(usize, &str), usize> =
+            FastMap::with_capacity_and_hasher(loaded.len(), foldhash::fast::FixedState::default());
+        // Per field, target → id: a map, as a field may have as many distinct targets as rules.
+        let mut target_ids: Vec<FastMap<&str, u32>> = Vec::new();
+        for (i, raw) in loaded.iter().enumerate() {
+            let f = *field_of.entry(&raw.field).or_insert_with(|| {
                 fields.push(FieldRules {
                     name: raw.field.clone(),
                     target_field: None,
@@ -53,17 +58,18 @@ impl Mapping {
                     targets: Vec::new(),
                     target_ids: Vec::new(),
                 });
+                target_ids.push(FastMap::default());
                 fields.len() - 1
             });
-            if let Some(&earlier) = seen.get(&(raw.field.clone(), raw.source.clone())) {
-                let first = &rules[earlier];
+            if let Some(&earlier) = seen.get(&(f, raw.source.as_str())) {
+                let first = &loaded[earlier];
                 if first.target != raw.target {
                     return Err(Error::spec(format!(
                         "{}: conflicting rule: field '{}' source value '{}' maps to '{}' here but to '{}' at {}",
                         raw.origin, raw.field, raw.source, raw.target, first.target, first.origin
                     )));
                 }
-                duplicates.push(Duplicate { rule: raw.clone(), first: first.origin.clone() });
+                kept.push(Err(earlier));
                 continue;
             }
             let field = &mut fields[f];
@@ -78,16 +84,27 @@ impl Mapping {
                     _ => field.target_field = Some(tf.clone()),
                 }
             }
-            let id = if let Some(id) = field.targets.iter().position(|t| t == &raw.target) {
-                id
-            } else {
+            let id = *target_ids[f].entry(&raw.target).or_insert_with(|| {
                 field.targets.push(raw.target.clone());
-                field.targets.len() - 1
-            };
-            field.target_ids.push(id as u32);
-            field.rules.push(rules.len());
-            seen.insert((raw.field.clone(), raw.source.clone()), rules.len());
-            rules.push(raw.clone());
+                field.targets.len() as u32 - 1
+            });
+            field.target_ids.push(id);
+            field.rules.push(unique);
+            seen.insert((f, &raw.source), i);
+            kept.push(Ok(unique));
+            unique += 1;
+        }
+        drop((field_of, seen, target_ids));
+        let mut rules: Vec<RawRule> = Vec::with_capacity(unique);
+        let mut duplicates = Vec::new();
+        for (raw, kept_as) in loaded.into_iter().zip(&kept) {
+            match *kept_as {
+                Ok(_) => rules.push(raw),
+                Err(earlier) => {
+                    let Ok(at) = kept[earlier] else { unreachable!("a row repeats a kept rule") };
+                    duplicates.push(Duplicate { rule: raw, first: rules[at].origin.clone() });
+                }
+            }
         }
         let mut outputs: HashMap<&str, &str> = HashMap::new();
         for field in &fields {
@@ -99,7 +116,7 @@ impl Mapping {
                 )));
             }
         }
-        Ok(Self { loaded, rules, duplicates, fields, indexes: IndexCache::default() })
+        Ok(Self { rules, duplicates, fields, indexes: IndexCache::default() })
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldRules> {
@@ -107,11 +124,13 @@ impl Mapping {
     }
 
     /// Every loaded row as compact JSON (`[field, source, target, target_field, sheet, row]`),
-    /// the state a pickled mapping carries.
+    /// the state a pickled mapping carries: the rules, then the duplicates (which `new` makes
+    /// into the same mapping: a duplicate always follows the rule it repeats).
     pub fn to_state(&self) -> String {
         let rows: Vec<serde_json::Value> = self
-            .loaded
+            .rules
             .iter()
+            .chain(self.duplicates.iter().map(|d| &d.rule))
             .map(|r| {
                 serde_json::json!([r.field, r.source, r.target, r.target_field, r.origin.sheet, r.origin.row])
             })
@@ -233,8 +252,27 @@ mod tests {
     fn state_round_trips() {
         let m = Mapping::new(vec![rule("s", "a", "A", 2), rule("s", "a", "A", 3)]).unwrap();
         let back = Mapping::from_state(&m.to_state()).unwrap();
-        assert_eq!(back.loaded, m.loaded);
+        assert_eq!((&back.rules, &back.duplicates), (&m.rules, &m.duplicates));
         assert_eq!(back.duplicates.len(), 1);
         assert!(Mapping::from_state("{}").is_err());
+        // Duplicates between rules of two fields: the same mapping back.
+        let rows = [
+            ("s", "a", "A", 2),
+            ("t", "x", "X", 3),
+            ("s", "a", "A", 4),
+            ("s", "b", "B", 5),
+            ("t", "x", "X", 6),
+        ];
+        let m = Mapping::new(rows.iter().map(|&(f, s, t, r)| rule(f, s, t, r)).collect()).unwrap();
+        let back = Mapping::from_state(&m.to_state()).unwrap();
+        assert_eq!((&back.rules, &back.duplicates), (&m.rules, &m.duplicates));
+        assert_eq!(
+            back.duplicates.iter().map(|d| (d.rule.origin.row, d.first.row)).collect::<Vec<_>>(),
+            [(4, 2), (6, 3)]
+        );
+        let ids = |m: &Mapping| {
+            m.fields.iter().map(|f| (f.rules.clone(), f.target_ids.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&back), ids(&m));
     }
 }

@@ -3,86 +3,15 @@
 //! without one, the worksheet (or file) name is the field (one worksheet per field).
 
 use super::cell::Origin;
+use super::header::{ColumnNames, HeaderKind};
 use super::rule::RawRule;
-use crate::engine::columns::normalize_name;
 use crate::engine::{Error, Result};
 
-/// The header names each column may have, compared after `normalize_name` (case, spaces and
-/// punctuation ignored). `names` from the caller replace the defaults of that column.
-#[derive(Debug, Clone)]
-pub struct ColumnNames {
-    pub field: Vec<String>,
-    pub source: Vec<String>,
-    pub target: Vec<String>,
-    pub target_field: Vec<String>,
-}
-
-impl Default for ColumnNames {
-    fn default() -> Self {
-        let v = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
-        Self {
-            field: v(&["field", "field name"]),
-            source: v(&["source", "source value", "from"]),
-            target: v(&["target", "target value", "to"]),
-            target_field: v(&["target field"]),
-        }
-    }
-}
-
-impl ColumnNames {
-    /// Defaults with some columns renamed: keys `field`, `source`, `target`, `target_field`.
-    pub fn with(names: &[(String, String)]) -> Result<Self> {
-        let mut out = Self::default();
-        for (key, name) in names {
-            let slot = match key.as_str() {
-                "field" => &mut out.field,
-                "source" => &mut out.source,
-                "target" => &mut out.target,
-                "target_field" => &mut out.target_field,
-                other => {
-                    return Err(Error::spec(format!(
-                        "unknown column key '{other}'; expected field, source, target or target_field"
-                    )))
-                }
-            };
-            *slot = vec![name.clone()];
-        }
-        Ok(out)
-    }
-
-    /// Position of each column in a header: (field, source, target, target field).
-    pub fn locate(&self, header: &[String], sheet: &str) -> Result<Positions> {
-        let find = |names: &[String]| {
-            let wanted: Vec<String> = names.iter().map(|n| normalize_name(n)).collect();
-            header.iter().position(|h| wanted.contains(&normalize_name(h)))
-        };
-        let required = |names: &[String], what: &str| {
-            find(names).ok_or_else(|| {
-                Error::spec(format!(
-                    "worksheet '{sheet}': no {what} column (looked for {names:?}; the header row has {header:?})"
-                ))
-            })
-        };
-        Ok(Positions {
-            field: find(&self.field),
-            source: required(&self.source, "source")?,
-            target: required(&self.target, "target")?,
-            target_field: find(&self.target_field),
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Positions {
-    pub field: Option<usize>,
-    pub source: usize,
-    pub target: usize,
-    pub target_field: Option<usize>,
-}
-
 /// Checks one row's texts and makes a rule; `None` for a row whose source and target are both
-/// blank (a field column filled down past the last rule is common).
+/// blank (a field column filled down past the last rule is common). `workbook`: the row is from
+/// a workbook, where a blank cell may be a formula Excel never calculated (the message says so).
 pub fn make_rule(
+    workbook: bool,
     at: Origin,
     field: Option<String>,
     source: Option<String>,
@@ -93,51 +22,62 @@ pub fn make_rule(
         return Ok(None);
     }
     let blank = |what: &str, hint: &str| Error::spec(format!("{at}: the {what} is blank{hint}"));
-    let formula = "; a formula Excel never calculated reads as blank";
+    let formula = if workbook { "; a formula Excel never calculated reads as blank" } else { "" };
     let field = field.ok_or_else(|| blank("field", ""))?;
     let source = source.ok_or_else(|| blank("source value", formula))?;
     let target = target.ok_or_else(|| blank("target value", formula))?;
     Ok(Some(RawRule { field, source, target, target_field, origin: at }))
 }
 
-/// Rules from one worksheet's rows, `(1-based row number, cells)`. `text` reads a cell
-/// (blank → `None`). Returns `None` for a worksheet with no non-blank cell.
-pub fn rules_from_rows<C>(
-    sheet: &str,
-    rows: &[(u32, Vec<C>)],
+/// Which worksheet (or file) rows come from: `name` for messages and origins, `field` for a
+/// layout without a field column, `workbook` for the formula hint of `make_rule`.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetOf<'a> {
+    pub name: &'a str,
+    pub field: &'a str,
+    pub workbook: bool,
+}
+
+/// Rules from one worksheet's rows, `(1-based row number, cells)`, read one at a time. `text`
+/// reads a cell (blank → `None`). Returns `None` for a worksheet with no non-blank cell.
+pub fn rules_from_rows<C: Default>(
+    sheet: SheetOf<'_>,
+    rows: impl IntoIterator<Item = Result<(u32, Vec<C>)>>,
     names: &ColumnNames,
-    text: impl Fn(&C, &Origin, &str) -> Result<Option<String>>,
+    text: impl Fn(C, &Origin, &str) -> Result<Option<String>>,
 ) -> Result<Option<Vec<RawRule>>> {
-    let read = |cells: &[C], at: &Origin, pos: Option<usize>, column: &str| -> Result<Option<String>> {
-        match pos.and_then(|p| cells.get(p)) {
-            Some(cell) => text(cell, at, column),
+    let read = |cells: &mut [C], at: &Origin, pos: Option<usize>, column: &str| -> Result<Option<String>> {
+        match pos.and_then(|p| cells.get_mut(p)) {
+            Some(cell) => text(std::mem::take(cell), at, column),
             None => Ok(None),
         }
     };
-    let mut rows = rows.iter();
+    let mut rows = rows.into_iter();
     let header = loop {
-        let Some((row, cells)) = rows.next() else { return Ok(None) };
-        let at = Origin { sheet: sheet.to_owned(), row: *row };
+        let Some(row) = rows.next() else { return Ok(None) };
+        let (row, cells) = row?;
+        let at = Origin { sheet: sheet.name.to_owned(), row };
         let header: Vec<String> = cells
-            .iter()
+            .into_iter()
             .map(|c| text(c, &at, "header").map(Option::unwrap_or_default))
             .collect::<Result<_>>()?;
         if header.iter().any(|h| !h.is_empty()) {
             break header;
         }
     };
-    let pos = names.locate(&header, sheet)?;
+    let pos = names.locate(&header, sheet.name, HeaderKind::Cells)?;
     let mut out = Vec::new();
-    for (row, cells) in rows {
-        let at = Origin { sheet: sheet.to_owned(), row: *row };
+    for row in rows {
+        let (row, mut cells) = row?;
+        let at = Origin { sheet: sheet.name.to_owned(), row };
         let field = match pos.field {
-            Some(p) => read(cells, &at, Some(p), "field")?,
-            None => Some(sheet.to_owned()),
+            Some(p) => read(&mut cells, &at, Some(p), "field")?,
+            None => Some(sheet.field.to_owned()),
         };
-        let source = read(cells, &at, Some(pos.source), "source")?;
-        let target = read(cells, &at, Some(pos.target), "target")?;
-        let target_field = read(cells, &at, pos.target_field, "target field")?;
-        if let Some(rule) = make_rule(at, field, source, target, target_field)? {
+        let source = read(&mut cells, &at, Some(pos.source), "source")?;
+        let target = read(&mut cells, &at, Some(pos.target), "target")?;
+        let target_field = read(&mut cells, &at, pos.target_field, "target field")?;
+        if let Some(rule) = make_rule(sheet.workbook, at, field, source, target, target_field)? {
             out.push(rule);
         }
     }
@@ -149,12 +89,16 @@ mod tests {
     use super::*;
 
     #[allow(clippy::unnecessary_wraps)] // the signature `rules_from_rows` takes
-    fn plain(cell: &&str, _: &Origin, _: &str) -> Result<Option<String>> {
+    fn plain(cell: &str, _: &Origin, _: &str) -> Result<Option<String>> {
         Ok(super::super::cell::text(cell))
     }
 
-    fn grid(rows: &[&[&'static str]]) -> Vec<(u32, Vec<&'static str>)> {
-        rows.iter().enumerate().map(|(i, r)| (i as u32 + 1, r.to_vec())).collect()
+    fn book(name: &str) -> SheetOf<'_> {
+        SheetOf { name, field: name, workbook: true }
+    }
+
+    fn grid(rows: &[&[&'static str]]) -> Vec<Result<(u32, Vec<&'static str>)>> {
+        rows.iter().enumerate().map(|(i, r)| Ok((i as u32 + 1, r.to_vec()))).collect()
     }
 
     #[test]
@@ -165,7 +109,7 @@ mod tests {
             &["s", "a", "A", "x"],
             &["", "", "", "n"],
         ]);
-        let rules = rules_from_rows("Map", &rows, &ColumnNames::default(), plain).unwrap().unwrap();
+        let rules = rules_from_rows(book("Map"), rows, &ColumnNames::default(), plain).unwrap().unwrap();
         assert_eq!(rules.len(), 1);
         assert_eq!((rules[0].field.as_str(), rules[0].origin.row), ("s", 3));
     }
@@ -173,22 +117,26 @@ mod tests {
     #[test]
     fn per_field_layout_and_errors() {
         let rows = grid(&[&["from", "to"], &["a", "A"], &["b", ""]]);
-        let err = rules_from_rows("status", &rows, &ColumnNames::default(), plain).unwrap_err();
+        let err = rules_from_rows(book("status"), rows, &ColumnNames::default(), plain).unwrap_err();
         assert!(err.to_string().starts_with("worksheet 'status' row 3: the target value is blank"), "{err}");
         let rows = grid(&[&["from", "to"], &["a", "A"]]);
-        let rules = rules_from_rows("status", &rows, &ColumnNames::default(), plain).unwrap().unwrap();
+        let rules = rules_from_rows(book("status"), rows, &ColumnNames::default(), plain).unwrap().unwrap();
         assert_eq!(rules[0].field, "status");
         let rows = grid(&[&["key", "to"]]);
-        let err = rules_from_rows("s", &rows, &ColumnNames::default(), plain).unwrap_err();
+        let err = rules_from_rows(book("s"), rows, &ColumnNames::default(), plain).unwrap_err();
         assert!(err.to_string().contains("no source column"), "{err}");
-        assert!(rules_from_rows("s", &grid(&[&["", ""]]), &ColumnNames::default(), plain).unwrap().is_none());
-    }
-
-    #[test]
-    fn renamed_columns() {
-        let names = ColumnNames::with(&[("source".into(), "Von".into())]).unwrap();
-        let rows = grid(&[&["von", "target"], &["a", "A"]]);
-        assert_eq!(rules_from_rows("f", &rows, &names, plain).unwrap().unwrap().len(), 1);
-        assert!(ColumnNames::with(&[("src".into(), "x".into())]).is_err());
+        // Only a workbook's blank cell may be a formula.
+        let rows = grid(&[&["from", "to"], &["a", ""]]);
+        let err = rules_from_rows(
+            SheetOf { name: "s.csv", field: "s", workbook: false },
+            rows,
+            &ColumnNames::default(),
+            plain,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "worksheet 's.csv' row 2: the target value is blank");
+        assert!(rules_from_rows(book("s"), grid(&[&["", ""]]), &ColumnNames::default(), plain)
+            .unwrap()
+            .is_none());
     }
 }
