@@ -17,7 +17,6 @@ use super::kernel::run_task;
 use super::plan::{AqiPlan, OnInvalid, PlannedInput};
 use super::subindex::{F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
 use super::task::TaskOut;
-use crate::engine::columns::as_f64;
 use crate::engine::parallel::{install, map_tasks, TASK_ROWS};
 use crate::engine::{Error, Result};
 
@@ -97,11 +96,7 @@ fn labels<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, values: &ArrayRef)
 /// row when `on_invalid="raise"` refuses one.
 pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Result<RecordBatch> {
     let rows = batch.num_rows();
-    let columns = plan
-        .inputs
-        .iter()
-        .map(|input| as_f64(&input.name, batch.column(input.column)))
-        .collect::<Result<Vec<_>>>()?;
+    let columns = plan.inputs.iter().map(|input| input.read(batch)).collect::<Result<Vec<_>>>()?;
     let mut buffers = Buffers::new(plan, rows);
     map_tasks(buffers.tasks(), |task| run_task(plan, &columns, task));
 

@@ -3,6 +3,7 @@
 mod aqhi;
 pub mod combine;
 pub mod compute;
+mod decimal;
 pub mod hourly;
 mod kernel;
 pub mod measure;

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::combine::STATUS_NAMES;
-use super::measure::{molar_volume, Pollutant, Unit};
+use super::decimal;
+use super::measure::{molar_volume, Pollutant, Rounding, Unit};
 use super::standard::{resolve, Method, Standard};
 use super::subindex::{Beyond, MeasureTable, Scale};
 use crate::engine::columns::{check_numeric_values, representation_error};
@@ -88,6 +89,16 @@ pub struct PlannedInput {
     /// Unit factor × counts per unit (× 1 + the float type's own error for linear tables, see
     /// `columns::representation_error`): one multiply turns a raw value into counts.
     pub multiplier: f64,
+    /// Decimals and rounding of a decimal column rounded exactly before the lookup
+    /// (`decimal::exact_rounding`).
+    pub exact: Option<(u32, Rounding)>,
+}
+
+impl PlannedInput {
+    /// This input's column of `batch` as doubles, decimals rounded exactly.
+    pub fn read(&self, batch: &RecordBatch) -> Result<Float64Array> {
+        decimal::read(&self.name, batch.column(self.column), self.exact)
+    }
 }
 
 /// How a pollutant's measures make its sub-index.
@@ -179,7 +190,8 @@ impl AqiPlan {
                 }
                 _ => factor,
             };
-            inputs.push(PlannedInput { measure, column, name, unit, multiplier });
+            let exact = decimal::exact_rounding(table, field.data_type(), unit != table.unit);
+            inputs.push(PlannedInput { measure, column, name, unit, multiplier, exact });
         }
         let pollutants = plan_pollutants(&standard, &inputs);
         let present: Vec<Pollutant> = pollutants.iter().map(|p| p.pollutant).collect();

@@ -168,20 +168,16 @@ pub fn subindex(
     let std = resolve(standard_text)?;
     let t = measure_table(&std, measure_key)?;
     let beyond = beyond.unwrap_or(std.beyond);
-    let factor = match unit {
-        Some(text) => {
-            let volume = molar_volume(std.temperature)?;
-            Unit::parse(text, &t.key)?.factor_to(t.unit, t.pollutant, volume, &t.key)?
-        }
-        None => 1.0,
-    };
+    let unit = unit.map(|text| Unit::parse(text, &t.key)).transpose()?.unwrap_or(t.unit);
+    let factor = unit.factor_to(t.unit, t.pollutant, molar_volume(std.temperature)?, &t.key)?;
     let multiplier = match t.scale {
         Scale::Linear(_) => factor * t.counts_per_unit() * (1.0 + representation_error(values.data_type())),
         _ => factor,
     };
     // US EPA SO2 1-h above 304 ppb: AQI 200 on its own (`docs/standards/us_epa.md`).
     let epa_so2_1h = std.epa_so2 && t.pollutant == super::measure::Pollutant::So2 && t.averaging == "1h";
-    let values = as_f64(measure_key, values)?;
+    let exact = super::decimal::exact_rounding(t, values.data_type(), unit != t.unit);
+    let values = super::decimal::read(measure_key, values, exact)?;
     let mut out = vec![NONE; values.len()];
     install(|| {
         out.par_chunks_mut(TASK_ROWS).enumerate().for_each(|(task, chunk)| {

@@ -195,7 +195,7 @@ impl Linear {
         if HALF_EVEN {
             // An exact tie (35.5 → 36.0 plus the guard) that rounding up sent to an odd count
             // goes to the even one below.
-            let tie = rounded - count as f64 <= 2.0 * (1e-9 + quanta.abs() * 1e-12);
+            let tie = rounded - count as f64 <= 2.0 * GUARD * rounded.abs();
             count -= i64::from(tie) & count & 1;
         }
         // Fast path: a valid value inside the table is one bounds-checked load (a count below
@@ -308,13 +308,15 @@ impl MeasureTable {
     }
 }
 
+/// Relative width of the rounding guard: four ulps. Reading a decimal into a double and one
+/// multiplication by the quantum err by at most two (`9.1 * 10 = 90.999…`); a value that
+/// really is below a count (`9.0999999999`) stays below it (`docs/standards/index.md`).
+pub const GUARD: f64 = 4.0 * f64::EPSILON;
+
 /// Adds the rounding guard to a value expressed in counts.
-///
-/// The guard absorbs binary representation error (`9.1 * 10 = 90.999…`) of up to about a
-/// thousand ulps, far below any real measurement resolution (`docs/standards/index.md`).
 #[inline]
 pub fn guarded(quanta: f64) -> f64 {
-    quanta + (1e-9 + quanta * 1e-12)
+    quanta + quanta * GUARD
 }
 
 /// Truncates a non-negative value already expressed in counts to an integer count. Float-to-int

@@ -11,7 +11,6 @@ use super::grid::grid;
 use super::prepare::{hourly_measure, per_station, prepare, rate, HourlyOptions};
 use super::series::{nan_to_null, Clock};
 use crate::engine::aqi::measure::Pollutant;
-use crate::engine::aqi::subindex::truncate;
 use crate::engine::Result;
 
 /// The shape of one NowCast method.
@@ -55,11 +54,17 @@ pub fn nowcast_at(series: &[f64], t: usize, method: Method) -> Option<(f64, f64)
     (den > 0.0).then(|| (num / den, weight))
 }
 
+/// Truncation guard of a NowCast, relative: a weighted mean of up to 12 hours carries a few
+/// dozen ulps of rounding (each sum up to 12 roundings, then a division), not the two of a
+/// value read from data (`subindex::GUARD`).
+const MEAN_GUARD: f64 = 64.0 * f64::EPSILON;
+
 /// Truncates a NowCast to the pollutant's reporting precision (`docs/standards/us_epa.md` step 6); a negative
 /// NowCast (negative hourly readings) is left as it is for the AQI to flag.
 fn truncated(c: f64, scale: f64) -> f64 {
     if c >= 0.0 {
-        truncate(c * scale) as f64 / scale
+        // `as` saturates, so a huge mean is `i64::MAX` counts, beyond every table.
+        ((c * scale) * (1.0 + MEAN_GUARD)) as i64 as f64 / scale
     } else {
         c
     }
@@ -207,5 +212,14 @@ mod tests {
         let (c, _) = nowcast_at(&series, 3, PM).unwrap();
         assert!(c > 6.0 && c < 8.0);
         assert_eq!(nowcast_at(&[0.0, 0.0, 0.0], 2, PM), Some((0.0, 1.0)));
+    }
+
+    #[test]
+    fn truncation_absorbs_the_rounding_of_a_mean_only() {
+        // A mean a few ulps below 35.5 is 35.5; one really below 9.1 is 9.0.
+        assert_eq!(truncated(35.5 - 8.0 * f64::EPSILON * 35.5, 10.0).to_bits(), 35.5_f64.to_bits());
+        assert_eq!(truncated(9.099_999_999_9, 10.0).to_bits(), 9.0_f64.to_bits());
+        assert_eq!(truncated(-2.0, 10.0).to_bits(), (-2.0_f64).to_bits());
+        assert_eq!(truncated(1e300, 1.0).to_bits(), (i64::MAX as f64).to_bits());
     }
 }

@@ -61,6 +61,25 @@ fn us_epa_truncates_and_rounds_half_up() {
 }
 
 #[test]
+fn the_guard_is_only_as_wide_as_float_error() {
+    use crate::engine::aqi::subindex::truncate;
+    let e = "us_epa_2024";
+    // A double 9.0999999999 is below 9.1: 9.0 → 50; 9.1 itself (90.999… counts) is 51.
+    assert_eq!(sub(e, "pm25", 9.099_999_999_9), 50);
+    assert_eq!(sub(e, "pm25", 9.1), 51);
+    assert_eq!(sub(e, "o3_8h", 0.054_999_999_99), 50);
+    assert_eq!(sub(e, "o3_8h", 0.055), 51);
+    // Every value written with 1 to 3 decimals truncates to itself: the double nearest
+    // c / 10^d (what parsing the decimal gives), times 10^d, lands on c.
+    for d in 1..=3 {
+        let per_unit = 10_f64.powi(d);
+        for c in 0..2_000_000_i64 {
+            assert_eq!(truncate(c as f64 / per_unit * per_unit), c, "{c} at {d} decimals");
+        }
+    }
+}
+
+#[test]
 fn us_epa_above_the_top() {
     let e = "us_epa_2024";
     assert_eq!(sub(e, "pm25", 325.5), 500);
