@@ -16,17 +16,25 @@ Examples:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 
-from pollutrack import _core
 from pollutrack.aqi import hourly as aqi_hourly
 from pollutrack.aqi.options import AqiOptions, DailyOptions, HourlyOptions, _aqi_options
 from pollutrack.exceptions import InvalidSpecError
 from pollutrack.mapping import ApplyOptions, MatchOptions, _apply_options
+from pollutrack.spark import _columns, _in_map
+from pollutrack.spark._arrow import arrow_schema as _arrow_schema
+from pollutrack.spark._arrow import fit_threads_to_task as _fit_threads_to_task
+from pollutrack.spark._arrow import large_strings as _large_strings
+from pollutrack.spark._arrow import lookup_safe as _lookup_safe
+from pollutrack.spark._arrow import map_in_arrow as _map_in_arrow
+from pollutrack.spark._arrow import plain as _plain
+from pollutrack.spark._arrow import spark_schema as _spark_schema
+from pollutrack.spark._arrow import to_arrow as _to_arrow
+from pollutrack.spark.functions import register
 from pollutrack.spark.sql import aqi_column
 
 if TYPE_CHECKING:
@@ -41,115 +49,33 @@ __all__ = [
     "daily",
     "mapping_counts",
     "nowcast",
+    "register",
     "unmapped_report",
     "with_aqi",
 ]
 
 
-def _fit_threads_to_task() -> None:
-    """On an executor: one engine thread per CPU Spark gave the task (``spark.task.cpus``).
+def _has_arrow_udf() -> bool:
+    """True on a PySpark with ``pyspark.sql.functions.arrow_udf`` (4.1 and newer)."""
+    from pyspark.sql import functions as sf
 
-    Spark already runs one task per core, each in its own Python worker; a pool of every core
-    in each worker would oversubscribe the executor. ``POLLUTRACK_NUM_THREADS`` overrides.
-    """
-    from pyspark import TaskContext
-
-    task = TaskContext.get()
-    if task is None or os.environ.get("POLLUTRACK_NUM_THREADS"):
-        return
-    cpus = max(1, task.cpus())
-    if _core.get_num_threads() != cpus:
-        _core.set_num_threads(cpus)
-
-
-def _to_arrow(schema: Any, timezone: str | None, large: bool) -> pa.Schema:
-    """Spark's own Arrow schema for a Spark schema: zoned timestamps named `timezone`."""
-    from pyspark.sql.pandas.types import to_arrow_schema
-
-    return to_arrow_schema(schema, timezone=timezone, prefers_large_types=large)
-
-
-def _arrow_schema(df: DataFrame, large: bool) -> pa.Schema:
-    """The batches' schema as Spark sends them: zoned timestamps in the session's zone."""
-    return _to_arrow(df.schema, df.sparkSession.conf.get("spark.sql.session.timeZone"), large)
-
-
-def _large_strings(df: DataFrame) -> bool:
-    conf = df.sparkSession.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")
-    return str(conf).lower() == "true"
-
-
-def _plain(schema: pa.Schema, large: bool) -> pa.Schema:
-    """The schema Spark sees: dictionary labels as (large) strings, no metadata.
-
-    The engine's rule, the same one it writes ``with_aqi``'s batches by.
-    """
-    return _core.plain_schema(schema, large=large)
-
-
-def _spark_schema(schema: pa.Schema) -> Any:
-    """The Spark schema of Arrow batches.
-
-    A timestamp without a zone is ``timestamp_ntz``, as Spark sends one, so a passed-through
-    column keeps its type.
-    """
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return from_arrow_schema(schema, prefer_timestamp_ntz=True)
-
-
-def _lookup_safe(df: DataFrame) -> tuple[DataFrame, list[str] | None]:
-    """`df`, renamed by position when PySpark could not look its columns up, and the names.
-
-    PySpark's ``mapInArrow`` and ``applyInArrow`` look up every input column by its unquoted
-    name, which fails for a name with a dot (``pm2.5``, as in the bundled Beijing file) or a
-    backtick. Such a DataFrame goes in as ``_0``, ``_1``, ...; the Arrow function puts the real
-    names back on each batch (zero-copy) with the names returned here (``None``: no renaming).
-    """
-    names = df.columns
-    if not any("." in name or "`" in name for name in names):
-        return df, None
-    return df.toDF(*[f"_{i}" for i in range(len(names))]), names
-
-
-def _map_in_arrow(df: DataFrame, function: Any, schema: pa.Schema) -> DataFrame:
-    """``df.mapInArrow(function, schema)`` for any column names (see :func:`_lookup_safe`)."""
-    safe, names = _lookup_safe(df)
-    if names is None:
-        return df.mapInArrow(function, _spark_schema(schema))
-
-    def renamed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        named: Iterator[pa.RecordBatch] = (batch.rename_columns(names) for batch in batches)
-        yield from function(named)
-
-    return safe.mapInArrow(renamed, _spark_schema(schema))
+    return hasattr(sf, "arrow_udf")
 
 
 def with_aqi(df: DataFrame, **options: Unpack[AqiOptions]) -> DataFrame:
     """Appends the AQI columns of :func:`pollutrack.aqi.compute` to a Spark DataFrame.
 
     Options (:class:`~pollutrack.aqi.AqiOptions`) and output columns are those of
-    :func:`pollutrack.aqi.compute`; the labels are strings. With ``on_invalid="raise"`` the
-    task fails with the engine's message, whose row is counted within the Arrow batch.
+    :func:`pollutrack.aqi.compute`; the labels are strings. One Arrow UDF reads the pollutant
+    columns alone and returns the labels as small codes that Spark turns into strings
+    (on PySpark 4.0, which has no Arrow UDFs, the whole rows go through ``mapInArrow``; the
+    output is the same). With ``on_invalid="raise"`` the task fails with the engine's message,
+    whose row is counted within the Arrow batch.
     """
-    large = _large_strings(df)
-    arrow_in = _arrow_schema(df, large)
     core = _aqi_options("with_aqi", options)
-    # Built on the driver too, so bad options and missing columns fail before the job starts.
-    out = _plain(_core.aqi.Plan(arrow_in, core).schema(), large)
-
-    labels = "large_string" if large else "string"
-
-    def compute(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        _fit_threads_to_task()
-        plan = None
-        for batch in batches:
-            if plan is None:  # the engine's plan is not picklable; its options are
-                plan = _core.aqi.Plan(batch.schema, core)
-            # Labels come out as plain strings in `out`'s types, written by the engine.
-            yield plan.compute_batch(batch, labels=labels)
-
-    return _map_in_arrow(df, compute, out)
+    if not _has_arrow_udf():
+        return _in_map.with_aqi(df, core)
+    return _columns.with_aqi(df, options, core)
 
 
 def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFrame:
@@ -203,26 +129,17 @@ def aqi_status_counts(df: DataFrame, **options: Unpack[AqiOptions]) -> DataFrame
 def apply_mapping(
     df: DataFrame, mapping: ValueMapping, **options: Unpack[ApplyOptions]
 ) -> DataFrame:
-    """:meth:`pollutrack.Mapping.apply` on a Spark DataFrame, in ``mapInArrow``.
+    """:meth:`pollutrack.Mapping.apply` on a Spark DataFrame.
 
-    Options: :class:`~pollutrack.mapping.ApplyOptions`. The mapping pickles compactly and
-    travels to the executors with the function. With ``on_unmapped="error"`` the task fails
-    with the engine's message (its row counts within the Arrow batch). Use
-    :func:`unmapped_report` for the report.
+    Options: :class:`~pollutrack.mapping.ApplyOptions`. One Arrow UDF reads the mapped fields'
+    columns alone (on PySpark 4.0 the whole rows go through ``mapInArrow``; the output is the
+    same); the mapping pickles compactly and travels to the executors with it. With
+    ``on_unmapped="error"`` the task fails with the engine's message (its row counts within
+    the Arrow batch). Use :func:`unmapped_report` for the report.
     """
-    large = _large_strings(df)
-    arrow_in = _arrow_schema(df, large)
-    empty = pa.Table.from_batches([], schema=arrow_in)
-    # output="arrow": a Table for each Arrow batch, to cast and split.
-    out = _plain(mapping.apply(empty, output="arrow", **options).table.schema, large)
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        _fit_threads_to_task()
-        for batch in batches:
-            applied = mapping.apply(batch, output="arrow", **options)
-            yield from applied.table.cast(out).to_batches()
-
-    return _map_in_arrow(df, run, out)
+    if not _has_arrow_udf():
+        return _in_map.apply_mapping(df, mapping, options)
+    return _columns.apply_mapping(df, mapping, options)
 
 
 def unmapped_report(
