@@ -152,7 +152,8 @@ class AqiKernel:
                 {n: out.column(n).dictionary.to_pylist() for n in labels},
                 {n: out.schema.field(n).type.index_type for n in labels},
             )
-        return self._labels[standard]
+        found: tuple[dict[str, list[str]], dict[str, Any]] = self._labels[standard]
+        return found
 
     def _plan(self, schema: pa.Schema, standard: str | None) -> tuple[Any, dict[str, pa.Array]]:
         options = self.options if standard is None else {**self.options, "standard": standard}

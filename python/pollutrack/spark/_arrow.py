@@ -92,6 +92,7 @@ def map_in_arrow(df: DataFrame, function: Any, schema: pa.Schema) -> DataFrame:
         return df.mapInArrow(function, spark_schema(schema))
 
     def renamed(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return function(batch.rename_columns(names) for batch in batches)  # type: ignore[arg-type]
+        named: Iterator[pa.RecordBatch] = (batch.rename_columns(names) for batch in batches)
+        yield from function(named)
 
     return safe.mapInArrow(renamed, spark_schema(schema))

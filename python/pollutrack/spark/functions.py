@@ -71,7 +71,7 @@ def arrow_udf(function: Any, spark_type: Any) -> Any:
         ImportError: naming the PySpark release that added Arrow UDFs, on an older one.
     """
     try:
-        from pyspark.sql.functions import arrow_udf as make
+        from pyspark.sql.functions import arrow_udf as make  # type: ignore[attr-defined]
     except ImportError as exc:
         import pyspark
 
@@ -213,7 +213,8 @@ def subindex(
         return kernel.subindex(values, measure)
 
     key = _core.aqi.measure_key(kernel.standard, measure)
-    return arrow_udf(pt_subindex, "int")(_column(value)).alias(f"aqi_{key}")
+    column: Column = arrow_udf(pt_subindex, "int")(_column(value)).alias(f"aqi_{key}")
+    return column
 
 
 def map_value(
@@ -234,7 +235,8 @@ def map_value(
 
     empty = pa.table({field: pa.array([], pa.string())})
     name = mapping.apply(empty, output="arrow", fields=[field]).counts.column("column")[0]
-    return arrow_udf(pt_map, "string")(_column(value)).alias(name.as_py())
+    column: Column = arrow_udf(pt_map, "string")(_column(value)).alias(name.as_py())
+    return column
 
 
 def register(
