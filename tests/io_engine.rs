@@ -82,3 +82,22 @@ fn raise_names_file_line_and_offset() {
         Ok(_) => panic!("a bad record must raise"),
     }
 }
+
+#[test]
+fn an_interrupt_stops_the_read() {
+    let lines: Vec<String> = (0..200_000).map(|i| format!("{{\"v\": {i}}}")).collect();
+    let path = write("i.ndjson", &lines.join("\n"));
+    // 40,000 chunks of 64 bytes take seconds in a test build: far past the first question,
+    // asked after 50 ms.
+    let options = ReadOptions { chunk_bytes: 64, ..Default::default() };
+    let mut asked = 0;
+    let mut interrupt = || {
+        asked += 1;
+        true
+    };
+    match io::read_json(vec![path], &options, &mut interrupt) {
+        Err(Error::Interrupted) => assert_eq!(asked, 1),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("the read must stop at the first question"),
+    }
+}

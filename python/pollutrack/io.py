@@ -46,7 +46,7 @@ CHUNK_BYTES = 512 * 1024
 
 
 class ReadOptions(TypedDict, total=False):
-    """The keyword options of :func:`read_json` and :func:`iter_json` (every key optional).
+    r"""The keyword options of :func:`read_json` and :func:`iter_json` (every key optional).
 
     Any other keyword is a ``TypeError`` naming it.
 
@@ -70,6 +70,19 @@ class ReadOptions(TypedDict, total=False):
         epoch_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: bare numbers in top-level
             timestamp columns count that unit since 1970-01-01 UTC; default None: such a
             number rejects its record.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> import pyarrow as pa
+        >>> import pollutrack as pt
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.ndjson"
+        >>> _ = path.write_text('{"t": 1714557600}\n')
+        >>> options: pt.io.ReadOptions = {
+        ...     "schema": pa.schema({"t": pa.timestamp("s", "UTC")}),
+        ...     "epoch_unit": "s",
+        ... }
+        >>> pt.io.read_json(path, **options).table["t"][0].as_py().isoformat()
+        '2024-05-01T10:00:00+00:00'
     """
 
     schema: pa.Schema | None
@@ -127,8 +140,8 @@ def read_json(
     Args:
         path_or_paths: a path, a glob pattern (``"data/*.ndjson.gz"``) or a list of them;
             files are read in the order given (glob matches sorted).
-        **options: the keys of :class:`ReadOptions` (``schema``, ``format``, ``on_error``,
-            ``flatten``, ...), each documented there with its default.
+        **options: the keys of :class:`ReadOptions`, each documented there with its
+            default.
 
     Returns:
         A :class:`ReadResult`; ``len(table) + len(rejected)`` is the number of records. The

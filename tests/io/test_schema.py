@@ -119,3 +119,21 @@ def test_nested_struct_or_flattened(tmp_path: Path) -> None:
     ]
     streamed = pa.Table.from_batches(list(pt.io.iter_json(path, flatten=True)))
     assert streamed.to_pylist() == flat.to_pylist()
+
+
+def test_columns_built_on_the_checking_pass(tmp_path: Path) -> None:
+    bad = '{"s": 7, "n": 2, "b": false, "f": 1, "bad": }'
+    text = (
+        '{"s": "a\\u00e9\\n", "n": 1, "b": true, "f": "2.5"}\n' + bad + '\n{"s": true, "b": null}\n'
+    )
+    schema = pa.schema({"s": pa.string(), "n": pa.int64(), "b": pa.bool_(), "f": pa.float64()})
+    result = pt.io.read_json(write(tmp_path, "c.ndjson", text), schema=schema, chunk_bytes=1 << 20)
+    # The rejected record's values, read before its error, are dropped with it.
+    assert result.table.to_pylist() == [
+        {"s": "a\u00e9\n", "n": 1, "b": True, "f": 2.5},
+        {"s": "true", "n": None, "b": None, "f": None},
+    ]
+    at = bad.rindex("}")
+    assert rejected(result, "line", "reason") == [
+        (2, f"expected a value, found '}}' at byte {at} of the record")
+    ]
