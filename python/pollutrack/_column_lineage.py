@@ -94,7 +94,7 @@ def column_lineage(output: pa.Schema, input: pa.Schema | None = None) -> dict[st
     is passed through (``IDENTITY``), when it is a column of ``input`` (or of any input, when
     ``input`` is not given). Other schemas give ``{}``.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> out = pt.aqi.compute({"site": ["A"], "PM2.5": [9.0], "o3": [0.05]}, subindices=True)
         >>> lineage = column_lineage(out.schema)

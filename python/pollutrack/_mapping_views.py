@@ -27,7 +27,7 @@ class DriftReport(TableView):
     def summary(self) -> str:
         """One line: no drift, or how many findings of each kind.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> m = pt.Mapping.from_dict({"s": {"a": "Open"}})
             >>> m.drift({"s": ["Open"]}).summary()
@@ -75,7 +75,7 @@ def _where(row: dict[str, Any]) -> str | None:
 def mapping_result_html(result: Any) -> str:
     """The HTML of a :class:`~pollutrack.MappingResult`: per-field counts, unmapped values.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> res = pt.Mapping.from_dict({"s": {"a": "A"}}).apply({"s": ["a", "b"]})
         >>> "1 of 2 values unmapped" in res._repr_html_()

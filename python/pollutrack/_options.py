@@ -15,7 +15,7 @@ from collections.abc import Mapping
 def option_keys(declared: type) -> tuple[str, ...]:
     """The keys a ``TypedDict`` declares, its bases' included, in declaration order.
 
-    Example:
+    Examples:
         >>> from typing import TypedDict
         >>> class Size(TypedDict, total=False):
         ...     width: int
@@ -36,7 +36,7 @@ def checked(function: str, options: Mapping[str, object], declared: type) -> dic
         TypeError: a key ``declared`` does not declare, named as Python names an unexpected
             keyword argument, with the keys it does declare.
 
-    Example:
+    Examples:
         >>> from typing import TypedDict
         >>> class Size(TypedDict, total=False):
         ...     width: int

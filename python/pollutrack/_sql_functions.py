@@ -5,7 +5,7 @@ engines call it the same way (``pollutrack.spark.register``, ``pollutrack.duckdb
 so a query gives the same results on either. Optional arguments make every function variadic:
 the body checks how many it was given and says what it takes.
 
-Example:
+Examples:
     >>> import pyarrow as pa
     >>> functions = make("pt_", None, {}, {})
     >>> sorted(functions)  # doctest: +NORMALIZE_WHITESPACE

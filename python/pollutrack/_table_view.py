@@ -87,7 +87,7 @@ def html_table(
 ) -> str:
     """An HTML block: a bold title, a badge and a summary line, then a table of escaped cells.
 
-    Example:
+    Examples:
         >>> print(html_table(["a"], [[escape("<b>")]], title="T", summary="1 row"))
         ... # doctest: +ELLIPSIS
         <div class="pollutrack-report"><p><b>T</b>: 1 row</p><table>...&lt;b&gt;</td>...

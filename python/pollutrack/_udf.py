@@ -11,7 +11,7 @@ position in the standard's full label lists (:meth:`AqiKernel.labels`, read from
 every measure of the standard), which do not depend on the pollutants a struct holds: a SQL
 engine can turn a code back into its label itself, so labels need not cross as strings.
 
-Example:
+Examples:
     >>> import pyarrow as pa
     >>> kernel = AqiKernel("pt_aqi", {})
     >>> readings = pa.StructArray.from_arrays([pa.array([35.5, None])], names=["PM2.5"])

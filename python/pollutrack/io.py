@@ -71,7 +71,7 @@ class ReadOptions(TypedDict, total=False):
             timestamp columns count that unit since 1970-01-01 UTC; default None: such a
             number rejects its record.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> import pyarrow as pa
         >>> import pollutrack as pt

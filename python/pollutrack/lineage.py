@@ -22,7 +22,7 @@ Events go where :func:`client` says: the client's own configuration (``OPENLINEA
 ``OPENLINEAGE_CONFIG``, ``openlineage.yml``, ``OPENLINEAGE__TRANSPORT__*``), an
 ``http(s)://`` URL (the HTTP transport), or a file (one JSON event per line, appended).
 
-Example:
+Examples:
     >>> import pyarrow as pa
     >>> import pollutrack as pt
     >>> out = pt.aqi.compute(pa.table({"site": ["A"], "pm25": [12.0]}))
@@ -129,7 +129,7 @@ class Dataset:
     def file(cls, path: str | os.PathLike[str], **attributes: Any) -> Dataset:
         """A local file or folder by its absolute path; its bytes and files counted if it exists.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> ds = pt.lineage.Dataset.file("/no/such/aqi.parquet", rows=3)
             >>> ds.namespace, ds.name, ds.rows, ds.bytes
@@ -404,7 +404,7 @@ def client(target: str | os.PathLike[str] | None = None) -> OpenLineageClient:
 def emit(events: RunEvent | Iterable[RunEvent], target: Any = None) -> None:
     """Sends one event or several, in order, to ``target`` (see :func:`client`).
 
-    Example:
+    Examples:
         >>> import json, tempfile, pathlib, pollutrack as pt
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.ndjson"
         >>> run_id = pt.lineage.new_run_id()

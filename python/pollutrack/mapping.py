@@ -85,7 +85,7 @@ def _apply_options(
 ) -> dict[str, object]:
     """``options`` (of ``declared``) for ``_core``: checked, ``normalize`` as step names.
 
-    Example:
+    Examples:
         >>> _apply_options("apply", {"normalize": True, "fields": ("dept",)})
         {'normalize': ['all'], 'fields': ['dept']}
     """
@@ -112,7 +112,7 @@ def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
 def _existing(path: PathLike, what: str = "mapping sheet") -> Path:
     """``path`` as a Path, if it is a file; else an error that says what is wrong with it.
 
-    Example:
+    Examples:
         >>> import tempfile
         >>> folder = tempfile.mkdtemp()
         >>> try:

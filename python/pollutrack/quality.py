@@ -166,7 +166,7 @@ class QualityReport(TableView):
     def summary(self) -> str:
         """One line: rules passed, errors and warnings failed.
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> from pollutrack import quality as q
             >>> rules = [q.not_null("x"), q.in_range("x", 0, 1, severity="warn")]
@@ -234,7 +234,7 @@ def check(
         that share of all rows passes; a rule of severity ``"warn"`` is judged the same way, but
         only errors make ``report.passed`` False (and fail a command-line run).
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> from pollutrack import quality as q
         >>> data = {"aqi": [10, 20, 30, 900]}
@@ -258,7 +258,7 @@ def failures(data: Any, rules: Sequence[Rule]) -> pa.Table:
     failing rows. A data column named like one of the first five is an
     :class:`~pollutrack.InvalidSpecError`.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> from pollutrack import quality as q
         >>> rows = pt.quality.failures({"site": ["A", "B"], "aqi": [10, 900]},

@@ -12,7 +12,7 @@ file links as Windows paths, which other systems cannot follow):
   :meth:`~pollutrack.Mapping.drift`): targets no longer allowed, renamed options, and allowed
   options no rule reaches (the row to add them at).
 
-Example:
+Examples:
     >>> import tempfile, pathlib, openpyxl, pollutrack as pt
     >>> m = pt.Mapping.from_dict({"s": {"a": "Open", "b": "Closed"}})
     >>> res = m.apply({"s": ["a", "A", "c"]})

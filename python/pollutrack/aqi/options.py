@@ -7,7 +7,7 @@ the command line take :class:`AqiOptions`; :func:`~pollutrack.aqi.compare` its
 :class:`RollingOptions`. Every key may be left out; the defaults below are applied by the
 Rust core, the one place they are written.
 
-Example:
+Examples:
     >>> import pollutrack as pt
     >>> options: pt.aqi.AqiOptions = {"standard": "us_epa_2012", "subindices": True}
     >>> pt.aqi.compute({"pm25": [12.1]}, **options).column("aqi_pm25").to_pylist()
@@ -121,7 +121,7 @@ class DailyOptions(HourlyOptions, total=False):
 def _aqi_options(function: str, options: AqiOptions) -> dict[str, object]:
     """``options`` for ``_core.aqi`` (``compute``, ``Plan``): checked, the standard as its argument.
 
-    Example:
+    Examples:
         >>> import pollutrack as pt
         >>> _aqi_options("compute", {"standard": pt.aqi.Standard("in_naqi"), "subindices": True})
         {'standard': 'in_naqi', 'subindices': True}
@@ -137,7 +137,7 @@ def _hourly_options(
 ) -> dict[str, object]:
     """``options`` (of ``declared``, a subclass of :class:`HourlyOptions`) for ``_core.aqi``.
 
-    Example:
+    Examples:
         >>> _hourly_options("daily", {"pollutants": ["pm25"], "tz": "+08:00"}, DailyOptions)
         {'pollutants': {'pm25': 'pm25'}, 'tz': '+08:00'}
     """

@@ -178,7 +178,7 @@ class Standard:
         Raises:
             InvalidSpecError: the standard has no such measure (naming the ones it has).
 
-        Example:
+        Examples:
             >>> import pollutrack as pt
             >>> o3 = pt.aqi.Standard("us_epa_2024").measure("o3")
             >>> o3["key"], o3["unit"], o3["decimals"], o3["rounding"]
