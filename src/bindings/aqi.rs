@@ -14,7 +14,7 @@ use super::options::options_struct;
 use super::tables::to_table;
 
 mod hourly;
-use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, OnInvalid};
+use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, Negative, OnInvalid};
 use crate::engine::{plain, Error};
 
 options_struct! {
@@ -26,6 +26,7 @@ options_struct! {
         subindices: bool,
         on_invalid: String,
         beyond: String,
+        negative: String,
         temperature: u32,
         skip_unrated: bool,
     }
@@ -33,7 +34,7 @@ options_struct! {
 
 impl AqiArgs {
     /// The engine's options: what was given, else `AqiOptions::default()` (the one place the
-    /// defaults live; `None` for `beyond` and `temperature` means the standard's own).
+    /// defaults live; `None` for `beyond`, `negative` and `temperature` means the standard's own).
     fn build(self) -> Result<AqiOptions, Error> {
         let default = AqiOptions::default();
         Ok(AqiOptions {
@@ -48,6 +49,7 @@ impl AqiArgs {
                 .transpose()?
                 .unwrap_or(default.on_invalid),
             beyond: self.beyond.as_deref().map(Beyond::parse).transpose()?.or(default.beyond),
+            negative: self.negative.as_deref().map(Negative::parse).transpose()?.or(default.negative),
             temperature: self.temperature.or(default.temperature),
             skip_unrated: self.skip_unrated.unwrap_or(default.skip_unrated),
         })
@@ -131,7 +133,7 @@ impl Plan {
 
 /// One measure's sub-index for each value (a pyarrow int32 Array, null where undefined).
 #[pyfunction]
-#[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond=None))]
+#[pyo3(signature = (values, measure, *, standard="us_epa_2024", unit=None, beyond=None, negative=None))]
 fn subindex(
     py: Python<'_>,
     values: PyArray,
@@ -139,10 +141,12 @@ fn subindex(
     standard: &str,
     unit: Option<&str>,
     beyond: Option<&str>,
+    negative: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
     let beyond = beyond.map(Beyond::parse).transpose()?;
+    let negative = negative.map(Negative::parse).transpose()?;
     let values: ArrayRef = values.into_inner().0;
-    let out = py.detach(|| reference::subindex(&values, measure, standard, unit, beyond))?;
+    let out = py.detach(|| reference::subindex(&values, measure, standard, unit, beyond, negative))?;
     Ok(PyArray::from_array_ref(Arc::new(out)).to_pyarrow(py)?.unbind())
 }
 

@@ -15,6 +15,7 @@ from support import aqi_oracle as oracle
 from support.aqi_vectors import (
     CATEGORY_TABLE,
     ENDPOINTS,
+    NEGATIVE,
     OUTPUTS,
     ROWS,
     SUBINDEX,
@@ -54,23 +55,39 @@ def test_subindex_arrays(standard: str) -> None:
         cases = [(float(c), i) for s, m, c, i in ENDPOINTS if (s, m) == (standard, measure)]
         values = [c for c, _ in cases] + [None, math.nan, -1.0]
         want = [i for _, i in cases] + [None, None, None]
-        got = pt.aqi.subindex(values, measure, standard=standard)
+        null = {"standard": standard, "negative": "null"}
+        got = pt.aqi.subindex(values, measure, **null)
         assert isinstance(got, np.ndarray)
         assert got.dtype == np.float64
         assert [None if math.isnan(x) else x for x in got] == want
-        got_np = pt.aqi.subindex(np.array(values, dtype=float), measure, standard=standard)
+        got_np = pt.aqi.subindex(np.array(values, dtype=float), measure, **null)
         assert [None if math.isnan(x) else x for x in got_np] == want
-        got_pa = pt.aqi.subindex(pa.array(values, pa.float64()), measure, standard=standard)
+        got_pa = pt.aqi.subindex(pa.array(values, pa.float64()), measure, **null)
         assert got_pa.type == pa.int32()
         # pa.array turns the NaN into a NaN value, not a null: still a null sub-index.
         assert got_pa.to_pylist() == want
+        # By default -1.0 is rated as 0: index 0, or none where the table starts above 0.
+        at_zero = oracle.subindex(0, measure, standard)
+        assert at_zero == (None if measure in ("o3_1h", "so2_24h") else 0)
+        default = pt.aqi.subindex(pa.array(values, pa.float64()), measure, standard=standard)
+        assert default.to_pylist() == [*want[:-1], at_zero]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"), [(None, None), (math.nan, None), (math.inf, None), (-2.0, None)]
 )
 def test_subindex_scalar_invalid(value: float | None, expected: None) -> None:
-    assert pt.aqi.subindex(value, "pm25") is expected
+    assert pt.aqi.subindex(value, "pm25", negative="null") is expected
+    assert pt.aqi.subindex(value, "pm25", standard="in_naqi") is expected  # India: null
+
+
+def test_subindex_negative_default_is_zero_for_the_us_epa() -> None:
+    assert pt.aqi.subindex(-2.0, "pm25") == 0
+    assert pt.aqi.subindex(-3.4, "pm25", standard=E12) == 0
+    assert pt.aqi.subindex(-0.1, "pm25", standard="cn_hj633_2012", negative="zero") == 0
+    assert pt.aqi.subindex(-0.1, "pm25", standard="cn_hj633_2012") is None
+    with pytest.raises(pt.InvalidSpecError, match="negative must be 'zero' or 'null', not 'clip'"):
+        pt.aqi.subindex(-0.1, "pm25", negative="clip")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -115,6 +132,17 @@ def test_compute_rows(case: tuple) -> None:
     standard, beyond, values, expected = case
     result = pt.aqi.compute(one_row(values), standard=standard, beyond=beyond)
     assert summary(result) == [expected]
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=case_id)
+def test_compute_negative(case: tuple) -> None:
+    standard, negative, values, expected, subindices = case
+    result = pt.aqi.compute(one_row(values), standard=standard, negative=negative, subindices=True)
+    assert summary(result) == [expected]
+    assert {p: result.column(f"aqi_{p}")[0].as_py() for p in subindices} == subindices
+    assert json.loads(result.schema.metadata[b"pollutrack"])["options"]["negative"] == negative
+    if negative == "zero":  # the US EPA default
+        assert summary(pt.aqi.compute(one_row(values), standard=standard)) == [expected]
 
 
 @pytest.mark.parametrize("case", SUBINDICES, ids=case_id)
@@ -199,7 +227,7 @@ def test_metadata(standard: str) -> None:
             3,
             "pm10",
             -5.0,
-        ),  # row counted across chunks
+        ),  # row counted across chunks (negative="null": a negative reading is refused)
         ([{"pm25": [1.0, math.nan, 3.0], "pm10": [1.0, 2.0, -5.0]}], 1, "pm25", math.nan),
         (
             [{"pm25": [330.0, 1.0], "co": [1.0, math.inf]}],
@@ -214,7 +242,7 @@ def test_metadata(standard: str) -> None:
 def test_on_invalid_raise(batches: list[dict], row: int, column: str, value: float) -> None:
     table = pa.Table.from_batches([pa.record_batch(b) for b in batches])
     with pytest.raises(pt.InvalidValueError) as info:
-        pt.aqi.compute(table, on_invalid="raise")
+        pt.aqi.compute(table, on_invalid="raise", negative="null")
     err = info.value
     assert isinstance(err, pt.PollutrackError)
     assert isinstance(err, ValueError)
@@ -222,6 +250,25 @@ def test_on_invalid_raise(batches: list[dict], row: int, column: str, value: flo
     assert err.value == value or (math.isnan(value) and math.isnan(err.value))
     assert str(row) in str(err)
     assert column in str(err)
+
+
+def test_on_invalid_raise_passes_negatives_rated_as_zero() -> None:
+    # Under the US EPA default a negative reading is rated, not invalid: nothing is raised;
+    # the first invalid row is the undefined one, and it names the ozone column, not pm10.
+    table = pa.table({"pm10": [5.0, -5.0, -1.0], "o3_8h": [None, None, 0.25]})
+    with pytest.raises(pt.InvalidValueError) as info:
+        pt.aqi.compute(table, on_invalid="raise")
+    assert (info.value.row, info.value.column, info.value.value) == (2, "o3_8h", 0.25)
+    out = pt.aqi.compute(table.slice(0, 2), on_invalid="raise")
+    assert summary(out) == [(5, "Good", "pm10", "ok"), (0, "Good", "pm10", "negative_as_zero")]
+    aqhi = {"no2": [-1.0, math.nan], "o3": [30.0, 30.0], "pm25": [10.0, 10.0]}
+    with pytest.raises(pt.InvalidValueError) as info:
+        pt.aqi.compute(aqhi, standard="ca_aqhi", negative="zero", on_invalid="raise")
+    assert (info.value.row, info.value.column, info.value.reason) == (
+        1,
+        "no2",
+        "not a finite number",
+    )
 
 
 def test_on_invalid_raise_passes_valid_and_beyond() -> None:
@@ -261,8 +308,11 @@ def test_concentration_inverts_subindex(standard: str, measure: str) -> None:
     ]
     ok = ~np.isnan(conc)
     at = pt.aqi.subindex(conc[ok], measure, standard=standard)
-    below = pt.aqi.subindex(
-        np.round(conc[ok] - float(oracle.QUANTUM[measure]), 3), measure, standard=standard
+    below = pt.aqi.subindex(  # one step below 0 is below every index (no index at all)
+        np.round(conc[ok] - float(oracle.QUANTUM[measure]), 3),
+        measure,
+        standard=standard,
+        negative="null",
     )
     assert np.all(at >= index[ok])
     assert np.all(np.isnan(below) | (below < index[ok]))

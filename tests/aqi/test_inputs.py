@@ -193,8 +193,13 @@ def test_null_type_beside_values() -> None:
 
 
 def test_negative_integers() -> None:
-    result = pt.aqi.compute(pa.table({"pm10": pa.array([-5, 5], pa.int32())}))
+    table = pa.table({"pm10": pa.array([-5, 5], pa.int32())})
+    result = pt.aqi.compute(table, negative="null")
     assert summary(result) == [(None, None, None, "negative"), (5, "Good", "pm10", "ok")]
+    zero = [(0, "Good", "pm10", "negative_as_zero"), (5, "Good", "pm10", "ok")]
+    assert summary(pt.aqi.compute(table)) == zero  # the US EPA default
+    decimals = pa.table({"pm10": pa.array([Decimal("-0.5"), Decimal("5")], pa.decimal128(3, 1))})
+    assert summary(pt.aqi.compute(decimals)) == zero
 
 
 def test_zero_rows() -> None:

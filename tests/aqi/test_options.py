@@ -78,6 +78,7 @@ def test_the_documented_defaults_are_the_cores() -> None:
         "subindices": False,
         "on_invalid": "flag",
         "beyond": None,
+        "negative": None,
         "temperature": None,
     }
     assert set(defaults) == set(option_keys(pt.aqi.AqiOptions))

@@ -11,6 +11,7 @@ from support import aqi_oracle as oracle
 from support.aqi_vectors import (
     CATEGORY_TABLE,
     ENDPOINTS,
+    NEGATIVE,
     ROWS,
     SUBINDEX,
     SUBINDICES,
@@ -83,7 +84,22 @@ def test_o3_truncation_at_three_decimals() -> None:
 )
 def test_reading_problems(value: float | None, problem: str | None) -> None:
     assert oracle.exact(value)[1] == problem
-    assert oracle.subindex(value, "pm25") == (0 if value == 0 else None)
+    assert oracle.subindex(value, "pm25", negative="null") == (0 if value == 0 else None)
+    # The US EPA default rates a negative reading as 0; NaN and infinities stay unrated.
+    rated = value == 0 or problem == "negative"
+    assert oracle.subindex(value, "pm25") == (0 if rated else None)
+    zeroed = "negative_as_zero" if problem == "negative" else problem
+    assert oracle.rated_value(value)[1] == zeroed
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=case_id)
+def test_negative_cases(case: tuple) -> None:
+    standard, negative, values, expected, subindices = case
+    aqi, cat, dom, status, subs = oracle.compute_row(values, standard, negative=negative)
+    assert (aqi, cat, dom, status) == expected
+    assert {p: subs[p] for p in subindices} == subindices
+    if negative == "zero":  # the US EPA default
+        assert oracle.compute_row(values, standard)[:4] == expected
 
 
 @pytest.mark.parametrize("case", ROWS, ids=case_id)

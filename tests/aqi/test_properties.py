@@ -91,11 +91,18 @@ def to_table(measures: list[str], rows: list[dict]) -> pa.Table:
 
 def rated(
     standard: str, beyond: str, data: st.DataObject
-) -> tuple[list[str], list[dict], pa.Table]:
-    """Random rows under `standard`, and their AQI with every sub-index."""
+) -> tuple[list[str], list[dict], pa.Table, str]:
+    """Random rows under `standard`, their AQI with every sub-index, and the negative policy.
+
+    The policy is drawn too: left out (the US EPA default, zero), "zero" or "null".
+    """
     measures, rows = data.draw(tables(standard))
+    negative = data.draw(st.sampled_from([None, *oracle.NEGATIVE]))
     options = {"standard": standard, "beyond": beyond, "subindices": True}
-    return measures, rows, pt.aqi.compute(to_table(measures, rows), **options)
+    if negative is not None:
+        options["negative"] = negative
+    result = pt.aqi.compute(to_table(measures, rows), **options)
+    return measures, rows, result, negative or oracle.NEGATIVE[0]
 
 
 def present(measures: list[str]) -> list[str]:
@@ -106,11 +113,11 @@ def present(measures: list[str]) -> list[str]:
 @PROPS
 @given(data=st.data())
 def test_compute_matches_oracle(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, rows, result = rated(standard, beyond, data)
+    measures, rows, result, negative = rated(standard, beyond, data)
     subs = [f"aqi_{p}" for p in present(measures)]
     assert result.column_names == measures + OUTPUTS + subs
     for row, got in zip(rows, result.select(OUTPUTS + subs).to_pylist(), strict=True):
-        aqi, cat, dom, status, sub = oracle.compute_row(row, standard, beyond)
+        aqi, cat, dom, status, sub = oracle.compute_row(row, standard, beyond, negative)
         want = dict(zip(OUTPUTS, (aqi, cat, dom, status), strict=True))
         want |= {f"aqi_{p}": s for p, s in sub.items()}
         assert got == want, row
@@ -122,14 +129,16 @@ def test_compute_matches_oracle(standard: str, beyond: str, data: st.DataObject)
 def test_subindex_matches_oracle(standard: str, beyond: str, data: st.DataObject) -> None:
     measure = data.draw(st.sampled_from(sorted(oracle.TABLES[standard])))
     values = data.draw(st.lists(readings(measure, standard), min_size=1, max_size=30))
-    want = [oracle.subindex(v, measure, standard, beyond) for v in values]
-    got = pt.aqi.subindex(values, measure, standard=standard, beyond=beyond)
+    negative = data.draw(st.sampled_from(oracle.NEGATIVE))
+    want = [oracle.subindex(v, measure, standard, beyond, negative=negative) for v in values]
+    options = {"standard": standard, "beyond": beyond, "negative": negative}
+    got = pt.aqi.subindex(values, measure, **options)
     assert [None if math.isnan(x) else x for x in got] == want
-    got_pa = pt.aqi.subindex(
-        pa.array(values, pa.float64()), measure, standard=standard, beyond=beyond
-    )
+    got_pa = pt.aqi.subindex(pa.array(values, pa.float64()), measure, **options)
     assert got_pa.to_pylist() == want
-    assert pt.aqi.subindex(values[0], measure, standard=standard, beyond=beyond) == want[0]
+    assert pt.aqi.subindex(values[0], measure, **options) == want[0]
+    if negative == oracle.NEGATIVE[0]:  # the default
+        assert pt.aqi.subindex(values[0], measure, standard=standard, beyond=beyond) == want[0]
 
 
 @grid
@@ -147,7 +156,7 @@ def test_subindex_monotone(standard: str, beyond: str, data: st.DataObject) -> N
 @PROPS
 @given(data=st.data())
 def test_row_invariants(standard: str, beyond: str, data: st.DataObject) -> None:
-    measures, _, result = rated(standard, beyond, data)
+    measures, _, result, _ = rated(standard, beyond, data)
     pollutants = present(measures)
     for r in result.to_pylist():
         subs = {p: r[f"aqi_{p}"] for p in pollutants}

@@ -156,6 +156,27 @@ def test_invalid_custom_standards() -> None:
         pt.aqi.Standard.from_json(bad_categories)
 
 
+def test_the_negative_policy_and_the_rules_are_part_of_a_standard() -> None:
+    assert pt.aqi.Standard("us_epa_2024").to_dict()["negative"] == "zero"
+    assert "negative" not in pt.aqi.Standard("in_naqi").to_dict()  # null, the default
+    assert pt.aqi.Standard("cn_hj633_2012").to_dict()["rules"] == ["hj633_periods"]
+    custom = _custom([["0", "10", 0, 50]])
+    assert pt.aqi.subindex(-1.0, "pm25", standard=pt.aqi.Standard.from_json(custom)) is None
+    zero = pt.aqi.Standard.from_json({**custom, "negative": "zero"})
+    assert pt.aqi.subindex(-1.0, "pm25", standard=zero) == 0
+    with pytest.raises(pt.InvalidSpecError, match="negative must be 'zero' or 'null', not 'abs'"):
+        pt.aqi.Standard.from_json({**custom, "negative": "abs"})
+    with pytest.raises(pt.InvalidSpecError, match="known: us_epa_so2, hj633_periods"):
+        pt.aqi.Standard.from_json({**custom, "rules": ["larger"]})
+    both = {**custom, "rules": ["us_epa_so2", "hj633_periods"]}
+    with pytest.raises(pt.InvalidSpecError, match="exclude each other"):
+        pt.aqi.Standard.from_json(both)
+    bp = pt.aqi.breakpoints("us_epa_2012")
+    copy = pt.aqi.Standard.from_table(bp, id="copy_zero", negative="zero")
+    assert pt.aqi.subindex(-1.0, "pm25", standard=copy) == 0
+    assert pt.aqi.subindex(-1.0, "pm25", standard=pt.aqi.Standard.from_table(bp, id="c")) is None
+
+
 def test_a_variant_of_a_builtin_table() -> None:
     spec = pt.aqi.Standard("us_epa_2024").to_dict()
     spec["id"] = "epa_draft"

@@ -57,7 +57,9 @@ def _subindex_kwargs(standard: str, beyond: str | None) -> dict[str, Any]:
 
 @pytest.mark.parametrize("v", ALL_VECTORS, ids=vector_id)
 def test_oracle_vector(v: Vector) -> None:
-    got = oracle.compute_row(v.readings, v.standard, beyond=v.beyond)
+    got = oracle.compute_row(
+        v.readings, v.standard, beyond=v.beyond, negative=v.negative or oracle.NEGATIVE[0]
+    )
     assert (got["aqi"], got["category"], got["dominant"], got["status"]) == (
         v.aqi,
         v.category,
@@ -178,7 +180,11 @@ def _one_row(readings: dict[str, float | None]) -> pa.Table:
 @pytest.mark.parametrize("v", ALL_VECTORS, ids=vector_id)
 def test_engine_vector(v: Vector) -> None:
     out = pt.aqi.compute(
-        _one_row(v.readings), standard=v.standard, beyond=cast(Any, v.beyond), subindices=True
+        _one_row(v.readings),
+        standard=v.standard,
+        beyond=cast(Any, v.beyond),
+        negative=cast(Any, v.negative),
+        subindices=True,
     )
     got = {c: out.column(c).to_pylist() for c in OUTPUTS}
     assert got == {
@@ -336,11 +342,19 @@ GRID += [(EU24, None), (UK, None), (CA, None)]
 @given(data=st.data())
 def test_engine_random_rows(standard: str, beyond: str | None, data: st.DataObject) -> None:
     measures, rows = data.draw(tables(standard))
-    wants = [oracle.compute_row(r, standard, beyond=beyond) for r in rows]
+    negative = data.draw(st.sampled_from([None, *oracle.NEGATIVE]))
+    wants = [
+        oracle.compute_row(r, standard, beyond=beyond, negative=negative or oracle.NEGATIVE[0])
+        for r in rows
+    ]
     if standard == CA:
         assume(not any(_aqhi_is_knife_edge(w, r) for w, r in zip(wants, rows, strict=True)))
     out = pt.aqi.compute(
-        _to_table(measures, rows), standard=standard, beyond=cast(Any, beyond), subindices=True
+        _to_table(measures, rows),
+        standard=standard,
+        beyond=cast(Any, beyond),
+        negative=cast(Any, negative),
+        subindices=True,
     )
 
     head = measures + OUTPUTS
@@ -384,11 +398,13 @@ SUBINDEX_GRID = [(s, b) for s, b in GRID if s != CA]
 def test_engine_random_subindex(standard: str, beyond: str | None, data: st.DataObject) -> None:
     measure = data.draw(st.sampled_from(sorted(oracle.MEASURES[standard])))
     values = data.draw(st.lists(readings(standard, measure), min_size=1, max_size=20))
-    want = [oracle.subindex(v, measure, standard, beyond=beyond) for v in values]
+    negative = data.draw(st.sampled_from(oracle.NEGATIVE))
+    want = [oracle.subindex(v, measure, standard, beyond=beyond, negative=negative) for v in values]
     got = pt.aqi.subindex(
         pa.array(values, pa.float64()),
         measure,
         standard=standard,
+        negative=cast(Any, negative),
         **_subindex_kwargs(standard, beyond),
     )
     assert got.to_pylist() == want

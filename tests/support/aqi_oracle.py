@@ -4,6 +4,10 @@ Tables are typed from docs/standards/us_epa.md (the 2024 table, the pre-2024 tab
 "us_epa_2012", and the 1999 PM2.5 rows). Arithmetic is exact: a float is read as
 ``Decimal(repr(x))``, truncated to the measure's quantum, and interpolated with ``Fraction``;
 the index is rounded half up. No numpy, no floats in the computation.
+
+A negative reading is rated as a concentration of 0 by default (``negative="zero"``, status
+``negative_as_zero``: EPA publishes AQI 0 for slightly negative daily values), or gets no
+sub-index with ``negative="null"`` (status ``negative``).
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ POLLUTANT = {
 }
 POLLUTANTS = ("pm25", "pm10", "o3", "co", "so2", "no2")  # canonical output order
 ALIASES = {"o3": "o3_8h", "so2": "so2_1h"}
-STATUS_ORDER = ("not_finite", "negative", "undefined", "beyond_index")
+STATUS_ORDER = ("not_finite", "negative", "undefined", "beyond_index", "negative_as_zero")
 BEYOND = ("extend", "cap", "null")
+NEGATIVE = ("zero", "null")  # the first is every US EPA table's default
 
 # Rows up to AQI 300 that the 2024 and pre-2024 tables share (docs/standards/us_epa.md: "identical
 # ... rows <= 300").
@@ -218,6 +223,15 @@ def exact(value: Reading) -> tuple[Fraction | None, str | None]:
     return (None, "negative") if x < 0 else (x, None)
 
 
+def rated_value(value: Reading, negative: str = "zero") -> tuple[Fraction | None, str | None]:
+    """``exact`` with the ``negative`` policy: under "zero" a negative reading is 0."""
+    assert negative in NEGATIVE
+    x, problem = exact(value)
+    if problem == "negative" and negative == "zero":
+        return Fraction(0), "negative_as_zero"
+    return x, problem
+
+
 def truncate(x: Fraction, measure: str) -> int:
     """The concentration as a whole number of quanta, truncated (docs/standards)."""
     return math.floor(x / QUANTUM[measure])
@@ -255,12 +269,13 @@ def index_of(
 
 
 def reading(
-    value: Reading, measure: str, standard: str, beyond: str
+    value: Reading, measure: str, standard: str, beyond: str, negative: str = "zero"
 ) -> tuple[int | None, str | None]:
-    x, problem = exact(value)
+    x, problem = rated_value(value, negative)
     if x is None:
         return None, problem
-    return index_of(x, measure, standard, beyond)
+    index, beyond_problem = index_of(x, measure, standard, beyond)
+    return index, problem or beyond_problem  # 0 is never beyond
 
 
 def subindex(
@@ -269,11 +284,12 @@ def subindex(
     standard: str = "us_epa_2024",
     beyond: str = "extend",
     unit: str | None = None,
+    negative: str = "zero",
 ) -> int | None:
     """Sub-index of one reading, as pt.aqi.subindex on a scalar."""
     assert beyond in BEYOND
     measure = measure_key(measure)
-    x, _ = exact(value)
+    x, _ = rated_value(value, negative)
     if x is None:
         return None
     if unit is not None:
@@ -288,7 +304,10 @@ def category(aqi: int | None) -> str | None:
 
 
 def compute_row(
-    values: dict[str, Reading], standard: str = "us_epa_2024", beyond: str = "extend"
+    values: dict[str, Reading],
+    standard: str = "us_epa_2024",
+    beyond: str = "extend",
+    negative: str = "zero",
 ) -> tuple[int | None, str | None, str | None, str, dict[str, int | None]]:
     """One row of pt.aqi.compute: (aqi, category, dominant, status, {pollutant: sub-index}).
 
@@ -298,10 +317,12 @@ def compute_row(
     values = {measure_key(m): v for m, v in values.items()}
     if set(values) - set(TABLES[standard]):
         raise ValueError(f"{standard} defines only {sorted(TABLES[standard])}")
-    read = {m: reading(v, m, standard, beyond) for m, v in values.items()}
-    exacts = {m: exact(v)[0] for m, v in values.items()}
+    read = {m: reading(v, m, standard, beyond, negative) for m, v in values.items()}
+    # A negative reading rated as 0 is a valid 0 for every rule below.
+    exacts = {m: rated_value(v, negative)[0] for m, v in values.items()}
     valid = {m for m, x in exacts.items() if x is not None}
-    problems = {p for _, p in read.values() if p in ("not_finite", "negative")}
+    bad = ("not_finite", "negative", "negative_as_zero")
+    problems = {p for _, p in read.values() if p in bad}
     sub: dict[str, int | None] = {}
     used: list[str] = []  # measures whose reading became the pollutant's sub-index
 
@@ -315,7 +336,9 @@ def compute_row(
         # A valid reading "defines" an index unless it falls outside its table
         # (docs/standards/us_epa.md);
         # beyond="null" still counts as defined (it is beyond, not undefined).
-        defining = [m for m in o3 if m in valid and (read[m][0] is not None or read[m][1])]
+        defining = [
+            m for m in o3 if m in valid and (read[m][0] is not None or read[m][1] == "beyond_index")
+        ]
         sub["o3"] = max((s for m in defining if (s := read[m][0]) is not None), default=None)
         used += defining
         if not defining and valid & set(o3):

@@ -206,10 +206,6 @@ ROWS: list[tuple[str, str, dict[str, float | None], tuple]] = [
     (E24, "extend", {"pm25": NAN, "pm10": 50}, (46, GOOD, "pm10", "not_finite")),
     (E24, "extend", {"pm25": INF, "pm10": 50}, (46, GOOD, "pm10", "not_finite")),
     (E24, "extend", {"pm25": -INF, "pm10": 50}, (46, GOOD, "pm10", "not_finite")),
-    (E24, "extend", {"pm25": -1.0, "pm10": 50}, (46, GOOD, "pm10", "negative")),
-    (E24, "extend", {"pm25": -0.01}, (None, None, None, "negative")),
-    (E24, "extend", {"pm25": NAN, "pm10": -3}, (None, None, None, "not_finite")),
-    (E24, "extend", {"pm25": -1.0, "o3_8h": 0.25}, (None, None, None, "negative")),
     (E24, "extend", {"pm25": None, "pm10": None}, (None, None, None, "no_data")),
     # O3 8-h / 1-h (docs/standards/us_epa.md)
     (E24, "extend", {"o3_8h": 0.25}, (None, None, None, "undefined")),
@@ -243,7 +239,6 @@ ROWS: list[tuple[str, str, dict[str, float | None], tuple]] = [
     (E24, "cap", {"pm25": 330.0, "pm10": 50}, (500, HAZ, "pm25", "beyond_index")),
     (E24, "null", {"pm25": 330.0, "pm10": 50}, (None, None, None, "beyond_index")),
     (E24, "extend", {"pm25": 500.0, "no2": 2100}, (848, HAZ, "pm25", "beyond_index")),
-    (E24, "extend", {"pm25": 330.0, "pm10": -1}, (509, HAZ, "pm25", "negative")),
     (E24, "extend", {"pm25": 330.0, "o3_8h": 0.25}, (509, HAZ, "pm25", "undefined")),
     (E24, "null", {"pm25": 330.0, "o3_8h": 0.25}, (None, None, None, "undefined")),
     (E24, "null", {"pm25": 325.4}, (500, HAZ, "pm25", "ok")),
@@ -280,11 +275,67 @@ SUBINDICES: list[tuple[str, str, dict[str, float | None], dict[str, int | None]]
     (E24, "null", {"so2_1h": 400, "so2_24h": 1100, "no2": 77}, {"so2": None, "no2": 76}),
     (E24, "null", {"pm25": 330.0, "pm10": 50}, {"pm25": None, "pm10": 46}),
     (E24, "cap", {"pm25": 330.0, "pm10": 50}, {"pm25": 500, "pm10": 46}),
+]
+
+# Negative readings (docs/standards/us_epa.md): EPA's AQS and AirData daily files publish AQI 0
+# for slightly negative daily values, so the US EPA tables rate a negative reading as a
+# concentration of 0 by default ("zero", status negative_as_zero, after beyond_index in
+# priority); "null" gives it no sub-index (status negative, before undefined).
+# (standard, negative, {measure: reading}, (aqi, category, dominant, status), {pollutant: sub}).
+NEGATIVE: list[tuple[str, str, dict[str, float | None], tuple, dict[str, int | None]]] = [
+    (E24, "null", {"pm25": -1.0, "pm10": 50}, (46, GOOD, "pm10", "negative"), {"pm25": None}),
+    (E24, "null", {"pm25": -0.01}, (None, None, None, "negative"), {"pm25": None}),
+    (E24, "null", {"pm25": NAN, "pm10": -3}, (None, None, None, "not_finite"), {"pm10": None}),
+    (E24, "null", {"pm25": -1.0, "o3_8h": 0.25}, (None, None, None, "negative"), {"o3": None}),
+    (E24, "null", {"pm25": 330.0, "pm10": -1}, (509, HAZ, "pm25", "negative"), {"pm10": None}),
     (
         E24,
-        "extend",
+        "null",
         {"pm25": NAN, "pm10": -5, "co": None},
+        (None, None, None, "not_finite"),
         {"pm25": None, "pm10": None, "co": None},
+    ),
+    (E24, "null", {"pm25": -3.4}, (None, None, None, "negative"), {"pm25": None}),
+    # The 1-h value is unusable: the 24-h 350 rates SO2, 201 + 99 * 45/299 = 215.90 -> 216.
+    (
+        E24,
+        "null",
+        {"so2_1h": -2, "so2_24h": 350},
+        (216, VUNH, "so2", "negative"),
+        {"so2": 216},
+    ),
+    # pm25 -1.0 -> 0 -> 0; pm10 50 -> 50 * 50/54 = 46.30 -> 46.
+    (E24, "zero", {"pm25": -1.0, "pm10": 50}, (46, GOOD, "pm10", "negative_as_zero"), {"pm25": 0}),
+    (E24, "zero", {"pm25": -0.01}, (0, GOOD, "pm25", "negative_as_zero"), {"pm25": 0}),
+    (E24, "zero", {"pm25": -3.4}, (0, GOOD, "pm25", "negative_as_zero"), {"pm25": 0}),  # AQS
+    (E12, "zero", {"pm25": -3.4}, (0, GOOD, "pm25", "negative_as_zero"), {"pm25": 0}),
+    (E99, "zero", {"pm25": -2.0}, (0, GOOD, "pm25", "negative_as_zero"), {"pm25": 0}),
+    (E24, "zero", {"pm25": -0.0}, (0, GOOD, "pm25", "ok"), {"pm25": 0}),  # -0.0 is 0
+    (E24, "zero", {"pm25": NAN, "pm10": -3}, (0, GOOD, "pm10", "not_finite"), {"pm10": 0}),
+    (E24, "zero", {"pm25": -INF, "pm10": 50}, (46, GOOD, "pm10", "not_finite"), {"pm25": None}),
+    # undefined (8-h O3 above 0.200 alone) and beyond_index outrank negative_as_zero.
+    (E24, "zero", {"pm25": -1.0, "o3_8h": 0.25}, (0, GOOD, "pm25", "undefined"), {"o3": None}),
+    (E24, "zero", {"pm25": 330.0, "pm10": -1}, (509, HAZ, "pm25", "beyond_index"), {"pm10": 0}),
+    (E12, "zero", {"pm25": -0.5, "co": -0.1}, (0, GOOD, "pm25,co", "negative_as_zero"), {"co": 0}),
+    (E24, "zero", {"no2": -5, "pm10": None}, (0, GOOD, "no2", "negative_as_zero"), {"no2": 0}),
+    # 1-h SO2 rated as 0 (<= 304 ppb) is the SO2 index; the 24-h mean is not consulted.
+    (
+        E24,
+        "zero",
+        {"so2_1h": -2, "so2_24h": 350},
+        (0, GOOD, "so2", "negative_as_zero"),
+        {"so2": 0},
+    ),
+    # A 24-h SO2 of 0 alone rates nothing (below 305 ppb); a 1-h O3 of 0 neither (below 0.125).
+    (E24, "zero", {"so2_24h": -2}, (None, None, None, "undefined"), {"so2": None}),
+    (E24, "zero", {"o3_1h": -0.01}, (None, None, None, "undefined"), {"o3": None}),
+    # 8-h 0.060: 51 + 49 * 5/15 = 67.33 -> 67; the 1-h 0 defines nothing beside it.
+    (
+        E24,
+        "zero",
+        {"o3_1h": -0.01, "o3_8h": 0.060},
+        (67, MOD, "o3", "negative_as_zero"),
+        {"o3": 67},
     ),
 ]
 

@@ -11,6 +11,11 @@ rounds the concentration half up to an integer and looks up the band; the EEA co
 unrounded value with the band limits (a value equal to a limit is in the lower band). The AQHI
 is the only formula with ``exp``: it is evaluated with ``Decimal.exp`` at 60 significant digits.
 No numpy, no floats in the computation.
+
+China rates SO2, NO2 and CO on the row's 1-hour value (the real-time report) and, when the row
+has none, on its 24-hour value (the daily report); 1-hour SO2 above 800 µg/m³ hands over to the
+24-hour value. A negative reading gets no index (``negative="null"``, every standard's default
+here) or is rated as 0 with ``negative="zero"`` (status ``negative_as_zero``).
 """
 
 from __future__ import annotations
@@ -34,7 +39,16 @@ IN, CN, EU24, EU_OLD, UK, CA = (
 STANDARDS = (IN, CN, EU24, EU_OLD, UK, CA)
 POLLUTANTS = ("pm25", "pm10", "o3", "co", "so2", "no2", "nh3", "pb")  # canonical output order
 # First that applies wins; then "no_data" when every reading is null, else "ok".
-STATUS_ORDER = ("not_finite", "negative", "undefined", "insufficient_pollutants", "beyond_index")
+STATUS_ORDER = (
+    "not_finite",
+    "negative",
+    "undefined",
+    "insufficient_pollutants",
+    "beyond_index",
+    "negative_as_zero",
+)
+NEGATIVE = ("null", "zero")  # the first is the default of every standard here
+INT32_MAX = 2**31 - 1
 DEFAULT_BEYOND = {IN: "cap", CN: "cap", EU_OLD: "cap"}
 BEYOND_OPTIONS = {
     IN: ("cap", "extend", "null"),
@@ -176,6 +190,9 @@ CN_BREAKPOINTS: dict[str, tuple[str, ...]] = {
 CN_QUANTUM = {m: Fraction(1, 10) if m.startswith("co") else Fraction(1) for m in CN_BREAKPOINTS}
 # Above the top of these two the measure gives no IAQI at all (not "beyond").
 CN_ENDS_EARLY = ("so2_1h", "o3_8h")
+# HJ 633: these pollutants' 1-hour limits are for the real-time report, the 24-hour ones for the
+# daily report; a row is rated on its 1-hour value when it has one.
+CN_HOURLY_FIRST = ("so2", "no2", "co")
 
 # --- EEA (docs/standards/europe.md; upper limits of bands 1..5, resp. 1..6) ---------------------
 
@@ -406,12 +423,17 @@ def _rate(x: Fraction, measure: str, standard: str, beyond: str | None) -> tuple
 
 
 def subindex(
-    value: Reading, measure: str, standard: str, *, beyond: str | None = None
+    value: Reading,
+    measure: str,
+    standard: str,
+    *,
+    beyond: str | None = None,
+    negative: str = "null",
 ) -> int | None:
     """Sub-index (India/China) or band (EEA/UK) of one reading in native units, or None."""
     beyond = resolve_beyond(standard, beyond)
     measure = measure_key(measure, standard)
-    x, _ = exact(value)
+    x, _ = _reading(value, negative)
     if x is None:
         return None
     return _rate(x, measure, standard, beyond)[0]
@@ -427,8 +449,35 @@ def _status(problems: set[str], readings: Mapping[str, Reading]) -> str:
     return "no_data" if all(v is None for v in readings.values()) else "ok"
 
 
+def _reading(value: Reading, negative: str) -> tuple[Fraction | None, str | None]:
+    """``exact`` with the ``negative`` policy: under "zero" a negative reading is 0."""
+    if negative not in NEGATIVE:
+        raise ValueError(f"negative={negative!r}")
+    x, problem = exact(value)
+    if problem == "negative" and negative == "zero":
+        return Fraction(0), "negative_as_zero"
+    return x, problem
+
+
+def _defining(
+    pollutant: str, measures: list[str], rated: Mapping[str, tuple[int | None, str]], standard: str
+) -> list[str]:
+    """The measures whose sub-index makes the pollutant's (the larger of them)."""
+    defining = [m for m in measures if m in rated and rated[m][1] != "outside"]
+    if standard != CN or pollutant not in CN_HOURLY_FIRST:
+        return defining
+    hourly, daily = f"{pollutant}_1h", f"{pollutant}_24h"
+    if hourly in defining:
+        return [hourly]  # the real-time report; the 24-hour value is not compared
+    return [m for m in defining if m == daily]  # 1-h missing, or SO2 1-h above 800
+
+
 def compute_row(
-    values: Mapping[str, Reading], standard: str, *, beyond: str | None = None
+    values: Mapping[str, Reading],
+    standard: str,
+    *,
+    beyond: str | None = None,
+    negative: str = "null",
 ) -> dict[str, Any]:
     """One row of pt.aqi.compute(..., standard=standard, beyond=beyond, subindices=True).
 
@@ -442,10 +491,10 @@ def compute_row(
     beyond = resolve_beyond(standard, beyond)
     readings = {measure_key(m, standard): v for m, v in values.items()}
     if standard == CA:
-        return _aqhi(readings)
+        return _aqhi(readings, negative)
 
     pollutant_of = MEASURES[standard]
-    parsed = {m: exact(v) for m, v in readings.items()}
+    parsed = {m: _reading(v, negative) for m, v in readings.items()}
     problems = {p for _, p in parsed.values() if p is not None}
     rated = {m: _rate(x, m, standard, beyond) for m, (x, _) in parsed.items() if x is not None}
 
@@ -454,7 +503,7 @@ def compute_row(
         measures = [m for m in readings if pollutant_of[m] == pollutant]
         if not measures:
             continue
-        defining = [m for m in measures if m in rated and rated[m][1] != "outside"]
+        defining = _defining(pollutant, measures, rated, standard)
         if not defining:
             sub[pollutant] = None
             if any(m in rated for m in measures):  # valid readings, none defines an index
@@ -513,8 +562,8 @@ def _decimal(x: Fraction) -> Decimal:
     return d
 
 
-def _aqhi(readings: dict[str, Reading]) -> dict[str, Any]:
-    parsed = {m: exact(v) for m, v in readings.items()}
+def _aqhi(readings: dict[str, Reading], negative: str) -> dict[str, Any]:
+    parsed = {m: _reading(v, negative) for m, v in readings.items()}
     problems = {p for _, p in parsed.values() if p is not None}
     xs = {m: parsed[m][0] if m in parsed else None for m in ("no2", "o3", "pm25")}
     result: dict[str, Any] = {
@@ -533,6 +582,9 @@ def _aqhi(readings: dict[str, Reading]) -> dict[str, Any]:
     no2, o3, pm25 = (x for x in xs.values() if x is not None)
     value = aqhi_value(no2, o3, pm25)
     aqi = max(1, int(value.to_integral_value(rounding=ROUND_HALF_UP)))
+    if aqi >= INT32_MAX:  # the index column is int32: saturated, and said so
+        aqi = INT32_MAX
+        problems.add("beyond_index")
     # The largest term has the largest exponent β·x (exp is increasing): compare exactly.
     given = {"pm25": pm25, "o3": o3, "no2": no2}  # canonical order
     exponents = {p: Fraction(AQHI_COEFFICIENTS[p]) * x for p, x in given.items()}

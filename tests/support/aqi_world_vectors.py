@@ -122,11 +122,13 @@ class Vector(NamedTuple):
     exceeding: str | None = None  # cn_hj633_2012: aqi_exceeding (None = null)
     label: str | None = None  # ca_aqhi: aqi_label
     subindices: dict[str, int | None] | None = None  # checked when given
+    negative: str | None = None  # None = the standard's default ("null" for all of these)
 
 
 def vector_id(v: Vector) -> str:
     readings = ",".join(f"{k}={v}" for k, v in v.readings.items())
-    return f"{v.standard}-{readings}" + (f"-{v.beyond}" if v.beyond else "")
+    options = [o for o in (v.beyond, v.negative and f"negative={v.negative}") if o]
+    return f"{v.standard}-{readings}" + "".join(f"-{o}" for o in options)
 
 
 # --- row ends: "conc:index" for both ends of every row / every breakpoint / band limit ------
@@ -743,17 +745,106 @@ VECTORS: list[Vector] = [
     Vector(CN, {"no2": 41}, 52, C_GOOD, "no2", "ok", "no2 = 24-h"),
     Vector(CN, {"co": 2.1}, 53, C_GOOD, "co", "ok", "co = 24-h"),
     Vector(CN, {"o3": 101}, 51, C_GOOD, "o3", "ok", "o3 = 8-h"),
-    # max over the measures of a pollutant; several pollutants
+    # SO2, NO2, CO: the 1-h value when the row has one (real-time report), else the 24-h value
+    # (daily report); the two are never compared (docs/standards/china.md).
     Vector(
         CN,
         {"no2_24h": 100, "no2_1h": 250},
-        110,
+        105,
         LIGHT,
         "no2",
         "ok",
-        "max(100 + ceil(10), 100 + ceil(5))",
+        "1-h: 100 + ceil(50 * 50/500); the 24-h 100 + ceil(10) is not compared",
         exceeding="no2",
-        subindices={"no2": 110},
+        subindices={"no2": 105},
+    ),
+    Vector(
+        CN,
+        {"so2_1h": 8, "so2_24h": 15},
+        3,
+        EXC,
+        None,
+        "ok",
+        "1-h: ceil(50 * 8/150) = ceil(2.67); not the 24-h ceil(15)",
+        subindices={"so2": 3},
+    ),
+    Vector(
+        CN,
+        {"so2_1h": None, "so2_24h": 15},
+        15,
+        EXC,
+        None,
+        "ok",
+        "no 1-h value: the daily report's 24-h value",
+        subindices={"so2": 15},
+    ),
+    Vector(
+        CN,
+        {"so2_1h": NAN, "so2_24h": 100},
+        75,
+        C_GOOD,
+        "so2",
+        "not_finite",
+        "no usable 1-h value: the 24-h value, and the NaN said",
+    ),
+    Vector(
+        CN,
+        {"so2_1h": 700, "so2_24h": 1000},
+        167,
+        C_MOD,
+        "so2",
+        "ok",
+        "1-h 700 <= 800: 150 + ceil(50 * 50/150) = 150 + ceil(16.67); 24-h unused",
+        exceeding="so2",
+    ),
+    Vector(
+        CN,
+        {"so2_1h": 801, "so2_24h": 3000},
+        500,
+        C_SEV,
+        "so2",
+        "beyond_index",
+        "1-h above 800: the 24-h 3000 > 2620, capped",
+        exceeding="so2",
+    ),
+    Vector(
+        CN,
+        {"so2_1h": 100, "so2_24h": 3000},
+        34,
+        EXC,
+        None,
+        "ok",
+        "ceil(50 * 100/150) = ceil(33.3); an unused 24-h value is not beyond",
+    ),
+    Vector(
+        CN,
+        {"co_1h": 5, "co_24h": 4},
+        50,
+        EXC,
+        None,
+        "ok",
+        "1-h 5 mg/m3 -> 50; the 24-h 4 mg/m3 (100) is not compared",
+        subindices={"co": 50},
+    ),
+    Vector(
+        CN,
+        {"no2_1h": 4000, "no2_24h": 40},
+        500,
+        C_SEV,
+        "no2",
+        "beyond_index",
+        "1-h above 3840: capped; the 24-h 50 does not replace it",
+        exceeding="no2",
+    ),
+    Vector(
+        CN,
+        {"o3_1h": 200, "o3_8h": 100},
+        100,
+        C_GOOD,
+        "o3",
+        "ok",
+        "ozone keeps both periods in both reports: max(100, 50)",
+        subindices={"o3": 100},
     ),
     Vector(CN, {"co_1h": 12}, 104, LIGHT, "co", "ok", "100 + ceil(4)", exceeding="co"),
     Vector(
@@ -1046,6 +1137,81 @@ VECTORS: list[Vector] = [
     Vector(CA, {"no2": -1, "o3": 30, "pm25": 10}, None, None, None, "negative"),
     Vector(CA, {"no2": 20, "o3": -1, "pm25": None}, None, None, None, "negative"),
     Vector(CA, {"no2": NAN, "o3": 30, "pm25": 10}, None, None, None, "not_finite"),
+    # negative="zero" (the US EPA default, an option here): a negative reading is rated as 0
+    Vector(
+        CN,
+        {"pm25": -1, "pm10": 60},
+        55,
+        C_GOOD,
+        "pm10",
+        "negative_as_zero",
+        "pm25 -> 0 -> 0; pm10 50 + ceil(5)",
+        subindices={"pm25": 0, "pm10": 55},
+        negative="zero",
+    ),
+    Vector(CN, {"pm25": -3.4}, 0, EXC, None, "negative_as_zero", negative="zero"),
+    Vector(
+        CN,
+        {"so2_1h": -2, "so2_24h": 100},
+        0,
+        EXC,
+        None,
+        "negative_as_zero",
+        "the 1-h value rated as 0 rates SO2",
+        negative="zero",
+    ),
+    Vector(
+        IN,
+        {"pm25": -1, "no2": 20, "so2": 10},
+        25,
+        I_GOOD,
+        "no2",
+        "negative_as_zero",
+        "0, 50*20/40, 50*10/40 = 12.5 -> 13: three pollutants rated",
+        negative="zero",
+    ),
+    Vector(
+        EU24,
+        {"pm25": -2, "no2": 30},
+        3,
+        EEA[3],
+        "no2",
+        "negative_as_zero",
+        "pm25 -> 0: band 1; no2 30 in (25, 60]: band 3",
+        negative="zero",
+    ),
+    Vector(
+        CA,
+        {"no2": -1, "o3": 30, "pm25": 10},
+        2,
+        LOWR,
+        "o3",
+        "negative_as_zero",
+        "1000/10.4 * (0 + 0.016240 + 0.004882) = 2.03",
+        label="2",
+        negative="zero",
+    ),
+    Vector(
+        CA,
+        {"no2": -1, "o3": 30, "pm25": None},
+        None,
+        None,
+        None,
+        "insufficient_pollutants",
+        "rated as 0, but PM2.5 is missing",
+        negative="zero",
+    ),
+    # An index beyond int32 (the AQHI has no table top): saturated, beyond_index.
+    Vector(
+        CA,
+        {"no2": 19820, "o3": 30, "pm25": 10},
+        2**31 - 1,
+        VHIGHR,
+        "no2",
+        "beyond_index",
+        "1000/10.4 * e^17.26 = 3.0e9",
+        label="10+",
+    ),
 ]
 
 # Unrounded AQHI of the worked examples (aqi_value), to 6 decimals.

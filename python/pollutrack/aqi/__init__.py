@@ -35,6 +35,7 @@ from pollutrack.aqi.options import (
     ColumnOptions,
     DailyOptions,
     HourlyOptions,
+    Negative,
     RollingOptions,
     _aqi_options,
 )
@@ -156,6 +157,7 @@ def subindex(
     standard: str | Standard = "us_epa_2024",
     unit: str | None = None,
     beyond: Beyond | None = None,
+    negative: Negative | None = None,
 ) -> Any:
     """The sub-index of one measure for each concentration.
 
@@ -166,6 +168,8 @@ def subindex(
         standard: a name from :func:`standard_names` or a :class:`Standard`.
         unit: the unit of ``values`` when not the table's own (see :func:`compute`).
         beyond: as in :func:`compute` (``"null"`` gives no index above the table).
+        negative: as in :func:`compute`: ``"zero"`` rates a negative value as 0 (the US EPA
+            default), ``"null"`` gives it no index (every other standard's default).
 
     Returns:
         ``int | None`` for a number; a float64 numpy array (NaN where undefined) for numpy or
@@ -177,11 +181,14 @@ def subindex(
         (100, 101)
         >>> pt.aqi.subindex([0.124, 0.125], "o3_1h").tolist()
         [nan, 101.0]
+        >>> pt.aqi.subindex(-0.4, "pm25"), pt.aqi.subindex(-0.4, "pm25", negative="null")
+        (0, None)
     """
+    arg = standard_arg(standard)
     return _map_array(
         values,
         lambda arr: _core.aqi.subindex(
-            arr, measure, standard=standard_arg(standard), unit=unit, beyond=beyond
+            arr, measure, standard=arg, unit=unit, beyond=beyond, negative=negative
         ),
     )
 

@@ -29,11 +29,13 @@ __all__ = [
     "DailyOptions",
     "Duplicates",
     "HourlyOptions",
+    "Negative",
     "OnInvalid",
     "RollingOptions",
 ]
 
 Beyond = Literal["extend", "cap", "null"]
+Negative = Literal["zero", "null"]
 OnInvalid = Literal["flag", "raise"]
 Duplicates = Literal["error", "first", "last", "mean"]
 
@@ -71,12 +73,18 @@ class AqiOptions(ColumnOptions, total=False):
         beyond: above the top breakpoint: ``"extend"`` the top row's slope, ``"cap"`` at the
             top index, or ``"null"`` (the row's index becomes null); status ``beyond_index``.
             Default (``None``): the standard's own (US EPA extend; India, China, EEA cap).
+        negative: a negative concentration: ``"zero"`` rates it as 0 (status
+            ``negative_as_zero``; EPA publishes AQI 0 for slightly negative daily values), or
+            ``"null"`` gives it no sub-index (status ``negative``; the row's index comes from
+            its other pollutants). Default (``None``): the standard's own (US EPA zero; every
+            other standard null).
     """
 
     standard: str | Standard
     subindices: bool
     on_invalid: OnInvalid
     beyond: Beyond | None
+    negative: Negative | None
 
 
 class RollingOptions(TypedDict, total=False):

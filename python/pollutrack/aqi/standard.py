@@ -80,6 +80,7 @@ class Standard:
         index_rounding: str = "half_up",
         temperature: int = 25,
         beyond: str = "extend",
+        negative: str = "null",
     ) -> Standard:
         """A custom standard from a breakpoint table shaped like :func:`breakpoints` output.
 
@@ -102,6 +103,8 @@ class Standard:
             index_rounding: ``"half_up"`` or ``"ceiling"`` for interpolated indices.
             temperature: 25 or 20 (°C) for µg/m³ <-> ppb conversions.
             beyond: default policy above the top row (``"extend"``, ``"cap"``, ``"null"``).
+            negative: default for a negative concentration: ``"null"`` (no index) or
+                ``"zero"`` (rated as 0, as the US EPA tables do).
 
         Examples:
             >>> import pollutrack as pt
@@ -149,6 +152,7 @@ class Standard:
             "method": method,
             "temperature": temperature,
             "beyond": beyond,
+            "negative": negative,
             "measures": list(measures.values()),
             "categories": _categories(rows, categories),
         }

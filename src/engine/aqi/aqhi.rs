@@ -8,9 +8,11 @@ mod exp_m1;
 
 use arrow_array::{Array, Float64Array};
 
+use std::borrow::Cow;
+
 use super::combine::{F_INSUFFICIENT, STATUS_OF_FLAGS};
 use super::plan::AqiPlan;
-use super::subindex::{F_NEGATIVE, F_NOT_FINITE, F_NULL, NONE};
+use super::subindex::{Negative, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, F_ZEROED, NONE};
 use super::task::{write_validity, TaskOut};
 
 /// Computes one block of rows of an AQHI plan.
@@ -34,13 +36,24 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
     let (mut total, mut top, mut mask) = (vec![0.0_f64; n], vec![f64::NEG_INFINITY; n], vec![0_u8; n]);
     let (mut flags, mut all_null, mut term_flags) = (vec![0_u8; n], vec![F_NULL; n], vec![F_NULL; n]);
     let mut term = vec![0.0_f64; n];
+    // A negative reading is F_NEGATIVE (not rated), or under `negative="zero"` F_ZEROED and
+    // rated as 0.
+    let (negative_flag, zero) = match plan.negative {
+        Negative::Null => (F_NEGATIVE, false),
+        Negative::Zero => (F_ZEROED, true),
+    };
     for &(bit, beta, column) in &terms {
         if let Some(column) = column {
-            let values = &column.values()[out.start..out.start + n];
+            let mut values = Cow::Borrowed(&column.values()[out.start..out.start + n]);
             // `kernel::reading`'s flags, branch-free (−∞ also sets F_NEGATIVE: same status).
-            for (f, &x) in term_flags.iter_mut().zip(values) {
-                *f = (u8::from(!x.is_finite()) * F_NOT_FINITE) | (u8::from(x < 0.0) * F_NEGATIVE);
+            for (f, &x) in term_flags.iter_mut().zip(values.iter()) {
+                let negative = u8::from(x < 0.0) * if x.is_finite() { negative_flag } else { F_NEGATIVE };
+                *f = (u8::from(!x.is_finite()) * F_NOT_FINITE) | negative;
             }
+            if zero && values.iter().any(|&x| x < 0.0) {
+                values.to_mut().iter_mut().filter(|x| **x < 0.0 && x.is_finite()).for_each(|x| *x = 0.0);
+            }
+            let values = values.as_ref();
             if let Some(nulls) = column.nulls().filter(|nulls| nulls.null_count() > 0) {
                 for (f, valid) in term_flags.iter_mut().zip(&nulls.inner().slice(out.start, n)) {
                     *f = if valid { *f } else { F_NULL };
@@ -75,10 +88,14 @@ pub fn run_block(plan: &AqiPlan, columns: &[Float64Array], out: TaskOut<'_>) {
             *f |= F_INSUFFICIENT;
         }
         let value = aqhi.scale * total;
-        let rated = *f == 0;
+        let rated = *f & !F_ZEROED == 0;
         if rated {
-            // Half up, and never below 1 (`docs/standards/canada.md`).
-            *b = ((value + 0.5) as i32).max(1); // value ≥ 0: `as` is floor
+            // Half up, and never below 1 (`docs/standards/canada.md`); value ≥ 0, so `as` is
+            // floor, saturating at i32::MAX: such an index is beyond what int32 holds.
+            *b = ((value + 0.5) as i32).max(1);
+            if value + 0.5 >= f64::from(i32::MAX) {
+                *f |= F_BEYOND;
+            }
         }
         *status = STATUS_OF_FLAGS[usize::from(*f & !F_NULL | all_null)];
         *aqi = (*b).max(0);

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::combine::is_invalid;
 use super::kernel::run_task;
 use super::plan::{AqiPlan, OnInvalid, PlannedInput};
-use super::subindex::{F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
+use super::subindex::{Negative, F_ABOVE, F_BELOW, F_NEGATIVE, F_NOT_FINITE};
 use super::task::TaskOut;
 use crate::engine::parallel::{install, map_tasks, TASK_ROWS};
 use crate::engine::{Error, Result};
@@ -95,6 +95,7 @@ fn labels<K: ArrowDictionaryKeyType>(keys: PrimitiveArray<K>, values: &ArrayRef)
 /// Computes one batch. `first_row` is the batch's position in the whole input, used to name the
 /// row when `on_invalid="raise"` refuses one.
 pub fn compute_batch(plan: &AqiPlan, batch: &RecordBatch, first_row: u64) -> Result<RecordBatch> {
+    plan.check_batch(batch)?;
     let rows = batch.num_rows();
     let columns = plan.inputs.iter().map(|input| input.read(batch)).collect::<Result<Vec<_>>>()?;
     let mut buffers = Buffers::new(plan, rows);
@@ -169,7 +170,8 @@ pub fn compute(plan: &AqiPlan, batches: &[RecordBatch]) -> Result<(Vec<RecordBat
 fn diagnose(plan: &AqiPlan, columns: &[Float64Array], row: usize, global_row: u64) -> Error {
     let readings = plan.inputs.iter().zip(columns).filter(|(_, c)| c.is_valid(row)).map(|(input, c)| {
         let value = c.value(row);
-        (input, value, plan.standard.measures[input.measure].eval(value, input.multiplier, plan.beyond).1)
+        let table = &plan.standard.measures[input.measure];
+        (input, value, table.rate(value, input.multiplier, plan.beyond, plan.negative).1)
     });
     let readings: Vec<_> = readings.collect();
     let reason = |input: &PlannedInput, flags: u8| -> Option<String> {
@@ -208,10 +210,12 @@ fn diagnose(plan: &AqiPlan, columns: &[Float64Array], row: usize, global_row: u6
             reason: reason(input, *flags).unwrap_or_else(|| "invalid".into()),
         };
     }
-    // AQHI readings are flagged at row level: find the first bad one directly.
+    // AQHI readings are flagged at row level: find the first bad one directly (a negative one
+    // rated as 0 is not bad).
+    let refused = if plan.negative == Negative::Zero { F_NOT_FINITE } else { F_NOT_FINITE | F_NEGATIVE };
     let bad = plan.inputs.iter().zip(columns).find_map(|(input, c)| {
         let (value, f) = super::kernel::reading(c, row);
-        (f & (F_NOT_FINITE | F_NEGATIVE) != 0).then_some((input, value, f))
+        (f & refused != 0).then_some((input, value, f))
     });
     match bad {
         Some((input, value, f)) => Error::InvalidValue {

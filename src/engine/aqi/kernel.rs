@@ -3,13 +3,13 @@
 
 use arrow_array::{Array, Float64Array};
 
-use super::combine::{larger, single, sulfur, ABSENT, F_INSUFFICIENT, STATUS_OF_FLAGS};
+use super::combine::{hourly_first, larger, single, sulfur, ABSENT, F_INSUFFICIENT, STATUS_OF_FLAGS};
 use super::plan::{AqiPlan, Rule};
 use super::subindex::{Beyond, Scale, F_BEYOND, F_NEGATIVE, F_NOT_FINITE, F_NULL, NONE};
 use super::task::{write_bits, write_validity, TaskOut};
 
 type Results = (Vec<i32>, Vec<u8>);
-/// A rule over two measures of one pollutant (`combine::larger`, `combine::sulfur`).
+/// A rule over two measures of one pollutant (`combine::larger`, `sulfur`, `hourly_first`).
 type PairRule = fn((i32, u8), (i32, u8)) -> (i32, u8);
 
 /// Applies `eval` to every valid value of one column in the task; nulls keep `(NONE, F_NULL)`.
@@ -37,13 +37,15 @@ fn fill(column: &Float64Array, start: usize, n: usize, eval: impl Fn(f64) -> (i3
 /// Sub-index and flags of every row of one input column in the task. The table kind is
 /// chosen once per column, so each loop is monomorphic.
 fn measure_results(plan: &AqiPlan, input: usize, column: &Float64Array, start: usize, n: usize) -> Results {
-    let (multiplier, beyond) = (plan.inputs[input].multiplier, plan.beyond);
+    let (multiplier, beyond, negative) = (plan.inputs[input].multiplier, plan.beyond, plan.negative);
     match &plan.table(input).scale {
         Scale::Linear(t) if t.is_half_even() => {
-            fill(column, start, n, |x| t.eval_rounded::<true>(x, multiplier, beyond))
+            fill(column, start, n, |x| negative.apply(x, |x| t.eval_rounded::<true>(x, multiplier, beyond)))
         }
-        Scale::Linear(t) => fill(column, start, n, |x| t.eval_rounded::<false>(x, multiplier, beyond)),
-        Scale::Bands(t) => fill(column, start, n, |x| t.eval(x, multiplier, beyond)),
+        Scale::Linear(t) => {
+            fill(column, start, n, |x| negative.apply(x, |x| t.eval_rounded::<false>(x, multiplier, beyond)))
+        }
+        Scale::Bands(t) => fill(column, start, n, |x| negative.apply(x, |x| t.eval(x, multiplier, beyond))),
         Scale::Formula => unreachable!("formula standards take the AQHI path"),
     }
 }
@@ -77,9 +79,13 @@ fn pollutant_results(plan: &AqiPlan, columns: &[Float64Array], start: usize, n: 
                     }
                     (index, flags)
                 }
-                Rule::Larger | Rule::EpaSulfur => {
+                Rule::Larger | Rule::EpaSulfur | Rule::HourlyFirst => {
                     let get = |s: Option<usize>| s.and_then(|s| by_input[s].as_ref());
-                    let rule = if p.rule == Rule::Larger { larger } else { sulfur };
+                    let rule: PairRule = match p.rule {
+                        Rule::EpaSulfur => sulfur,
+                        Rule::HourlyFirst => hourly_first,
+                        _ => larger,
+                    };
                     combine_pair(get(a), get(b), n, rule)
                 }
             }

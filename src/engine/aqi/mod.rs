@@ -18,4 +18,4 @@ pub use compute::{compute, compute_batch};
 pub use measure::{Pollutant, Unit};
 pub use plan::{AqiOptions, AqiPlan, OnInvalid};
 pub use standard::{resolve, Standard};
-pub use subindex::Beyond;
+pub use subindex::{Beyond, Negative};

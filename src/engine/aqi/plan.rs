@@ -11,8 +11,9 @@ use super::combine::STATUS_NAMES;
 use super::decimal;
 use super::measure::{molar_volume, Pollutant, Rounding, Unit};
 use super::standard::{resolve, Method, Standard};
-use super::subindex::{Beyond, MeasureTable, Scale};
+use super::subindex::{Beyond, MeasureTable, Negative, Scale};
 use crate::engine::columns::{check_numeric_values, representation_error};
+use crate::engine::type_names::pyarrow_name;
 use crate::engine::{Error, Result, VERSION};
 
 mod columns;
@@ -56,6 +57,8 @@ pub struct AqiOptions {
     pub on_invalid: OnInvalid,
     /// `None`: the standard's own default.
     pub beyond: Option<Beyond>,
+    /// What a negative reading gets; `None`: the standard's own default (US EPA: zero).
+    pub negative: Option<Negative>,
     /// Degrees C of the µg/m³ ↔ ppb conversion; `None`: the standard's own.
     pub temperature: Option<u32>,
     /// Leave out recognised columns the standard does not rate instead of refusing them
@@ -72,6 +75,7 @@ impl Default for AqiOptions {
             subindices: false,
             on_invalid: OnInvalid::Flag,
             beyond: None,
+            negative: None,
             temperature: None,
             skip_unrated: false,
         }
@@ -109,6 +113,8 @@ pub enum Rule {
     Larger,
     /// `combine::sulfur` (US EPA `docs/standards/us_epa.md`).
     EpaSulfur,
+    /// `combine::hourly_first` (China HJ 633 `docs/standards/china.md`); slots `[1-h, 24-h]`.
+    HourlyFirst,
 }
 
 /// A pollutant present in the data.
@@ -135,6 +141,7 @@ pub struct AqiPlan {
     pub standard: Arc<Standard>,
     pub options: AqiOptions,
     pub beyond: Beyond,
+    pub negative: Negative,
     pub temperature: u32,
     pub inputs: Vec<PlannedInput>,
     /// Pollutants present, canonical order.
@@ -151,6 +158,8 @@ pub struct AqiPlan {
     /// Index 0..=top category start → key into `category_values`; higher indices take the last.
     pub category_keys: Vec<i8>,
     schema: SchemaRef,
+    /// The input's columns: the first fields of `schema`.
+    input_columns: usize,
 }
 
 impl AqiPlan {
@@ -168,6 +177,7 @@ impl AqiPlan {
     fn planned(input: &Schema, options: AqiOptions, batches: &[RecordBatch]) -> Result<Self> {
         let standard = resolve(&options.standard)?;
         let beyond = options.beyond.unwrap_or(standard.beyond);
+        let negative = options.negative.unwrap_or(standard.negative);
         let temperature = options.temperature.unwrap_or(standard.temperature);
         let volume = molar_volume(temperature)?;
         let (chosen, skipped) = resolve_columns(&standard, input, &options.columns, options.skip_unrated)?;
@@ -207,8 +217,10 @@ impl AqiPlan {
             dominant_keys,
             category_keys,
             schema: Arc::new(Schema::empty()),
+            input_columns: input.fields().len(),
             standard,
             beyond,
+            negative,
             temperature,
             inputs,
             pollutants,
@@ -217,6 +229,31 @@ impl AqiPlan {
         };
         plan.schema = plan.build_schema(input)?;
         Ok(plan)
+    }
+
+    /// Refuses a batch whose columns differ from those planned for, by name or type: a
+    /// stream's batches may not match its schema, and the plan reads columns by position.
+    pub fn check_batch(&self, batch: &RecordBatch) -> Result<()> {
+        let planned = &self.schema.fields()[..self.input_columns];
+        let schema = batch.schema();
+        let names = |fields: &[Arc<Field>]| fields.iter().map(|f| f.name().clone()).collect::<Vec<_>>();
+        if names(planned) != names(schema.fields()) {
+            return Err(Error::spec(format!(
+                "a batch has columns {:?}, but the data's schema has {:?}: every batch of a stream must have the stream's schema",
+                names(schema.fields()),
+                names(planned)
+            )));
+        }
+        for (want, got) in planned.iter().zip(schema.fields()) {
+            if want.data_type() != got.data_type() {
+                let expected = format!(
+                    "the data's schema gives it type {}: every batch of a stream must have the stream's schema",
+                    pyarrow_name(want.data_type())
+                );
+                return Err(Error::unsupported_type(got.name(), got.data_type(), expected));
+            }
+        }
+        Ok(())
     }
 
     pub fn table(&self, input: usize) -> &MeasureTable {
@@ -296,6 +333,7 @@ impl AqiPlan {
                 "subindices": self.options.subindices,
                 "on_invalid": self.options.on_invalid.key(),
                 "beyond": self.beyond.key(),
+                "negative": self.negative.key(),
                 "unit_conversion": format!("{} C, 1 atm, molar volume {} L/mol", self.temperature, molar_volume(self.temperature).unwrap_or(f64::NAN)),
             },
             "columns": columns,
@@ -328,8 +366,20 @@ impl AqiPlan {
 fn plan_pollutants(standard: &Standard, inputs: &[PlannedInput]) -> Vec<PlannedPollutant> {
     let mut out = Vec::new();
     for pollutant in Pollutant::ALL {
-        let measures: Vec<usize> =
+        let mut measures: Vec<usize> =
             (0..standard.measures.len()).filter(|&m| standard.measures[m].pollutant == pollutant).collect();
+        let one_hour = |m: &usize| standard.measures[*m].averaging == "1h";
+        let rule = match (measures.len(), pollutant) {
+            (1, _) => Rule::Single,
+            (_, Pollutant::So2) if standard.epa_so2 => Rule::EpaSulfur,
+            (_, Pollutant::So2 | Pollutant::No2 | Pollutant::Co)
+                if standard.hj633_periods && measures.iter().filter(|m| one_hour(m)).count() == 1 =>
+            {
+                measures.sort_by_key(|m| !one_hour(m)); // the 1-hour measure first
+                Rule::HourlyFirst
+            }
+            _ => Rule::Larger,
+        };
         let mut slots = [None, None];
         for (slot, m) in slots.iter_mut().zip(&measures) {
             *slot = inputs.iter().position(|i| i.measure == *m);
@@ -337,11 +387,6 @@ fn plan_pollutants(standard: &Standard, inputs: &[PlannedInput]) -> Vec<PlannedP
         if slots.iter().all(Option::is_none) {
             continue;
         }
-        let rule = match (measures.len(), pollutant) {
-            (1, _) => Rule::Single,
-            (_, Pollutant::So2) if standard.epa_so2 => Rule::EpaSulfur,
-            _ => Rule::Larger,
-        };
         out.push(PlannedPollutant { pollutant, rule, slots });
     }
     out

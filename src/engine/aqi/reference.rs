@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::measure::{molar_volume, Unit};
 use super::standard::{builtins, resolve, Method, Standard};
-use super::subindex::{Beyond, MeasureTable, Scale, F_ABOVE, NONE};
+use super::subindex::{Beyond, MeasureTable, Negative, Scale, F_ABOVE, NONE};
 use crate::engine::columns::{as_f64, representation_error};
 use crate::engine::parallel::{install, TASK_ROWS};
 use crate::engine::{Error, Result};
@@ -164,10 +164,12 @@ pub fn subindex(
     standard_text: &str,
     unit: Option<&str>,
     beyond: Option<Beyond>,
+    negative: Option<Negative>,
 ) -> Result<Int32Array> {
     let std = resolve(standard_text)?;
     let t = measure_table(&std, measure_key)?;
     let beyond = beyond.unwrap_or(std.beyond);
+    let negative = negative.unwrap_or(std.negative);
     let unit = unit.map(|text| Unit::parse(text, &t.key)).transpose()?.unwrap_or(t.unit);
     let factor = unit.factor_to(t.unit, t.pollutant, molar_volume(std.temperature)?, &t.key)?;
     let multiplier = match t.scale {
@@ -184,7 +186,7 @@ pub fn subindex(
             let start = task * TASK_ROWS;
             for (i, slot) in chunk.iter_mut().enumerate() {
                 if values.is_valid(start + i) {
-                    let (index, flags) = t.eval(values.value(start + i), multiplier, beyond);
+                    let (index, flags) = t.rate(values.value(start + i), multiplier, beyond, negative);
                     *slot = if epa_so2_1h && flags & F_ABOVE != 0 { 200 } else { index };
                 }
             }
@@ -226,24 +228,33 @@ mod tests {
     #[test]
     fn arrays() {
         let values: ArrayRef = Arc::new(Float64Array::from(vec![Some(35.49), None, Some(-1.0), Some(330.0)]));
-        let out = subindex(&values, "pm25", "us_epa_2024", None, None).unwrap();
+        let out = subindex(&values, "pm25", "us_epa_2024", None, None, Some(Negative::Null)).unwrap();
         assert_eq!(out.iter().collect::<Vec<_>>(), vec![Some(100), None, None, Some(509)]);
+        // The US EPA default: a negative reading is rated as 0.
+        let out = subindex(&values, "pm25", "us_epa_2024", None, None, None).unwrap();
+        assert_eq!(out.iter().collect::<Vec<_>>(), vec![Some(100), None, Some(0), Some(509)]);
+        // India's default: no index. 35.49 → 35 → 51 + 49·4/29 = 57.76 → 58.
+        let out = subindex(&values, "pm25", "in_naqi", None, None, None).unwrap();
+        assert_eq!((out.value(0), out.is_null(2)), (58, true));
         let ug: ArrayRef = Arc::new(Float64Array::from(vec![100.0]));
         // 100 µg/m³ NO2 × 24.45 / 46.01 = 53.14 ppb → 53 → 50.
-        let out = subindex(&ug, "no2", "us_epa_2024", Some("ug/m3"), None).unwrap();
+        let out = subindex(&ug, "no2", "us_epa_2024", Some("ug/m3"), None, None).unwrap();
         assert_eq!(out.value(0), 50);
         let so2: ArrayRef = Arc::new(Float64Array::from(vec![305.0]));
-        assert_eq!(subindex(&so2, "so2", "us_epa_2024", None, None).unwrap().value(0), 200);
+        assert_eq!(subindex(&so2, "so2", "us_epa_2024", None, None, None).unwrap().value(0), 200);
         let idx: ArrayRef = Arc::new(Float64Array::from(vec![Some(101.0), None, Some(400.0)]));
         let c = concentration(&idx, "o3_8h", "us_epa_2024").unwrap();
         assert_eq!(c.iter().collect::<Vec<_>>(), vec![Some(0.071), None, None]);
-        assert!(subindex(&values, "pm10", "us_epa_1999", None, None).is_err());
+        assert!(subindex(&values, "pm10", "us_epa_1999", None, None, None).is_err());
         // EEA: 5.0 is band 1, just above it band 2; UK: 33.4 rounds to 33 (band 1), 33.5 to 34.
         let eea: ArrayRef = Arc::new(Float64Array::from(vec![5.0, 5.01, 141.0]));
-        let out = subindex(&eea, "pm25", "eu_eaqi_2024", None, None).unwrap();
+        let out = subindex(&eea, "pm25", "eu_eaqi_2024", None, None, None).unwrap();
         assert_eq!(out.values().to_vec(), vec![1, 2, 6]);
         let uk: ArrayRef = Arc::new(Float64Array::from(vec![33.4, 33.5, 500.0]));
-        assert_eq!(subindex(&uk, "o3", "uk_daqi", None, None).unwrap().values().to_vec(), vec![1, 2, 10]);
+        assert_eq!(
+            subindex(&uk, "o3", "uk_daqi", None, None, None).unwrap().values().to_vec(),
+            vec![1, 2, 10]
+        );
         let idx: ArrayRef = Arc::new(Float64Array::from(vec![2.0]));
         assert_eq!(concentration(&idx, "pm25", "eu_eaqi_2024").unwrap().values().to_vec(), vec![5.0]);
     }

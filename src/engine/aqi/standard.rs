@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::measure::Pollutant;
-use super::subindex::{Beyond, IndexRounding, MeasureTable};
+use super::subindex::{Beyond, IndexRounding, MeasureTable, Negative};
 use crate::engine::columns::normalize_name;
 use crate::engine::{Error, Result};
 
@@ -68,8 +68,13 @@ pub struct Standard {
     pub category_names: Vec<String>,
     pub temperature: u32,
     pub beyond: Beyond,
+    /// What a negative reading gets by default (US EPA: rated as 0, as the agency publishes).
+    pub negative: Negative,
     /// US EPA SO2 rule (`docs/standards/us_epa.md`) instead of "the larger of the two periods".
     pub epa_so2: bool,
+    /// HJ 633 rule for SO2, NO2 and CO (`docs/standards/china.md`): the 1-hour value when the
+    /// row has one (the real-time report), else the 24-hour value (the daily report).
+    pub hj633_periods: bool,
     pub min_pollutants: Option<MinPollutants>,
     /// The dominant (primary) pollutant is named only above this index (China: 50).
     pub primary_above: Option<i32>,
@@ -124,17 +129,7 @@ impl Standard {
             }
         };
         super::measure::molar_volume(spec.temperature).map_err(|e| invalid(&id, e))?;
-        let beyond = match spec.beyond.as_deref() {
-            None => Beyond::Extend,
-            Some(text) => Beyond::parse(text).map_err(|e| invalid(&id, e))?,
-        };
-        let mut epa_so2 = false;
-        for rule in &spec.rules {
-            match rule.as_str() {
-                "us_epa_so2" => epa_so2 = true,
-                other => return Err(invalid(&id, format!("unknown rule '{other}'; known: us_epa_so2"))),
-            }
-        }
+        let Policies { beyond, negative, epa_so2, hj633_periods } = policies(&id, &spec)?;
         if spec.measures.is_empty() {
             return Err(invalid(&id, "no measures"));
         }
@@ -185,7 +180,9 @@ impl Standard {
             category_names,
             temperature: spec.temperature,
             beyond,
+            negative,
             epa_so2,
+            hj633_periods,
             min_pollutants,
             primary_above: spec.primary_above,
             exceeding_above: spec.exceeding_above,
@@ -266,6 +263,39 @@ impl Standard {
         }
         None
     }
+}
+
+/// A standard's default policies and the rules it names.
+struct Policies {
+    beyond: Beyond,
+    negative: Negative,
+    epa_so2: bool,
+    hj633_periods: bool,
+}
+
+fn policies(id: &str, spec: &StandardSpec) -> Result<Policies> {
+    let beyond = match spec.beyond.as_deref() {
+        None => Beyond::Extend,
+        Some(text) => Beyond::parse(text).map_err(|e| invalid(id, e))?,
+    };
+    let negative = match spec.negative.as_deref() {
+        None => Negative::Null,
+        Some(text) => Negative::parse(text).map_err(|e| invalid(id, e))?,
+    };
+    let mut out = Policies { beyond, negative, epa_so2: false, hj633_periods: false };
+    for rule in &spec.rules {
+        match rule.as_str() {
+            "us_epa_so2" => out.epa_so2 = true,
+            "hj633_periods" => out.hj633_periods = true,
+            other => {
+                return Err(invalid(id, format!("unknown rule '{other}'; known: us_epa_so2, hj633_periods")))
+            }
+        }
+    }
+    if out.epa_so2 && out.hj633_periods {
+        return Err(invalid(id, "rules us_epa_so2 and hj633_periods exclude each other"));
+    }
+    Ok(out)
 }
 
 fn validate_categories(id: &str, cats: &[CategorySpec]) -> Result<Vec<CategorySpec>> {

@@ -25,6 +25,8 @@ pub const F_BEYOND: u8 = 16;
 pub const F_ABOVE: u8 = 32;
 /// Set at pollutant level: valid readings, but the standard defines no index for them.
 pub const F_UNDEFINED: u8 = 64;
+/// A negative reading rated as a concentration of 0 (`negative="zero"`, the US EPA default).
+pub const F_ZEROED: u8 = 128;
 
 /// What a concentration above the top breakpoint gets (the `beyond` option of `pt.aqi.compute`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +56,46 @@ impl Beyond {
             Self::Extend => "extend",
             Self::Cap => "cap",
             Self::Null => "null",
+        }
+    }
+}
+
+/// What a negative concentration gets (the `negative` option of `pt.aqi.compute`,
+/// `docs/standards/us_epa.md`): the US EPA publishes AQI 0 for slightly negative daily values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Negative {
+    /// Rated as a concentration of 0; status `negative_as_zero`.
+    Zero,
+    /// No sub-index; status `negative`.
+    Null,
+}
+
+impl Negative {
+    pub fn parse(text: &str) -> crate::engine::Result<Negative> {
+        match text {
+            "zero" => Ok(Self::Zero),
+            "null" => Ok(Self::Null),
+            _ => Err(crate::engine::Error::spec(format!("negative must be 'zero' or 'null', not '{text}'"))),
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Zero => "zero",
+            Self::Null => "null",
+        }
+    }
+
+    /// `eval(value)` under this policy: with `Zero`, a negative reading is rated as 0 and
+    /// flagged `F_ZEROED` (NaN and −∞ stay not finite).
+    #[inline]
+    pub fn apply(self, value: f64, eval: impl Fn(f64) -> (i32, u8)) -> (i32, u8) {
+        let (index, flags) = eval(value);
+        if self == Self::Zero && flags == F_NEGATIVE {
+            let (index, flags) = eval(0.0);
+            (index, flags | F_ZEROED)
+        } else {
+            (index, flags)
         }
     }
 }
@@ -293,6 +335,12 @@ impl MeasureTable {
             Scale::Bands(t) => t.eval(value, multiplier, beyond),
             Scale::Formula => (NONE, 0),
         }
+    }
+
+    /// `eval` with the `negative` policy applied.
+    #[inline]
+    pub fn rate(&self, value: f64, multiplier: f64, beyond: Beyond, negative: Negative) -> (i32, u8) {
+        negative.apply(value, |x| self.eval(x, multiplier, beyond))
     }
 
     /// The lowest concentration (table unit) whose index is at least `index`: for linear

@@ -21,6 +21,17 @@ pub(super) fn resolve_columns(
     skip_unrated: bool,
 ) -> Result<Chosen> {
     let available = || schema.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
+    // A name shared by two columns cannot say which one holds the measure.
+    let unique = |name: &str, measure: usize| -> Result<()> {
+        let count = schema.fields().iter().filter(|f| f.name() == name).count();
+        if count < 2 {
+            return Ok(());
+        }
+        Err(Error::spec(format!(
+            "the data has {count} columns named '{name}', so which one holds {} is ambiguous; rename or drop all but one",
+            standard.measures[measure].key
+        )))
+    };
     let mut decided: HashMap<usize, Option<usize>> = HashMap::new();
     for (key, name) in explicit {
         let measure = match standard.measure_for_key(key) {
@@ -31,13 +42,17 @@ pub(super) fn resolve_columns(
         };
         let column = match name {
             None => None,
-            Some(name) => Some(schema.index_of(name).map_err(|_| Error::ColumnNotFound {
-                what: format!(
-                    "column '{name}' given for {} is not in the data",
-                    standard.measures[measure].key
-                ),
-                available: available(),
-            })?),
+            Some(name) => {
+                let column = schema.index_of(name).map_err(|_| Error::ColumnNotFound {
+                    what: format!(
+                        "column '{name}' given for {} is not in the data",
+                        standard.measures[measure].key
+                    ),
+                    available: available(),
+                })?;
+                unique(name, measure)?;
+                Some(column)
+            }
         };
         if decided.insert(measure, column).is_some() {
             return Err(Error::spec(format!("columns= names {} twice", standard.measures[measure].key)));
@@ -73,6 +88,7 @@ pub(super) fn resolve_columns(
         if decided.contains_key(&measure) {
             continue;
         }
+        unique(field.name(), measure)?;
         if let Some(&other) = found.get(&measure) {
             let key = &standard.measures[measure].key;
             return Err(Error::spec(format!(

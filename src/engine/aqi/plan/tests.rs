@@ -58,6 +58,49 @@ fn rejects_bad_column_setups() {
 }
 
 #[test]
+fn two_columns_of_one_name_are_an_error_when_the_name_is_read() {
+    let ambiguous = "the data has 2 columns named 'pm25', so which one holds pm25 is ambiguous; rename or drop all but one";
+    let err = AqiPlan::new(&schema(&["pm25", "pm25"]), AqiOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), ambiguous);
+    let named = |name: &str| AqiOptions {
+        columns: vec![("pm25".into(), Some(name.into()))],
+        ..AqiOptions::default()
+    };
+    let err = AqiPlan::new(&schema(&["x", "pm10", "x"]), named("x")).unwrap_err();
+    assert_eq!(err.to_string().replace("'x'", "'pm25'"), ambiguous);
+    // Columns the AQI does not read pass through, whatever their names.
+    let plan = AqiPlan::new(&schema(&["site", "pm25", "site"]), AqiOptions::default()).unwrap();
+    assert_eq!(keys(&plan), vec![("pm25", "pm25")]);
+    // A duplicated pollutant column left out is not read either.
+    let out = AqiOptions { columns: vec![("pm10".into(), None)], ..AqiOptions::default() };
+    let plan = AqiPlan::new(&schema(&["pm25", "pm10", "pm10"]), out).unwrap();
+    assert_eq!(keys(&plan), vec![("pm25", "pm25")]);
+}
+
+#[test]
+fn batches_must_have_the_planned_schema() {
+    let plan = AqiPlan::new(&schema(&["pm25", "pm10"]), AqiOptions::default()).unwrap();
+    let column = |values: Vec<f64>| Arc::new(Float64Array::from(values)) as ArrayRef;
+    let good =
+        RecordBatch::try_from_iter([("pm25", column(vec![1.0])), ("pm10", column(vec![2.0]))]).unwrap();
+    assert!(plan.check_batch(&good).is_ok());
+    let swapped =
+        RecordBatch::try_from_iter([("pm10", column(vec![2.0])), ("pm25", column(vec![1.0]))]).unwrap();
+    assert_eq!(
+        plan.check_batch(&swapped).unwrap_err().to_string(),
+        "a batch has columns [\"pm10\", \"pm25\"], but the data's schema has [\"pm25\", \"pm10\"]: every batch of a stream must have the stream's schema"
+    );
+    let text = Arc::new(StringArray::from(vec!["x"])) as ArrayRef;
+    let typed = RecordBatch::try_from_iter([("pm25", text), ("pm10", column(vec![2.0]))]).unwrap();
+    let err = plan.check_batch(&typed).unwrap_err();
+    assert!(matches!(err, Error::UnsupportedType { .. }));
+    assert_eq!(
+        err.to_string(),
+        "column 'pm25' has type string, but the data's schema gives it type double: every batch of a stream must have the stream's schema"
+    );
+}
+
+#[test]
 fn text_columns_are_diagnosed_from_their_values_when_at_hand() {
     let batch = |values: Vec<Option<&str>>| {
         let column: ArrayRef = Arc::new(StringArray::from(values));

@@ -20,6 +20,9 @@ pub struct StandardSpec {
     pub temperature: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beyond: Option<String>,
+    /// `"zero"` or `"null"` (default): what a negative reading gets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
