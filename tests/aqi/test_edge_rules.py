@@ -6,6 +6,7 @@ test_oracle.py against the oracle.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from decimal import Decimal
@@ -135,3 +136,14 @@ def test_on_invalid_raise_passes_negatives_rated_as_zero() -> None:
         "no2",
         "not a finite number",
     )
+
+
+def test_a_negative_daily_mean_is_rated_as_epa_publishes_it() -> None:
+    # 24 hours of -3.4 ug/m3 (measurement noise around zero): EPA's daily AQI for it is 0.
+    hours = [dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(24)]
+    table = pa.table({"site": ["A"] * 24, "t": hours, "pm25": [-3.4] * 24})
+    day = pt.aqi.daily(table, station="site", time="t", tz="+00:00")
+    assert day.column("pm25_24h").to_pylist() == [pytest.approx(-3.4)]
+    assert day.select(["aqi", "aqi_status"]).to_pylist() == [
+        {"aqi": 0, "aqi_status": "negative_as_zero"}
+    ]
