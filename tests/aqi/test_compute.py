@@ -15,7 +15,6 @@ from support import aqi_oracle as oracle
 from support.aqi_vectors import (
     CATEGORY_TABLE,
     ENDPOINTS,
-    NEGATIVE,
     OUTPUTS,
     ROWS,
     SUBINDEX,
@@ -81,15 +80,6 @@ def test_subindex_scalar_invalid(value: float | None, expected: None) -> None:
     assert pt.aqi.subindex(value, "pm25", standard="in_naqi") is expected  # India: null
 
 
-def test_subindex_negative_default_is_zero_for_the_us_epa() -> None:
-    assert pt.aqi.subindex(-2.0, "pm25") == 0
-    assert pt.aqi.subindex(-3.4, "pm25", standard=E12) == 0
-    assert pt.aqi.subindex(-0.1, "pm25", standard="cn_hj633_2012", negative="zero") == 0
-    assert pt.aqi.subindex(-0.1, "pm25", standard="cn_hj633_2012") is None
-    with pytest.raises(pt.InvalidSpecError, match="negative must be 'zero' or 'null', not 'clip'"):
-        pt.aqi.subindex(-0.1, "pm25", negative="clip")  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(
     ("value", "measure", "expected"),
     [
@@ -132,17 +122,6 @@ def test_compute_rows(case: tuple) -> None:
     standard, beyond, values, expected = case
     result = pt.aqi.compute(one_row(values), standard=standard, beyond=beyond)
     assert summary(result) == [expected]
-
-
-@pytest.mark.parametrize("case", NEGATIVE, ids=case_id)
-def test_compute_negative(case: tuple) -> None:
-    standard, negative, values, expected, subindices = case
-    result = pt.aqi.compute(one_row(values), standard=standard, negative=negative, subindices=True)
-    assert summary(result) == [expected]
-    assert {p: result.column(f"aqi_{p}")[0].as_py() for p in subindices} == subindices
-    assert json.loads(result.schema.metadata[b"pollutrack"])["options"]["negative"] == negative
-    if negative == "zero":  # the US EPA default
-        assert summary(pt.aqi.compute(one_row(values), standard=standard)) == [expected]
 
 
 @pytest.mark.parametrize("case", SUBINDICES, ids=case_id)
@@ -250,25 +229,6 @@ def test_on_invalid_raise(batches: list[dict], row: int, column: str, value: flo
     assert err.value == value or (math.isnan(value) and math.isnan(err.value))
     assert str(row) in str(err)
     assert column in str(err)
-
-
-def test_on_invalid_raise_passes_negatives_rated_as_zero() -> None:
-    # Under the US EPA default a negative reading is rated, not invalid: nothing is raised;
-    # the first invalid row is the undefined one, and it names the ozone column, not pm10.
-    table = pa.table({"pm10": [5.0, -5.0, -1.0], "o3_8h": [None, None, 0.25]})
-    with pytest.raises(pt.InvalidValueError) as info:
-        pt.aqi.compute(table, on_invalid="raise")
-    assert (info.value.row, info.value.column, info.value.value) == (2, "o3_8h", 0.25)
-    out = pt.aqi.compute(table.slice(0, 2), on_invalid="raise")
-    assert summary(out) == [(5, "Good", "pm10", "ok"), (0, "Good", "pm10", "negative_as_zero")]
-    aqhi = {"no2": [-1.0, math.nan], "o3": [30.0, 30.0], "pm25": [10.0, 10.0]}
-    with pytest.raises(pt.InvalidValueError) as info:
-        pt.aqi.compute(aqhi, standard="ca_aqhi", negative="zero", on_invalid="raise")
-    assert (info.value.row, info.value.column, info.value.reason) == (
-        1,
-        "no2",
-        "not a finite number",
-    )
 
 
 def test_on_invalid_raise_passes_valid_and_beyond() -> None:

@@ -131,58 +131,6 @@ def test_numeric_types(column: str, array: pa.Array, expected: list[int | None])
     assert result.column(column).equals(pa.chunked_array([array]))
 
 
-def _decimals(texts: list[str | None], scale: int) -> pa.Array:
-    return pa.array([None if t is None else Decimal(t) for t in texts], pa.decimal128(38, scale))
-
-
-@pytest.mark.parametrize(
-    ("standard", "column", "array", "expected"),
-    [
-        # Truncated exactly: 9.0999999999 is 9.0 -> 50 (its nearest double could pass for 9.1).
-        (E24, "pm25", _decimals(["9.0999999999", "9.1", "9.0000000001"], 10), [50, 51, 50]),
-        # 30 nines: the nearest double is 9.1 itself; the decimal is 9.0 -> 50.
-        (E24, "pm25", _decimals(["9." + "0" + "9" * 29, "35.4" + "9" * 26], 30), [50, 100]),
-        (E24, "o3", _decimals(["0.0549999", "0.055"], 7), [50, 51]),
-        (E24, "pm25", _decimals(["35.5", None], 1).dictionary_encode(), [101, None]),
-        # China, half to even: 34.5 -> 34 -> ceil(50 * 34/35) = 49; a hair above the tie -> 35
-        # -> 50; 35.5 -> 36 -> ceil(50 + 50 * 1/40) = 52.
-        (
-            "cn_hj633_2012",
-            "pm25",
-            _decimals(["34.5", "34.5" + "0" * 17 + "1", "35.5"], 20),
-            [49, 50, 52],
-        ),
-        # UK, half up to 1 ug/m3: 33.4999999999999999 -> 33 (band 1), 33.5 -> 34 (band 2).
-        ("uk_daqi", "o3", _decimals(["33.4999999999999999", "33.5"], 16), [1, 2]),
-        # India, half up: 30.49999999999999999 -> 30 -> 50; 30.5 -> 31 -> 51.
-        ("in_naqi", "pm25", _decimals(["30.49999999999999999", "30.5"], 17), [50, 51]),
-    ],
-)
-def test_decimals_are_rounded_exactly(
-    standard: str, column: str, array: pa.Array, expected: list[int | None]
-) -> None:
-    options: dict[str, Any] = {"standard": standard, "subindices": True}
-    out = pt.aqi.compute(pa.table({column: array}), **options)
-    # The sub-index (India rates no row with one pollutant: insufficient_pollutants).
-    assert out.column(f"aqi_{column}").to_pylist() == expected
-    measure = pt.aqi.Standard(standard).measure(column)["key"]
-    assert pt.aqi.subindex(array, measure, standard=standard).to_pylist() == expected
-
-
-def test_decimals_with_a_unit_are_converted_as_doubles() -> None:
-    # 0.1 ppm NO2 -> 100 ppb -> 100 (Moderate's top); the conversion is not exact arithmetic.
-    out = pt.aqi.compute(pa.table({"no2": _decimals(["0.1"], 3)}), units={"no2": "ppm"})
-    assert out.column("aqi").to_pylist() == [100]
-
-
-def test_the_float_guard_is_only_as_wide_as_float_error() -> None:
-    # 9.1 * 10 is 90.999...: still 9.1 -> 51; 9.0999999999 is below 9.1 -> 9.0 -> 50.
-    out = pt.aqi.compute({"pm25": [9.0999999999, 9.1, 35.4999999999, 35.5]})
-    assert out.column("aqi").to_pylist() == [50, 51, 100, 101]
-    assert pt.aqi.subindex(9.0999999999, "pm25") == 50
-    assert oracle.subindex(9.0999999999, "pm25") == 50
-
-
 def test_null_type_beside_values() -> None:
     result = pt.aqi.compute(pa.table({"pm25": pa.nulls(2), "pm10": [155, 54]}), subindices=True)
     assert summary(result) == [

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
-from pollutrack._input import as_arrow_tabular, as_reader
+from pollutrack._input import as_arrow_tabular, as_reader, checked_batches
 from pollutrack.aqi.hourly import daily, nowcast, rolling
 from pollutrack.aqi.options import (
     AqiOptions,
@@ -113,7 +113,9 @@ def compute_stream(data: Any, **options: Unpack[AqiOptions]) -> pa.RecordBatchRe
     RecordBatchReader (a pandas index is not sent, nor kept). Column and option errors are
     raised at once; data errors (``on_invalid="raise"``) when the batch holding the bad row is
     read. Rows are numbered across the whole stream. The schema metadata cannot hold the row
-    count, which is unknown until the stream ends.
+    count, which is unknown until the stream ends. An exception the input stream raises
+    reaches the reader of the result as itself (``KeyboardInterrupt`` too), and a batch whose
+    schema differs from the stream's is refused by name, not read by position.
 
     Examples:
         >>> import pyarrow as pa
@@ -125,7 +127,7 @@ def compute_stream(data: Any, **options: Unpack[AqiOptions]) -> pa.RecordBatchRe
     """
     reader = as_reader(data)
     plan = _core.aqi.Plan(reader.schema, _aqi_options("compute_stream", options))
-    batches = (plan.compute_batch(batch) for batch in reader)
+    batches = (plan.compute_batch(batch) for batch in checked_batches(reader))
     return pa.RecordBatchReader.from_batches(plan.schema(), batches)
 
 
