@@ -10,13 +10,16 @@ user writes, on two 10-million-row tables cached in the session.
 
 Each variant is forced with the ``noop`` sink (the whole plan runs, nothing is written).
 Compared in one run per table: hand-written Spark SQL CASE WHEN, an identity ``mapInArrow``
-(Arrow transfer alone), a numpy ``mapInArrow``, a ``pandas_udf``, ``with_aqi`` and
-``apply_mapping`` (engine in mapInArrow) and ``aqi_column`` (generated SQL). Each mapInArrow
-function is also compared with a transfer of its own output (the output columns computed once
-per batch size, then only sent), which sets the engine's cost apart from Spark's cost of taking
-the extra columns back into the JVM; a transfer of the AQI number alone (what the numpy and
-pandas variants return) gives the cost of one more column. Session start-up is reported
-separately.
+(Arrow transfer alone), a numpy ``mapInArrow``, a numpy ``pandas_udf`` (what a Spark user
+writes today), ``aqi_column`` (generated SQL), pollutrack's SQL functions as Arrow UDFs
+(``pt_aqi`` as a Column builder and through Spark SQL, the category from codes and as a
+string), ``with_aqi`` and ``apply_mapping`` (one Arrow UDF over the columns they read; and
+their ``mapInArrow`` path, PySpark 4.0's), and a ``pandas_udf`` doing a dict lookup for the
+mapping. Each pollutrack function is also compared with a transfer of its own output (the
+output computed once per batch size, then only sent, by the same kind of UDF), which sets the
+engine's cost apart from Spark's cost of moving the data; a transfer of the AQI number alone
+(what the numpy and pandas variants return) gives the cost of one more column. Session
+start-up is reported separately.
 
 Run: ``python benches/bench_spark.py [--rows 10000000 --repeat 3 --tables station,narrow]``.
 """
@@ -137,11 +140,16 @@ def same_output(reference: Callable[[pa.RecordBatch], pa.RecordBatch]) -> Callab
 def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], Any]]:
     """The AQI of `pollutants` (pollutrack name -> column) on `df`, every way we compare."""
     from pollutrack import _core
-    from pollutrack.spark import aqi_column, with_aqi
+    from pollutrack.aqi.options import _aqi_options
+    from pollutrack.spark import _in_map, aqi_column, register, with_aqi
+    from pollutrack.spark import functions as ptf
     from pyspark.sql import functions as sf
     from pyspark.sql.types import IntegerType, StructField, StructType
 
     names, cols = list(pollutants), list(pollutants.values())
+    spark = df.sparkSession
+    register(spark)
+    core = _aqi_options("with_aqi", {"columns": pollutants})
 
     def aqi_output(b: pa.RecordBatch) -> pa.RecordBatch:
         return _core.aqi.Plan(b.schema, {"columns": pollutants}).compute_batch(b, labels="string")
@@ -165,6 +173,10 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
     case_when = f"greatest({', '.join(sql)})" if len(sql) > 1 else sql[0]
     numpy_schema = StructType([*df.schema.fields, StructField("aqi", IntegerType())])
     quoted = [sf.col(f"`{c}`") for c in cols]
+    readings = sf.struct(*quoted)
+    view = f"bench_{abs(hash(tuple(cols)))}"
+    df.createOrReplaceTempView(view)
+    struct_sql = f"struct({', '.join(f'`{c}`' for c in cols)})"
     return {
         "Spark SQL CASE WHEN (hand-written)": lambda: df.withColumn("aqi", sf.expr(case_when)),
         "pollutrack aqi_column (generated SQL)": lambda: df.withColumn(
@@ -173,9 +185,23 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
         "identity mapInArrow": lambda: df.mapInArrow(identity, df.schema),
         "numpy mapInArrow": lambda: df.mapInArrow(with_numpy, numpy_schema),
         "pandas_udf": lambda: df.withColumn("aqi", pandas_aqi(*quoted)),
-        "pollutrack with_aqi (mapInArrow)": lambda: with_aqi(df, columns=pollutants),
-        "transfer of with_aqi's output": lambda: df.mapInArrow(
-            same_output(aqi_output), with_aqi(df, columns=pollutants).schema
+        "pollutrack pt_aqi (Arrow UDF, Column builder)": lambda: df.withColumn(
+            "aqi", ptf.aqi(readings)
+        ),
+        "pollutrack pt_aqi (Arrow UDF, Spark SQL)": lambda: spark.sql(
+            f"SELECT *, pt_aqi({struct_sql}) AS aqi FROM {view}"
+        ),
+        "pollutrack aqi_category (Arrow UDF, codes)": lambda: df.withColumn(
+            "aqi_category", ptf.aqi_category(readings)
+        ),
+        "pollutrack pt_aqi_category (Spark SQL, strings)": lambda: spark.sql(
+            f"SELECT *, pt_aqi_category({struct_sql}) AS aqi_category FROM {view}"
+        ),
+        "pollutrack with_aqi (Arrow UDF)": lambda: with_aqi(df, columns=pollutants),
+        "transfer of with_aqi's codes (Arrow UDF)": lambda: codes_transfer(df, pollutants),
+        "pollutrack with_aqi (mapInArrow, PySpark 4.0)": lambda: _in_map.with_aqi(df, core),
+        "transfer of with_aqi's output (mapInArrow)": lambda: df.mapInArrow(
+            same_output(aqi_output), _in_map.with_aqi(df, core).schema
         ),
         # What the numpy and pandas variants return, sent without computing: the cost of
         # taking one more column back, against with_aqi's four (three of them labels).
@@ -185,21 +211,90 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
     }
 
 
+def udf_transfer(reference: Callable[[pa.Array], pa.Array], spark_type: str) -> Any:
+    """An Arrow UDF that returns a function's output without computing it: each batch size's
+    output is computed once, then reused. It pays the Arrow UDF's transfer alone."""
+    from pyspark.sql import functions as sf
+
+    ready: dict[int, pa.Array] = {}
+
+    def transfer(values: pa.Array) -> pa.Array:
+        if len(values) not in ready:
+            ready[len(values)] = reference(values)
+        return ready[len(values)]
+
+    return sf.arrow_udf(transfer, spark_type)
+
+
+def codes_transfer(df: Any, pollutants: dict[str, str]) -> Any:
+    """with_aqi's output from a transfer of its codes: the same UDF input, output and labels
+    (turned into strings by Spark), with nothing computed."""
+    from pollutrack._udf import OUTPUTS, AqiKernel
+    from pollutrack.spark.functions import label
+    from pyspark.sql import functions as sf
+
+    kernel = AqiKernel("with_aqi", {"columns": pollutants})
+    labels, types = kernel.labels(), kernel.code_types()
+    spark_type = ", ".join(
+        f"{n}: {'int' if n == 'aqi' else {pa.int8(): 'tinyint'}.get(types[n], 'smallint')}"
+        for n in OUTPUTS
+    )
+
+    def codes(values: pa.Array) -> pa.Array:
+        out = kernel.codes(values)
+        return pa.StructArray.from_arrays([out[n] for n in OUTPUTS], names=list(OUTPUTS))
+
+    udf = udf_transfer(codes, f"struct<{spark_type}>")
+    readings = sf.struct(*[sf.col(f"`{c}`") for c in dict.fromkeys(pollutants.values())])
+    with_codes = df.withColumn("_codes", udf(readings))
+    parts = [sf.col("_codes").getField("aqi").alias("aqi")]
+    parts += [
+        label(sf.col("_codes").getField(n), labels[n], nullable=n != "aqi_status").alias(n)
+        for n in OUTPUTS[1:]
+    ]
+    return with_codes.select(*[sf.col(f"`{c}`") for c in df.columns], *parts)
+
+
 def mapping_variants(df: Any, mapping: Any, tag: str = "") -> dict[str, Callable[[], Any]]:
-    """`mapping` applied to `df`, against the identity and the transfer of its output."""
+    """`mapping` applied to `df`, against the identity, a pandas_udf doing a dict lookup and
+    the transfer of its output."""
     from pollutrack import _core
-    from pollutrack.spark import apply_mapping
+    from pollutrack.spark import _in_map, apply_mapping
+    from pyspark.sql import functions as sf
 
     def mapping_output(b: pa.RecordBatch) -> pa.RecordBatch:
-        table = mapping.apply(b).table
+        table = mapping.apply(b, output="arrow").table
         plain = table.cast(_core.plain_schema(table.schema, large=False))
         return plain.combine_chunks().to_batches()[0]
+
+    def mapped_column(values: pa.Array) -> pa.Array:
+        batch = pa.RecordBatch.from_struct_array(values)
+        column = mapping.apply(batch, output="arrow").table.column("cbwd_mapped")
+        return pa.StructArray.from_arrays(
+            [column.combine_chunks().cast(pa.string())], names=["cbwd_mapped"]
+        )
+
+    lookup = {r["source"]: r["target"] for r in mapping.rules.to_pylist()}
+
+    @sf.pandas_udf("string")  # type: ignore[call-overload]
+    def pandas_map(codes: pd.Series) -> pd.Series:
+        return codes.map(lookup)
+
+    def transfer() -> Any:
+        udf = udf_transfer(mapped_column, "struct<cbwd_mapped: string>")
+        out = df.withColumn("_m", udf(sf.struct("cbwd")))
+        return out.select(*df.columns, sf.col("_m").getField("cbwd_mapped").alias("cbwd_mapped"))
 
     # On the station table the identity is the AQI's own (same DataFrame, same key).
     return {
         f"identity mapInArrow{tag}": lambda: df.mapInArrow(identity, df.schema),
-        f"pollutrack apply_mapping (mapInArrow){tag}": lambda: apply_mapping(df, mapping),
-        f"transfer of apply_mapping's output{tag}": lambda: df.mapInArrow(
+        f"pandas_udf dict lookup{tag}": lambda: df.withColumn("cbwd_mapped", pandas_map("cbwd")),
+        f"pollutrack apply_mapping (Arrow UDF){tag}": lambda: apply_mapping(df, mapping),
+        f"transfer of apply_mapping's output (Arrow UDF){tag}": transfer,
+        f"pollutrack apply_mapping (mapInArrow, PySpark 4.0){tag}": lambda: _in_map.apply_mapping(
+            df, mapping, {}
+        ),
+        f"transfer of apply_mapping's output (mapInArrow){tag}": lambda: df.mapInArrow(
             same_output(mapping_output), apply_mapping(df, mapping).schema
         ),
     }
@@ -226,7 +321,7 @@ def station_variants(df: Any, mapping: Any) -> dict[str, Callable[[], Any]]:
 
     dotted = df.withColumnRenamed("pm25", "pm2.5")
     own_names = {
-        "with_aqi on the file's own names (pm2.5)": lambda: with_aqi(
+        "with_aqi (Arrow UDF) on the file's own names (pm2.5)": lambda: with_aqi(
             dotted, columns={"pm25": "pm2.5"}
         )
     }
@@ -280,17 +375,24 @@ def report(table: str, results: dict[str, tuple[float, float, float]], mapping_t
     """Prints one table's figures, the issue's targets and each function against the transfer
     of its own output."""
     times = {name: r[0] for name, r in results.items()}
-    print(f"\n{table}:\n  {'variant':<52}{'wall':>9}{'JVM CPU':>10}{'Python CPU':>12}")
+    print(f"\n{table}:\n  {'variant':<64}{'wall':>9}{'JVM CPU':>10}{'Python CPU':>12}")
     for name, (wall, jvm, workers) in results.items():
-        print(f"  {name:<52}{wall:8.3f}s{jvm:9.2f}s{workers:11.2f}s")
-    ident = times["identity mapInArrow"]
+        print(f"  {name:<64}{wall:8.3f}s{jvm:9.2f}s{workers:11.2f}s")
+    pandas = times["pandas_udf"]
     targets = (
-        ("with_aqi / identity mapInArrow", "pollutrack with_aqi (mapInArrow)", ident, 1.15),
+        ("pt_aqi / pandas_udf", "pollutrack pt_aqi (Arrow UDF, Column builder)", pandas, 1.0),
         (
-            "apply_mapping / identity mapInArrow",
-            f"pollutrack apply_mapping (mapInArrow){mapping_tag}",
-            times[f"identity mapInArrow{mapping_tag}"],
-            1.15,
+            "pt_aqi in Spark SQL / pandas_udf",
+            "pollutrack pt_aqi (Arrow UDF, Spark SQL)",
+            pandas,
+            1.0,
+        ),
+        ("with_aqi / pandas_udf", "pollutrack with_aqi (Arrow UDF)", pandas, 1.3),
+        (
+            "apply_mapping / pandas_udf dict lookup",
+            f"pollutrack apply_mapping (Arrow UDF){mapping_tag}",
+            times[f"pandas_udf dict lookup{mapping_tag}"],
+            1.3,
         ),
         (
             "aqi_column / CASE WHEN",
@@ -302,14 +404,47 @@ def report(table: str, results: dict[str, tuple[float, float, float]], mapping_t
     for label, name, base, target in targets:
         ratio = times[name] / base
         verdict = "PASS" if ratio <= target else "MISS"
-        print(f"  target {label:<45} = {ratio:.2f} (<= {target})  {verdict}")
+        print(f"  target {label:<49} = {ratio:.2f} (<= {target})  {verdict}")
     # Not targets: how much of each call is our compute, the output's transfer set apart.
-    for name, tag in (("with_aqi", ""), ("apply_mapping", mapping_tag)):
-        ours = times[f"pollutrack {name} (mapInArrow){tag}"]
-        transfer = times[f"transfer of {name}'s output{tag}"]
-        print(f"         {name + ' / transfer of its own output':<45} = {ours / transfer:.2f}")
-    for name in ("transfer of with_aqi's output", "transfer of the AQI number alone"):
-        print(f"         {name + ' / identity':<45} = {times[name] / ident:.2f}")
+    shares = (
+        (
+            "with_aqi (Arrow UDF)",
+            "pollutrack with_aqi (Arrow UDF)",
+            "transfer of with_aqi's codes (Arrow UDF)",
+        ),
+        (
+            "with_aqi (mapInArrow)",
+            "pollutrack with_aqi (mapInArrow, PySpark 4.0)",
+            "transfer of with_aqi's output (mapInArrow)",
+        ),
+        (
+            "apply_mapping (Arrow UDF)",
+            f"pollutrack apply_mapping (Arrow UDF){mapping_tag}",
+            f"transfer of apply_mapping's output (Arrow UDF){mapping_tag}",
+        ),
+        (
+            "apply_mapping (mapInArrow)",
+            f"pollutrack apply_mapping (mapInArrow, PySpark 4.0){mapping_tag}",
+            f"transfer of apply_mapping's output (mapInArrow){mapping_tag}",
+        ),
+    )
+    for label, ours, transfer in shares:
+        ratio = times[ours] / times[transfer]
+        print(f"         {label + ' / transfer of its own output':<49} = {ratio:.2f}")
+    ident = times["identity mapInArrow"]
+    for label, name in (
+        ("with_aqi (Arrow UDF) / identity mapInArrow", "pollutrack with_aqi (Arrow UDF)"),
+        (
+            "with_aqi (mapInArrow) / identity mapInArrow",
+            "pollutrack with_aqi (mapInArrow, PySpark 4.0)",
+        ),
+        ("pt_aqi / aqi_column", "pollutrack pt_aqi (Arrow UDF, Column builder)"),
+    ):
+        base = times["pollutrack aqi_column (generated SQL)"] if "aqi_column" in label else ident
+        print(f"         {label:<49} = {times[name] / base:.2f}")
+    strings = times["pollutrack pt_aqi_category (Spark SQL, strings)"]
+    codes = times["pollutrack aqi_category (Arrow UDF, codes)"]
+    print(f"         {'category as strings / category from codes':<49} = {strings / codes:.2f}")
 
 
 def main() -> None:

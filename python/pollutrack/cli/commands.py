@@ -1,5 +1,7 @@
 """The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
+``sql`` lives in ``pollutrack.cli.sql`` and joins the group here.
+
 Exit codes: 0 success; 1 checks failed, values unmapped, drift found or JSON records set aside
 (when asked to fail on them); 2 bad usage or unusable input, with a one-line reason on stderr
 and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
@@ -9,38 +11,30 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.decorators import FC
 
 from pollutrack import __version__
 from pollutrack.aqi.options import Beyond
 from pollutrack.cli import arguments
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
+from pollutrack.cli.options import (
+    FAIL_ON_CHECKS,
+    PARTITION_BY,
+    REPORT,
+    input_options,
+    path_option,
+    standard_options,
+    unmapped_options,
+)
+from pollutrack.cli.sql import sql
 from pollutrack.exceptions import InvalidSpecError, PollutrackError, UnsupportedTypeError
 from pollutrack.mapping import OnUnmapped
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from pollutrack.aqi import AqiOptions
     from pollutrack.mapping import ApplyOptions
-
-
-# Options more than one command takes, declared once.
-_PARTITION_BY = click.option(
-    "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
-)
-_FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
-
-
-def _path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
-    """An option naming a file: the run report, the quality rules."""
-    return click.option(flag, dest, type=click.Path(path_type=Path), required=required, help=help)
-
-
-_REPORT = _path_option("--report", "report_path", "Run report (JSON); default: <out>.report.json.")
 
 
 @click.group(cls=Main)
@@ -101,19 +95,6 @@ def _checks(table: Any, rules_path: Path | None, report: Any) -> bool:
     return all(row["passed"] for row in result)
 
 
-def input_options(command: Any) -> Any:
-    """``--schema`` and ``--fail-on-rejected``, shared by the commands that read INPUTS."""
-    command = click.option(
-        "--fail-on-rejected", is_flag=True, help="Exit 1 when the JSON reader set records aside."
-    )(command)
-    return click.option(
-        "--schema",
-        "schema_path",
-        type=click.Path(path_type=Path),
-        help='Columns and types of JSON and CSV inputs: {"column": "pyarrow type"} (JSON).',
-    )(command)
-
-
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
@@ -123,12 +104,7 @@ def input_options(command: Any) -> Any:
     required=True,
     help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
 )
-@click.option(
-    "--standard",
-    default="us_epa_2024",
-    show_default=True,
-    help="A standard name (see pt.aqi.standard_names()) or a custom standard .json file.",
-)
+@standard_options
 @click.option(
     "--column",
     "columns",
@@ -136,30 +112,11 @@ def input_options(command: Any) -> Any:
     metavar="MEASURE=COLUMN",
     help="Name the column of a measure (repeatable).",
 )
-@click.option(
-    "--unit",
-    "units",
-    multiple=True,
-    metavar="MEASURE=UNIT",
-    help="Unit of a measure's column (repeatable).",
-)
 @click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
-@click.option(
-    "--beyond",
-    type=click.Choice(get_args(Beyond)),
-    default=None,
-    help="Above the top of a table (default: the standard's own).",
-)
-@click.option(
-    "--temperature",
-    type=click.Choice(["20", "25"]),
-    default=None,
-    help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
-)
-@_PARTITION_BY
-@_path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
-@_FAIL_ON_CHECKS
-@_REPORT
+@PARTITION_BY
+@path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
+@FAIL_ON_CHECKS
+@REPORT
 @input_options
 def aqi(
     inputs: tuple[str, ...],
@@ -245,9 +202,9 @@ def aqi(
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
-@_FAIL_ON_CHECKS
-@_path_option("--report", "report_path", "Also write the run report here (JSON).")
+@path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
+@FAIL_ON_CHECKS
+@path_option("--report", "report_path", "Also write the run report here (JSON).")
 @input_options
 def check(
     inputs: tuple[str, ...],
@@ -289,21 +246,10 @@ def check(
     help="The mapping sheet (.xlsx, .ods, .csv or .json).",
 )
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
-@click.option(
-    "--on-unmapped",
-    type=click.Choice(get_args(OnUnmapped)),
-    default="null",
-    show_default=True,
-)
-@click.option(
-    "--default", "default_value", help="The value for unmapped inputs with --on-unmapped default."
-)
-@click.option(
-    "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
-)
+@unmapped_options
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
-@_PARTITION_BY
-@_REPORT
+@PARTITION_BY
+@REPORT
 @input_options
 def map_values(
     inputs: tuple[str, ...],
@@ -391,3 +337,6 @@ def drift(sheet: Path, allowed: Path, fail_on_drift: bool) -> int:
         click.echo("  ".join(f"{k}={v}" for k, v in r.items() if v is not None))
     click.echo(f"{len(rows)} drift rows", err=True)
     return CHECKS_FAILED if fail_on_drift and rows else OK
+
+
+main.add_command(sql)

@@ -124,8 +124,8 @@ def code_udf(kernel: AqiKernel, fields: Sequence[tuple[str, pa.DataType]], name:
         fit_threads_to_task()
         out = kernel.codes(readings)
         if len(names) == 1:
-            return out.column(names[0])
-        return pa.StructArray.from_arrays([out.column(n) for n in names], names=names)
+            return out[names[0]]
+        return pa.StructArray.from_arrays([out[n] for n in names], names=names)
 
     codes.__name__ = name
     return arrow_udf(codes, spark_type)
