@@ -3,6 +3,8 @@ function equals the Arrow engine on the same rows, for several standards."""
 
 from __future__ import annotations
 
+import re
+
 import pollutrack as pt
 import pyarrow as pa
 import pytest
@@ -196,6 +198,15 @@ def test_bad_calls_are_clear_errors(spark: SparkSession) -> None:
     ]:
         with pytest.raises(Exception, match=message):
             spark.sql(query).collect()
+
+
+def test_on_invalid_raise_fails_the_job_with_the_engines_message(spark: SparkSession) -> None:
+    table = pa.table({"id": [1, 2], "pm25": [12.0, float("nan")]})
+    with pytest.raises(pt.InvalidValueError) as caught:
+        pt.aqi.compute(table, on_invalid="raise")
+    df = spark.createDataFrame(table).coalesce(1)  # one batch: its row is the table's row
+    with pytest.raises(Exception, match=re.escape(str(caught.value))):
+        with_aqi(df, on_invalid="raise").collect()
 
 
 def test_without_arrow_udfs(spark: SparkSession, monkeypatch: pytest.MonkeyPatch) -> None:
