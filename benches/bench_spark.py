@@ -188,6 +188,7 @@ def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], 
         "pollutrack pt_aqi (Arrow UDF, Column builder)": lambda: df.withColumn(
             "aqi", ptf.aqi(readings)
         ),
+        "pollutrack pt_aqi (Arrow UDF, column names)": lambda: df.withColumn("aqi", ptf.aqi(cols)),
         "pollutrack pt_aqi (Arrow UDF, Spark SQL)": lambda: spark.sql(
             f"SELECT *, pt_aqi({struct_sql}) AS aqi FROM {view}"
         ),
@@ -384,6 +385,12 @@ def report(table: str, results: dict[str, tuple[float, float, float]], mapping_t
         (
             "pt_aqi in Spark SQL / pandas_udf",
             "pollutrack pt_aqi (Arrow UDF, Spark SQL)",
+            pandas,
+            1.0,
+        ),
+        (
+            "pt_aqi of column names / pandas_udf",
+            "pollutrack pt_aqi (Arrow UDF, column names)",
             pandas,
             1.0,
         ),

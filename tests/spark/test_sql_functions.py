@@ -37,14 +37,17 @@ def test_column_builders_equal_the_engine(spark: SparkSession, standard: str) ->
             ptf.aqi_dominant(r, standard=standard),
             ptf.aqi_status(r, standard=standard),
             ptf.aqi_all(r, standard=standard),
+            # The columns by name: sent as they are, no struct.
+            ptf.aqi_all(measures(standard), standard=standard).alias("by_name"),
         )
         .orderBy("id")
         .toArrow()
     )
-    assert got.column_names == ["id", *OUTPUTS, "aqi_all"]
+    assert got.column_names == ["id", *OUTPUTS, "aqi_all", "by_name"]
     want = four(expected(table, standard=standard))
     assert got.select(OUTPUTS).to_pylist() == want
     assert got["aqi_all"].to_pylist() == want
+    assert got["by_name"].to_pylist() == want
 
 
 @pytest.mark.parametrize("standard", ["eu_eaqi_2024", "ca_aqhi", "cn_hj633_2012"])
@@ -181,6 +184,8 @@ def test_bad_calls_are_clear_errors(spark: SparkSession) -> None:
         ptf.aqi(sf.struct("pm25"), standard="epa")
     with pytest.raises(pt.InvalidSpecError, match="unknown standard 'epa'"):
         register(spark, standard="epa")
+    with pytest.raises(TypeError, match="readings are a struct Column or a list of column names"):
+        ptf.aqi([sf.col("pm25")])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="unexpected keyword argument 'standrad'"):
         ptf.aqi_category(sf.struct("pm25"), standrad="in_naqi")  # type: ignore[call-arg]
     mapping = pt.Mapping.from_dict({"cbwd": {"NE": "northeast"}})
