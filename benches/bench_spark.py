@@ -460,6 +460,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tables", default="station,narrow", help="comma-separated")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument(
+        "--only", help="comma-separated: run only the variants whose names hold one of these"
+    )
     args = ap.parse_args()
 
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
@@ -497,8 +500,15 @@ def main() -> None:
                 variants |= mapping_variants(winds, mapping, tag)
             else:
                 raise SystemExit(f"unknown table {table!r}: station or narrow")
+            if args.only:
+                wanted = args.only.split(",")
+                variants = {k: v for k, v in variants.items() if any(w in k for w in wanted)}
             results = timed(variants, args.repeat)
-            report(table, results, tag)
+            if args.only:  # a subset: the figures, without the targets that need the rest
+                for name, (wall, _, _) in results.items():
+                    print(f"  {name:<64}{wall:8.3f}s")
+            else:
+                report(table, results, tag)
             out["tables"][table] = {
                 name: {"seconds": r[0], "jvm_cpu_s": r[1], "python_workers_cpu_s": r[2]}
                 for name, r in results.items()

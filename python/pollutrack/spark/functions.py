@@ -121,8 +121,8 @@ def code_udf(
 
     Labels come as codes; one field is one column, several a struct of them. It takes a struct
     of readings, or with ``columns`` (their names) the columns themselves, one argument each:
-    the struct is then made in Python at no cost, where Spark would build one per row (about
-    0.15 s more of the JVM's time per 3 M rows, measured on the benchmark's station table).
+    the struct is then made in Python at no cost, where Spark would build one per row (0.2 to
+    0.5 s more of the JVM's CPU time per 3 M rows, measured on the benchmark's station table).
     """
     names = [n for n, _ in fields]
     spark_type = ", ".join(f"{quoted(n)}: {_SPARK_TYPES[t]}" for n, t in fields)
