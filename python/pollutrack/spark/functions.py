@@ -17,9 +17,9 @@ Examples:
     >>> readings = sf.struct("pm25", "pm10")  # doctest: +SKIP
     >>> df.select(ptf.aqi(readings), ptf.aqi_category(readings)).first()  # doctest: +SKIP
     Row(aqi=101, aqi_category='Unhealthy for Sensitive Groups')
-    >>> ptf.register(spark, standard="eu_eaqi_2024")  # doctest: +SKIP
+    >>> names = ptf.register(spark, standard="eu_eaqi_2024")  # doctest: +SKIP
     >>> spark.sql("SELECT pt_aqi_category(named_struct('pm25', 30.0))").first()[0]  # doctest: +SKIP
-    'Poor'
+    'Moderate'
 """
 
 from __future__ import annotations
