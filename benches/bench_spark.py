@@ -10,15 +10,20 @@ user writes, on two 10-million-row tables cached in the session.
 
 Each variant is forced with the ``noop`` sink (the whole plan runs, nothing is written).
 Compared in one run per table: hand-written Spark SQL CASE WHEN, an identity ``mapInArrow``
-(Arrow transfer alone), a numpy ``mapInArrow``, a ``pandas_udf``, ``with_aqi`` and
-``apply_mapping`` (engine in mapInArrow) and ``aqi_column`` (generated SQL). Each mapInArrow
-function is also compared with a transfer of its own output (the output columns computed once
-per batch size, then only sent), which sets the engine's cost apart from Spark's cost of taking
-the extra columns back into the JVM; a transfer of the AQI number alone (what the numpy and
-pandas variants return) gives the cost of one more column. Session start-up is reported
-separately.
+(Arrow transfer alone), a numpy ``mapInArrow``, a numpy ``pandas_udf`` (what a Spark user
+writes today), ``aqi_column`` (generated SQL), pollutrack's SQL functions as Arrow UDFs
+(``pt_aqi`` as a Column builder and through Spark SQL, the category from codes and as a
+string), ``with_aqi`` and ``apply_mapping`` (one Arrow UDF over the columns they read; and
+their ``mapInArrow`` path, PySpark 4.0's), and a ``pandas_udf`` doing a dict lookup for the
+mapping. Each pollutrack function is also compared with a transfer of its own output (the
+output computed once per batch size, then only sent, by the same kind of UDF), which sets the
+engine's cost apart from Spark's cost of moving the data; a transfer of the AQI number alone
+(what the numpy and pandas variants return) gives the cost of one more column. Session
+start-up is reported separately.
 
-Run: ``python benches/bench_spark.py [--rows 10000000 --repeat 3 --tables station,narrow]``.
+Run: ``python benches/bench_spark.py [--rows 10000000 --repeat 3 --tables station,narrow]``;
+``--only NAME,...`` runs the variants whose names hold one of these. The variants are in
+``spark_variants.py``.
 """
 
 from __future__ import annotations
@@ -26,68 +31,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-PM25 = [
-    (0.0, 9.0, 0, 50),
-    (9.1, 35.4, 51, 100),
-    (35.5, 55.4, 101, 150),
-    (55.5, 125.4, 151, 200),
-    (125.5, 225.4, 201, 300),
-    (225.5, 325.4, 301, 500),
-]
-PM10 = [
-    (0, 54, 0, 50),
-    (55, 154, 51, 100),
-    (155, 254, 101, 150),
-    (255, 354, 151, 200),
-    (355, 424, 201, 300),
-    (425, 604, 301, 500),
-]
-TABLES: dict[str, tuple[list, int]] = {"pm25": (PM25, 10), "pm10": (PM10, 1)}
-
-
-def case_when_sql(col: str, rows: list, scale: int) -> str:
-    """What a user writes: truncate, then one WHEN per row; the top row extends past 500."""
-    t = f"floor(`{col}` * {scale}) / {scale}"
-    parts = [
-        f"WHEN {t} <= {hi} THEN round({ilo} + ({ihi} - {ilo}) * ({t} - {lo}) / ({hi} - {lo}))"
-        for lo, hi, ilo, ihi in rows
-    ]
-    lo, hi, ilo, ihi = rows[-1]
-    parts.append(f"ELSE round({ilo} + ({ihi} - {ilo}) * ({t} - {lo}) / ({hi} - {lo}))")
-    return f"CASE {' '.join(parts)} END"
-
-
-def numpy_aqi(x: np.ndarray, rows: list, scale: int) -> np.ndarray:
-    """The sub-index in vectorised numpy; NaN stays NaN."""
-    t = np.floor(x * scale + 1e-9) / scale
-    lo = np.array([r[0] for r in rows])
-    hi = np.array([r[1] for r in rows])
-    ilo = np.array([r[2] for r in rows])
-    ihi = np.array([r[3] for r in rows])
-    k = np.minimum(np.searchsorted(hi, t, side="left"), len(rows) - 1)
-    return np.floor(ilo[k] + (ihi[k] - ilo[k]) * (t - lo[k]) / (hi[k] - lo[k]) + 0.5)
-
-
-def numpy_overall(values: list[np.ndarray], names: list[str]) -> np.ndarray:
-    """The highest sub-index; NaN where every pollutant is missing."""
-    subs = [numpy_aqi(v, *TABLES[name]) for v, name in zip(values, names, strict=True)]
-    return np.fmax.reduce(subs) if len(subs) > 1 else subs[0]
-
-
-def as_int32(a: np.ndarray) -> pa.Array:
-    return pa.array(np.nan_to_num(a), mask=np.isnan(a)).cast(pa.int32())
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spark_variants import aqi_variants, mapping_variants, station_variants
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -112,99 +67,6 @@ def cpu_seconds() -> tuple[float, float]:
     return jvm, workers
 
 
-def identity(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    yield from batches
-
-
-def same_output(reference: Callable[[pa.RecordBatch], pa.RecordBatch]) -> Callable:
-    """Identity that yields a function's output columns without computing them: each batch
-    size's extra columns are computed once, then reused. It pays the Arrow transfer of the
-    output alone, so the ratio to it is our compute's own cost."""
-
-    def transfer(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        extra: dict[int, pa.RecordBatch] = {}
-        for b in batches:
-            if b.num_rows not in extra:
-                extra[b.num_rows] = reference(b)
-            out = extra[b.num_rows]
-            yield pa.RecordBatch.from_arrays(
-                b.columns + out.columns[b.num_columns :], schema=out.schema
-            )
-
-    return transfer
-
-
-def aqi_variants(df: Any, pollutants: dict[str, str]) -> dict[str, Callable[[], Any]]:
-    """The AQI of `pollutants` (pollutrack name -> column) on `df`, every way we compare."""
-    from pollutrack import _core
-    from pollutrack.spark import aqi_column, with_aqi
-    from pyspark.sql import functions as sf
-    from pyspark.sql.types import IntegerType, StructField, StructType
-
-    names, cols = list(pollutants), list(pollutants.values())
-
-    def aqi_output(b: pa.RecordBatch) -> pa.RecordBatch:
-        return _core.aqi.Plan(b.schema, {"columns": pollutants}).compute_batch(b, labels="string")
-
-    def aqi_number(b: pa.RecordBatch) -> pa.RecordBatch:
-        return b.append_column("aqi", aqi_output(b).column("aqi"))
-
-    def with_numpy(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for b in batches:
-            values = [
-                pc.cast(b.column(c), pa.float64()).to_numpy(zero_copy_only=False) for c in cols
-            ]
-            yield b.append_column("aqi", as_int32(numpy_overall(values, names)))
-
-    @sf.pandas_udf("int")  # type: ignore[call-overload]
-    def pandas_aqi(*series: pd.Series) -> pd.Series:
-        values = [s.to_numpy(dtype="float64", na_value=np.nan) for s in series]
-        return pd.Series(numpy_overall(values, names)).astype("Int32")
-
-    sql = [case_when_sql(c, *TABLES[n]) for n, c in pollutants.items()]
-    case_when = f"greatest({', '.join(sql)})" if len(sql) > 1 else sql[0]
-    numpy_schema = StructType([*df.schema.fields, StructField("aqi", IntegerType())])
-    quoted = [sf.col(f"`{c}`") for c in cols]
-    return {
-        "Spark SQL CASE WHEN (hand-written)": lambda: df.withColumn("aqi", sf.expr(case_when)),
-        "pollutrack aqi_column (generated SQL)": lambda: df.withColumn(
-            "aqi", aqi_column(pollutants)
-        ),
-        "identity mapInArrow": lambda: df.mapInArrow(identity, df.schema),
-        "numpy mapInArrow": lambda: df.mapInArrow(with_numpy, numpy_schema),
-        "pandas_udf": lambda: df.withColumn("aqi", pandas_aqi(*quoted)),
-        "pollutrack with_aqi (mapInArrow)": lambda: with_aqi(df, columns=pollutants),
-        "transfer of with_aqi's output": lambda: df.mapInArrow(
-            same_output(aqi_output), with_aqi(df, columns=pollutants).schema
-        ),
-        # What the numpy and pandas variants return, sent without computing: the cost of
-        # taking one more column back, against with_aqi's four (three of them labels).
-        "transfer of the AQI number alone": lambda: df.mapInArrow(
-            same_output(aqi_number), numpy_schema
-        ),
-    }
-
-
-def mapping_variants(df: Any, mapping: Any, tag: str = "") -> dict[str, Callable[[], Any]]:
-    """`mapping` applied to `df`, against the identity and the transfer of its output."""
-    from pollutrack import _core
-    from pollutrack.spark import apply_mapping
-
-    def mapping_output(b: pa.RecordBatch) -> pa.RecordBatch:
-        table = mapping.apply(b).table
-        plain = table.cast(_core.plain_schema(table.schema, large=False))
-        return plain.combine_chunks().to_batches()[0]
-
-    # On the station table the identity is the AQI's own (same DataFrame, same key).
-    return {
-        f"identity mapInArrow{tag}": lambda: df.mapInArrow(identity, df.schema),
-        f"pollutrack apply_mapping (mapInArrow){tag}": lambda: apply_mapping(df, mapping),
-        f"transfer of apply_mapping's output{tag}": lambda: df.mapInArrow(
-            same_output(mapping_output), apply_mapping(df, mapping).schema
-        ),
-    }
-
-
 def station_table(spark: Any, rows: int, folder: str) -> Any:
     """The bundled hourly file repeated to `rows` rows, through Parquet, cached."""
     from pollutrack.cli.demo import load_hourly
@@ -217,20 +79,6 @@ def station_table(spark: Any, rows: int, folder: str) -> Any:
     path = os.path.join(folder, "station.parquet")
     pq.write_table(repeated, path)
     return spark.read.parquet(path).cache()
-
-
-def station_variants(df: Any, mapping: Any) -> dict[str, Callable[[], Any]]:
-    """The AQI and the wind-code mapping on the station table; also `with_aqi` on the file's
-    own column name, `pm2.5`, which goes through pollutrack's renaming."""
-    from pollutrack.spark import with_aqi
-
-    dotted = df.withColumnRenamed("pm25", "pm2.5")
-    own_names = {
-        "with_aqi on the file's own names (pm2.5)": lambda: with_aqi(
-            dotted, columns={"pm25": "pm2.5"}
-        )
-    }
-    return aqi_variants(df, {"pm25": "pm25"}) | own_names | mapping_variants(df, mapping)
 
 
 def narrow_tables(spark: Any, rows: int) -> tuple[Any, Any]:
@@ -280,17 +128,30 @@ def report(table: str, results: dict[str, tuple[float, float, float]], mapping_t
     """Prints one table's figures, the targets and each function against the transfer
     of its own output."""
     times = {name: r[0] for name, r in results.items()}
-    print(f"\n{table}:\n  {'variant':<52}{'wall':>9}{'JVM CPU':>10}{'Python CPU':>12}")
+    print(f"\n{table}:\n  {'variant':<64}{'wall':>9}{'JVM CPU':>10}{'Python CPU':>12}")
     for name, (wall, jvm, workers) in results.items():
-        print(f"  {name:<52}{wall:8.3f}s{jvm:9.2f}s{workers:11.2f}s")
-    ident = times["identity mapInArrow"]
+        print(f"  {name:<64}{wall:8.3f}s{jvm:9.2f}s{workers:11.2f}s")
+    pandas = times["pandas_udf"]
     targets = (
-        ("with_aqi / identity mapInArrow", "pollutrack with_aqi (mapInArrow)", ident, 1.15),
+        ("pt_aqi / pandas_udf", "pollutrack pt_aqi (Arrow UDF, Column builder)", pandas, 1.0),
         (
-            "apply_mapping / identity mapInArrow",
-            f"pollutrack apply_mapping (mapInArrow){mapping_tag}",
-            times[f"identity mapInArrow{mapping_tag}"],
-            1.15,
+            "pt_aqi in Spark SQL / pandas_udf",
+            "pollutrack pt_aqi (Arrow UDF, Spark SQL)",
+            pandas,
+            1.0,
+        ),
+        (
+            "pt_aqi of column names / pandas_udf",
+            "pollutrack pt_aqi (Arrow UDF, column names)",
+            pandas,
+            1.0,
+        ),
+        ("with_aqi / pandas_udf", "pollutrack with_aqi (Arrow UDF)", pandas, 1.3),
+        (
+            "apply_mapping / pandas_udf dict lookup",
+            f"pollutrack apply_mapping (Arrow UDF){mapping_tag}",
+            times[f"pandas_udf dict lookup{mapping_tag}"],
+            1.3,
         ),
         (
             "aqi_column / CASE WHEN",
@@ -302,14 +163,47 @@ def report(table: str, results: dict[str, tuple[float, float, float]], mapping_t
     for label, name, base, target in targets:
         ratio = times[name] / base
         verdict = "PASS" if ratio <= target else "MISS"
-        print(f"  target {label:<45} = {ratio:.2f} (<= {target})  {verdict}")
+        print(f"  target {label:<49} = {ratio:.2f} (<= {target})  {verdict}")
     # Not targets: how much of each call is our compute, the output's transfer set apart.
-    for name, tag in (("with_aqi", ""), ("apply_mapping", mapping_tag)):
-        ours = times[f"pollutrack {name} (mapInArrow){tag}"]
-        transfer = times[f"transfer of {name}'s output{tag}"]
-        print(f"         {name + ' / transfer of its own output':<45} = {ours / transfer:.2f}")
-    for name in ("transfer of with_aqi's output", "transfer of the AQI number alone"):
-        print(f"         {name + ' / identity':<45} = {times[name] / ident:.2f}")
+    shares = (
+        (
+            "with_aqi (Arrow UDF)",
+            "pollutrack with_aqi (Arrow UDF)",
+            "transfer of with_aqi's codes (Arrow UDF)",
+        ),
+        (
+            "with_aqi (mapInArrow)",
+            "pollutrack with_aqi (mapInArrow, PySpark 4.0)",
+            "transfer of with_aqi's output (mapInArrow)",
+        ),
+        (
+            "apply_mapping (Arrow UDF)",
+            f"pollutrack apply_mapping (Arrow UDF){mapping_tag}",
+            f"transfer of apply_mapping's output (Arrow UDF){mapping_tag}",
+        ),
+        (
+            "apply_mapping (mapInArrow)",
+            f"pollutrack apply_mapping (mapInArrow, PySpark 4.0){mapping_tag}",
+            f"transfer of apply_mapping's output (mapInArrow){mapping_tag}",
+        ),
+    )
+    for label, ours, transfer in shares:
+        ratio = times[ours] / times[transfer]
+        print(f"         {label + ' / transfer of its own output':<49} = {ratio:.2f}")
+    ident = times["identity mapInArrow"]
+    for label, name in (
+        ("with_aqi (Arrow UDF) / identity mapInArrow", "pollutrack with_aqi (Arrow UDF)"),
+        (
+            "with_aqi (mapInArrow) / identity mapInArrow",
+            "pollutrack with_aqi (mapInArrow, PySpark 4.0)",
+        ),
+        ("pt_aqi / aqi_column", "pollutrack pt_aqi (Arrow UDF, Column builder)"),
+    ):
+        base = times["pollutrack aqi_column (generated SQL)"] if "aqi_column" in label else ident
+        print(f"         {label:<49} = {times[name] / base:.2f}")
+    strings = times["pollutrack pt_aqi_category (Spark SQL, strings)"]
+    codes = times["pollutrack aqi_category (Arrow UDF, codes)"]
+    print(f"         {'category as strings / category from codes':<49} = {strings / codes:.2f}")
 
 
 def main() -> None:
@@ -318,9 +212,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tables", default="station,narrow", help="comma-separated")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument(
+        "--only", help="comma-separated: run only the variants whose names hold one of these"
+    )
     args = ap.parse_args()
 
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    # The variants' functions live in spark_variants, which Spark's Python workers import.
+    benches = os.path.dirname(os.path.abspath(__file__))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (benches, os.environ.get("PYTHONPATH")) if p
+    )
     start = time.perf_counter()
     from pyspark.sql import SparkSession
 
@@ -355,8 +257,15 @@ def main() -> None:
                 variants |= mapping_variants(winds, mapping, tag)
             else:
                 raise SystemExit(f"unknown table {table!r}: station or narrow")
+            if args.only:
+                wanted = args.only.split(",")
+                variants = {k: v for k, v in variants.items() if any(w in k for w in wanted)}
             results = timed(variants, args.repeat)
-            report(table, results, tag)
+            if args.only:  # a subset: the figures, without the targets that need the rest
+                for name, (wall, _, _) in results.items():
+                    print(f"  {name:<64}{wall:8.3f}s")
+            else:
+                report(table, results, tag)
             out["tables"][table] = {
                 name: {"seconds": r[0], "jvm_cpu_s": r[1], "python_workers_cpu_s": r[2]}
                 for name, r in results.items()

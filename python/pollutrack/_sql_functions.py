@@ -54,7 +54,7 @@ def _aqi_output(kernel: AqiKernel, output: str, labels: str, before: Callable[[]
             return pa.nulls(len(args[0]), kind)
         if len(args) == 2:
             return kernel.by_standard(args[0], args[1], output)
-        return kernel.outputs(args[0], labels=labels).column(output)
+        return kernel.columns(args[0], labels=labels)[output]
 
     body.__name__ = function
     return body, kind
@@ -72,8 +72,8 @@ def _aqi_all(kernel: AqiKernel, labels: str, before: Callable[[], None]) -> Made
         if len(args) == 2:
             columns = [kernel.by_standard(args[0], args[1], n) for n in OUTPUTS]
         else:
-            out = kernel.outputs(args[0], labels=labels)
-            columns = [out.column(n) for n in OUTPUTS]
+            out = kernel.columns(args[0], labels=labels)
+            columns = [out[n] for n in OUTPUTS]
         # NULL readings or standard: a NULL struct, not a struct of NULLs.
         missing = [pc.is_null(whole(a)) for a in args if whole(a).null_count]
         mask = functools.reduce(pc.or_, missing) if missing else None

@@ -19,7 +19,7 @@ Examples:
     >>> out.column("aqi").to_pylist(), out.column("aqi_status").to_pylist()
     ([101, None], ['ok', 'no_data'])
     >>> codes = kernel.codes(readings)
-    >>> codes.column("aqi_category").to_pylist()
+    >>> codes["aqi_category"].to_pylist()
     [2, None]
     >>> kernel.labels()["aqi_category"][2]
     'Unhealthy for Sensitive Groups'
@@ -113,7 +113,8 @@ class AqiKernel:
         self.function = function
         self.options = _aqi_options(function, options)
         self.standard = _standard(self.options)
-        self._plans: dict[Any, tuple[Any, dict[str, pa.Array]]] = {}
+        self._plans: dict[Any, tuple[Any, dict[str, Any]]] = {}
+        self._last: Any = None
         self._labels: dict[str, Any] = {}
         self.labels()  # plans every measure: bad options and standards fail now
 
@@ -122,7 +123,7 @@ class AqiKernel:
 
     def __setstate__(self, state: tuple[str, dict[str, object], str]) -> None:
         self.function, self.options, self.standard = state
-        self._plans, self._labels = {}, {}
+        self._plans, self._labels, self._last = {}, {}, None
 
     def labels(self, standard: str | None = None) -> dict[str, list[str]]:
         """Every label of each label column under ``standard``: the lists codes index.
@@ -155,17 +156,24 @@ class AqiKernel:
         found: tuple[dict[str, list[str]], dict[str, Any]] = self._labels[standard]
         return found
 
-    def _plan(self, schema: pa.Schema, standard: str | None) -> tuple[Any, dict[str, pa.Array]]:
+    def _plan(self, schema: pa.Schema, standard: str | None) -> tuple[Any, dict[str, Any]]:
+        """The plan of a struct type, with its label translations (see :meth:`_code`)."""
         options = self.options if standard is None else {**self.options, "standard": standard}
         if self.options.get("on_invalid") == "raise":
             # A new plan per batch, so that the row an error names counts within the batch.
             return _core.aqi.Plan(schema, options), {}
+        last = self._last
+        # Consecutive calls nearly always share a struct type; equals is cheaper than a hash.
+        if last is not None and last[0] == standard and last[1].equals(schema):
+            cached: tuple[Any, dict[str, Any]] = last[2]
+            return cached
         key = (schema, standard)
         planned = self._plans.get(key)
         if planned is None:
             if len(self._plans) >= _PLANS_KEPT:
                 self._plans.clear()
             planned = self._plans[key] = (_core.aqi.Plan(schema, options), {})
+        self._last = (standard, schema, planned)
         return planned
 
     def _batch(self, readings: Any) -> pa.RecordBatch:
@@ -179,42 +187,42 @@ class AqiKernel:
 
     def _run(
         self, readings: Any, standard: str | None, codes: bool, labels: str = "dictionary"
-    ) -> pa.RecordBatch:
+    ) -> dict[str, pa.Array]:
+        """The appended columns by name: a dict, which costs less per call than a batch."""
         readings = whole(readings)
         batch = self._batch(readings)
         plan, translations = self._plan(batch.schema, standard)
         out = plan.compute_batch(batch, labels=labels)
-        fields = out.schema
-        columns = out.columns[batch.num_columns :]
-        names = fields.names[batch.num_columns :]
+        first = batch.num_columns
+        columns = dict(zip(out.schema.names[first:], out.columns[first:], strict=True))
         if codes:
             full = self.labels(standard)
-            columns = [
-                self._code(name, c, full[name], translations)
-                if pa.types.is_dictionary(c.type)
-                else c
-                for name, c in zip(names, columns, strict=True)
-            ]
+            for name in full:
+                columns[name] = self._code(name, columns[name], full[name], translations)
         if readings.null_count:  # a null struct gives null outputs, as a NULL argument in SQL
             valid = readings.is_valid()
-            columns = [_null_where(c, valid) for c in columns]
-        return pa.RecordBatch.from_arrays(columns, names=names)
+            columns = {n: _null_where(c, valid) for n, c in columns.items()}
+        return columns
 
     @staticmethod
     def _code(
-        name: str, column: pa.Array, full: list[str], translations: dict[str, pa.Array]
+        name: str, column: pa.Array, full: list[str], translations: dict[str, Any]
     ) -> pa.Array:
-        """The label column's keys as positions in `full` (the plan's dictionary is a subset)."""
+        """The label column's keys as positions in `full` (the plan's dictionary is a subset).
+
+        The translation of a plan's dictionary is made once; ``None`` when the dictionary is
+        `full` itself (the keys are the codes, nothing to take).
+        """
         keys = column.indices
         if name not in translations:
             positions = pc.index_in(column.dictionary, value_set=pa.array(full, pa.string()))
             if positions.null_count:
                 raise InvalidSpecError(f"the engine gave {name} labels outside the standard's")
-            translations[name] = positions.cast(keys.type)
+            positions = positions.cast(keys.type)
+            same = positions.equals(pa.array(range(len(positions)), keys.type))
+            translations[name] = None if same else positions
         positions = translations[name]
-        if positions.equals(pa.array(range(len(positions)), keys.type)):
-            return keys
-        return positions.take(keys)
+        return keys if positions is None else positions.take(keys)
 
     def outputs(
         self, readings: Any, standard: str | None = None, labels: str = "dictionary"
@@ -224,10 +232,15 @@ class AqiKernel:
         ``labels``: ``"dictionary"`` (as ``compute``) or ``"string"``, written by the engine. A
         null struct gives nulls in every column.
         """
-        return self._run(readings, standard, codes=False, labels=labels)
+        columns = self._run(readings, standard, codes=False, labels=labels)
+        return pa.RecordBatch.from_arrays(list(columns.values()), names=list(columns))
 
-    def codes(self, readings: Any) -> pa.RecordBatch:
-        """:meth:`outputs` under the kernel's standard, labels as codes.
+    def columns(self, readings: Any, labels: str = "dictionary") -> dict[str, pa.Array]:
+        """:meth:`outputs` under the kernel's standard, by name (no batch to build)."""
+        return self._run(readings, None, codes=False, labels=labels)
+
+    def codes(self, readings: Any) -> dict[str, pa.Array]:
+        """:meth:`outputs` under the kernel's standard by name, labels as codes.
 
         Each label becomes its position in :meth:`labels` (int8 or int16, null where the label
         is).

@@ -274,3 +274,22 @@ def test_the_demo_reports_its_daily_output_and_checks(cli: Run, tmp_path: Path) 
         "beijing_pm25_hourly.csv",
         "wind_direction_mapping.xlsx",
     ]
+
+
+def test_sql_writes_events_with_its_tables_and_output(cli: Run, tmp_path: Path) -> None:
+    readings = tmp_path / "r.csv"
+    readings.write_text("station,pm25\nA,35.5\nB,-1\n")
+    out = tmp_path / "aqi.parquet"
+    events = tmp_path / "events.ndjson"
+    query = "SELECT station, pt_aqi({'pm25': pm25}) AS aqi FROM input"
+    code, _, err = cli("sql", query, readings, "-o", out, "--lineage", events)
+    assert code == 0, err
+    start, complete = read_events(events)
+    assert [(e.job.name, e.eventType.value) for e in (start, complete)] == [
+        ("pollutrack.sql", "START"),
+        ("pollutrack.sql", "COMPLETE"),
+    ]
+    assert [d.name for d in complete.inputs] == [str(readings.resolve())]
+    (written,) = complete.outputs
+    assert written.name == str(out.resolve())
+    assert written.outputFacets["outputStatistics"].rowCount == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pollutrack as pt
 import pollutrack.duckdb
@@ -215,6 +216,15 @@ def test_bad_calls_are_clear_errors() -> None:
     ]:
         with pytest.raises(duckdb.Error, match=message):
             con.sql(query).fetchall()
+
+
+def test_on_invalid_raise_fails_the_query_with_the_engines_message() -> None:
+    table = pa.table({"pm25": [12.0, float("nan")]})
+    with pytest.raises(pt.InvalidValueError) as caught:
+        pt.aqi.compute(table, on_invalid="raise")
+    con = connect(table, on_invalid="raise")
+    with pytest.raises(duckdb.Error, match=re.escape(f"InvalidValueError: {caught.value}")):
+        con.sql("SELECT pt_aqi({'pm25': pm25}) FROM t").fetchall()
 
 
 def test_prefix_and_registering_again() -> None:

@@ -1,5 +1,8 @@
 """The ``pollutrack`` command line (click): ``aqi``, ``map``, ``drift``, ``check``, ``demo``.
 
+``sql`` lives in ``pollutrack.cli.sql`` and joins the group here; the options several commands
+take are declared once in ``pollutrack.cli.options``.
+
 Exit codes: 0 success; 1 checks of severity error failed, values unmapped, drift found or JSON
 records set aside (when asked to fail on them); 2 bad usage or unusable input, with a one-line
 reason on stderr and no traceback; 3 an internal error (a bug), also one line. See ``errors``.
@@ -10,42 +13,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
 import click
-from click.decorators import FC
 
 from pollutrack import __version__
 from pollutrack.aqi.options import Beyond
 from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
 from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
+from pollutrack.cli.options import FAIL_ON_CHECKS, PARTITION_BY, REPORT, path_option
+from pollutrack.cli.sql import sql
 from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
 from pollutrack.lineage import Dataset
 from pollutrack.mapping import OnUnmapped
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from pollutrack.aqi import AqiOptions
     from pollutrack.mapping import ApplyOptions
-
-
-# Options more than one command takes, declared once.
-_PARTITION_BY = click.option(
-    "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
-)
-_FAIL_ON_CHECKS = click.option(
-    "--fail-on-checks", is_flag=True, help="Exit 1 when a check of severity error fails."
-)
-
-
-def _path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
-    """An option naming a file: the run report, the quality rules."""
-    return click.option(flag, dest, type=click.Path(path_type=Path), required=required, help=help)
-
-
-_REPORT = _path_option("--report", "report_path", "Run report (JSON); default: <out>.report.json.")
 
 
 @click.group(cls=Main)
@@ -106,12 +91,7 @@ def _kept(*paths: Path | None) -> list[Path]:
     required=True,
     help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
 )
-@click.option(
-    "--standard",
-    default="us_epa_2024",
-    show_default=True,
-    help="A standard name (see pt.aqi.standard_names()) or a custom standard .json file.",
-)
+@options.standard_options
 @click.option(
     "--column",
     "columns",
@@ -119,31 +99,12 @@ def _kept(*paths: Path | None) -> list[Path]:
     metavar="MEASURE=COLUMN",
     help="Name the column of a measure (repeatable).",
 )
-@click.option(
-    "--unit",
-    "units",
-    multiple=True,
-    metavar="MEASURE=UNIT",
-    help="Unit of a measure's column (repeatable).",
-)
 @click.option("--subindices", is_flag=True, help="Also write one sub-index column per pollutant.")
-@click.option(
-    "--beyond",
-    type=click.Choice(get_args(Beyond)),
-    default=None,
-    help="Above the top of a table (default: the standard's own).",
-)
-@click.option(
-    "--temperature",
-    type=click.Choice(["20", "25"]),
-    default=None,
-    help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
-)
-@_PARTITION_BY
-@_path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
-@_FAIL_ON_CHECKS
+@PARTITION_BY
+@path_option("--checks", "rules_path", "Quality rules (JSON list) run on the output.")
+@FAIL_ON_CHECKS
 @options.store_failures
-@_REPORT
+@REPORT
 @options.input_options
 @lineage_command("aqi")
 def aqi(
@@ -242,10 +203,10 @@ def aqi(
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
-@_FAIL_ON_CHECKS
+@path_option("--rules", "rules_path", "Quality rules: a JSON list of rule objects.", required=True)
+@FAIL_ON_CHECKS
 @options.store_failures
-@_path_option("--report", "report_path", "Also write the run report here (JSON).")
+@path_option("--report", "report_path", "Also write the run report here (JSON).")
 @options.input_options
 @lineage_command("check")
 def check(
@@ -295,21 +256,10 @@ def check(
     help="The mapping sheet (.xlsx, .ods, .csv or .json).",
 )
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
-@click.option(
-    "--on-unmapped",
-    type=click.Choice(get_args(OnUnmapped)),
-    default="null",
-    show_default=True,
-)
-@click.option(
-    "--default", "default_value", help="The value for unmapped inputs with --on-unmapped default."
-)
-@click.option(
-    "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
-)
+@options.unmapped_options
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
-@_PARTITION_BY
-@_REPORT
+@PARTITION_BY
+@REPORT
 @options.xlsx_option
 @options.input_options
 @lineage_command("map")
@@ -425,3 +375,6 @@ def drift(
         outputs.write_workbook(xlsx_path, mapping, sheet, drift=found)
     lineage.complete(file_datasets([sheet, allowed]), file_datasets(_kept(xlsx_path)))
     return CHECKS_FAILED if fail_on_drift and rows else OK
+
+
+main.add_command(sql)

@@ -1,17 +1,35 @@
-"""Options several commands share.
+"""The options more than one command takes, each declared once (click decorators).
 
 ``--schema`` and ``--fail-on-rejected`` (commands that read INPUTS), ``--store-failures``
-(commands that run rules) and ``--xlsx`` (``map`` and ``drift``).
+(commands that run rules), ``--xlsx`` (``map`` and ``drift``), the standard's and the mapping's
+options (``aqi``, ``map``, ``sql``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
+from click.decorators import FC
 
+from pollutrack.aqi.options import Beyond
 from pollutrack.exceptions import InvalidSpecError
+from pollutrack.mapping import OnUnmapped
+
+PARTITION_BY = click.option(
+    "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
+)
+FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+
+
+def path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:
+    """An option naming a file: the run report, the quality rules."""
+    return click.option(flag, dest, type=click.Path(path_type=Path), required=required, help=help)
+
+
+REPORT = path_option("--report", "report_path", "Run report (JSON); default: <out>.report.json.")
 
 
 def store_failures(command: Any) -> Any:
@@ -55,3 +73,65 @@ def input_options(command: Any) -> Any:
         type=click.Path(path_type=Path),
         help='Columns and types of JSON and CSV inputs: {"column": "pyarrow type"} (JSON).',
     )(command)
+
+
+_STANDARD = click.option(
+    "--standard",
+    default="us_epa_2024",
+    show_default=True,
+    help="A standard name (see pt.aqi.standard_names()) or a custom standard .json file.",
+)
+_UNIT = click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="MEASURE=UNIT",
+    help="Unit of a measure's column (repeatable).",
+)
+_BEYOND = click.option(
+    "--beyond",
+    type=click.Choice(get_args(Beyond)),
+    default=None,
+    help="Above the top of a table (default: the standard's own).",
+)
+_TEMPERATURE = click.option(
+    "--temperature",
+    type=click.Choice(["20", "25"]),
+    default=None,
+    help="Degrees C of ug/m3 <-> ppb conversions (default: the standard's own).",
+)
+
+
+def standard_options(command: Any) -> Any:
+    """``--standard``, ``--unit``, ``--beyond`` and ``--temperature`` (the AQI commands)."""
+    return _STANDARD(_UNIT(_BEYOND(_TEMPERATURE(command))))
+
+
+_ON_UNMAPPED = click.option(
+    "--on-unmapped", type=click.Choice(get_args(OnUnmapped)), default="null", show_default=True
+)
+_DEFAULT = click.option(
+    "--default", "default_value", help="The value for unmapped inputs with --on-unmapped default."
+)
+_NORMALIZE = click.option(
+    "--normalize", is_flag=True, help="Trim, case-fold and NFKC sheet keys and data alike."
+)
+
+
+def unmapped_options(command: Any) -> Any:
+    """``--on-unmapped``, ``--default`` and ``--normalize`` (the commands that map values)."""
+    return _ON_UNMAPPED(_DEFAULT(_NORMALIZE(command)))
+
+
+def aqi_options(
+    standard: Any, units: tuple[str, ...], beyond: Beyond | None, temperature: str | None
+) -> dict[str, Any]:
+    """The :class:`~pollutrack.aqi.AqiOptions` of :func:`standard_options`' values."""
+    from pollutrack.cli import arguments
+
+    return {
+        "standard": standard,
+        "units": arguments.pairs(units, "--unit"),
+        "beyond": beyond,
+        "temperature": int(temperature) if temperature else None,
+    }

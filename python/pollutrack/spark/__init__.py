@@ -1,9 +1,12 @@
-"""PySpark: the AQI on Spark DataFrames, computed by the Rust engine inside ``mapInArrow``.
+"""PySpark: the AQI and mappings on Spark DataFrames, computed by the Rust engine on executors.
 
 Each executor runs the same engine on each Arrow batch, so a Spark job gets exactly the results
-of :func:`pollutrack.aqi.compute`. The output schema is derived on the driver, where bad options
-and missing columns fail at once; label columns (category, dominant pollutant, status) become
-plain strings, as Spark has no dictionary type.
+of :func:`pollutrack.aqi.compute`: in Arrow UDFs over the columns a function reads
+(:func:`with_aqi`, :func:`apply_mapping`, and the SQL functions of
+:mod:`pollutrack.spark.functions`, which :func:`register` adds to Spark SQL), ``mapInArrow``
+for the reports, ``applyInArrow`` per station for the hourly functions. The output schema is
+derived on the driver, where bad options and missing columns fail at once; label columns
+(category, dominant pollutant, status) become plain strings, as Spark has no dictionary type.
 
 Examples:
     >>> from pyspark.sql import SparkSession  # doctest: +SKIP

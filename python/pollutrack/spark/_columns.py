@@ -1,8 +1,8 @@
 """``with_aqi`` and ``apply_mapping`` as Arrow UDF columns: only the columns they read travel.
 
 The output is planned on the driver from the DataFrame's Arrow schema, exactly as the
-``mapInArrow`` path plans it (the same columns, types and order); one Arrow UDF over a struct
-of the columns read returns every output, labels as codes that Spark turns into strings.
+``mapInArrow`` path plans it (the same columns, types and order); one Arrow UDF given the
+columns read returns every output, labels as codes that Spark turns into strings.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pyarrow as pa
 from pollutrack import _core
 from pollutrack._udf import AqiKernel
 from pollutrack.spark._arrow import arrow_schema, fit_threads_to_task, large_strings, plain
-from pollutrack.spark.functions import arrow_udf, code_udf, label, quoted
+from pollutrack.spark.functions import arrow_udf, code_udf, label, quoted, readings_call
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import DataFrame
 
     from pollutrack.aqi.options import AqiOptions
     from pollutrack.mapping import Mapping
@@ -30,13 +30,6 @@ def _spare(df: DataFrame, stem: str) -> str:
     while name in df.columns:
         name += "_"
     return name
-
-
-def _struct(names: list[str]) -> Column:
-    """A struct of `names` (each once, in order), its fields named as the columns."""
-    from pyspark.sql import functions as sf
-
-    return sf.struct(*[sf.col(quoted(n)) for n in dict.fromkeys(names)])
 
 
 def with_aqi(df: DataFrame, options: AqiOptions, core: dict[str, object]) -> DataFrame:
@@ -53,8 +46,10 @@ def with_aqi(df: DataFrame, options: AqiOptions, core: dict[str, object]) -> Dat
     outputs = list(planned)[len(arrow_in) :]
     fields = [(f.name, code_types.get(f.name, f.type)) for f in outputs]
     tmp = _spare(df, "__pollutrack_aqi")
-    udf = code_udf(kernel, fields, "with_aqi")
-    computed = df.withColumn(tmp, udf(_struct(list(read.values()))))
+    # The columns read, one argument each: no struct for Spark to build per row.
+    columns = list(dict.fromkeys(read.values()))
+    udf = code_udf(kernel, fields, "with_aqi", columns)
+    computed = df.withColumn(tmp, readings_call(udf, None, columns))
     extra = []
     for f in outputs:
         part = sf.col(tmp).getField(f.name)
@@ -77,16 +72,16 @@ def apply_mapping(df: DataFrame, mapping: Mapping, options: Any) -> DataFrame:
     produced = result.counts.column("column").to_pylist()
     spark_type = ", ".join(f"{quoted(n)}: string" for n in produced)
 
-    def pt_apply_mapping(values: pa.Array) -> pa.Array:
+    def pt_apply_mapping(*values: pa.Array) -> pa.Array:
         fit_threads_to_task()
-        batch = pa.RecordBatch.from_struct_array(values)
+        batch = pa.RecordBatch.from_arrays(list(values), names=fields)
         table = mapping.apply(batch, output="arrow", **options).table
         columns = [table.column(n).combine_chunks().cast(pa.string()) for n in produced]
         return pa.StructArray.from_arrays(columns, names=produced)
 
     tmp = _spare(df, "__pollutrack_mapped")
     udf = arrow_udf(pt_apply_mapping, f"struct<{spark_type}>")
-    computed = df.withColumn(tmp, udf(_struct(fields)))
+    computed = df.withColumn(tmp, udf(*[sf.col(quoted(f)) for f in fields]))
     mapped = {n: sf.col(tmp).getField(n).alias(n) for n in produced}
     if options.get("replace"):
         # In place: each source column's position holds its mapped column.
