@@ -175,3 +175,36 @@ def test_formulas_in_values_stay_text(tmp_path: Path) -> None:
     cells = [r[1] for r in book["Unmapped values"].iter_rows(min_row=2, values_only=True)]
     assert cells == ["=1+1", "@SUM(A1)"]
     assert book["Unmapped values"]["B2"].data_type == "s"  # a string, not a formula
+
+
+def test_hidden_worksheets_are_skipped_with_a_warning_and_read_with_include_hidden(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    from support.mapping_sheets import write_xlsx
+
+    header = ("field", "source", "target")
+    sheet = write_xlsx(
+        tmp_path / "s.xlsx",
+        {"Rules": [header, ("status", "open", "Opened")], "Old": [header, ("status", "x", "X")]},
+        hidden=["Old"],
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("status\nopen\nx\n")
+    out = tmp_path / "m.parquet"
+    code, _, err = cli("map", data, "--sheet", sheet, "-o", out)
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "pollutrack: warning: s.xlsx: skipped the hidden worksheet 'Old' "
+        "(--include-hidden reads hidden worksheets)"
+    )
+    assert pq.read_table(out)["status_mapped"].to_pylist() == ["Opened", None]
+    code, _, err = cli("map", data, "--sheet", sheet, "--include-hidden", "-o", out)
+    assert code == 0, err
+    assert "warning" not in err
+    assert pq.read_table(out)["status_mapped"].to_pylist() == ["Opened", "X"]
+    report = json.loads(out.with_name("m.parquet.report.json").read_text())
+    assert report["options"]["include_hidden"] is True
+    allowed = tmp_path / "allowed.json"
+    allowed.write_text(json.dumps({"status": ["Opened", "X"]}))
+    code, _, err = cli("drift", "--sheet", sheet, "--include-hidden", "--allowed", allowed)
+    assert (code, err.strip()) == (0, "0 drift rows")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pollutrack as pt
 import pyarrow as pa
+import pytest
 from support.io_helpers import rejected, write
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -137,3 +138,40 @@ def test_columns_built_on_the_checking_pass(tmp_path: Path) -> None:
     assert rejected(result, "line", "reason") == [
         (2, f"expected a value, found '}}' at byte {at} of the record")
     ]
+
+
+def test_dictionary_columns_are_read_as_their_values_and_encoded(tmp_path: Path) -> None:
+    # arrow-json reads no dictionaries: the values are checked and read as their own type,
+    # then encoded, at the top level and inside structs alike.
+    labels = pa.dictionary(pa.int32(), pa.string())
+    text = (
+        '{"site": "A", "code": 7, "meta": {"kind": "urban"}}\n'
+        '{"site": "B", "code": "x", "meta": {"kind": "rural"}}\n'
+        '{"site": 3, "code": 8, "meta": null}\n'
+    )
+    schema = pa.schema(
+        [
+            ("site", labels),
+            ("code", pa.dictionary(pa.int8(), pa.int64())),
+            ("meta", pa.struct([("kind", labels)])),
+        ]
+    )
+    result = pt.io.read_json(write(tmp_path, "d.ndjson", text), schema=schema)
+    assert result.table.schema.remove_metadata() == schema
+    assert result.table.to_pylist() == [
+        {"site": "A", "code": 7, "meta": {"kind": "urban"}},
+        {"site": "3", "code": 8, "meta": None},  # a number in a text column, as for string
+    ]
+    assert rejected(result, "line", "reason") == [(2, "key 'code': \"x\" is not a number")]
+
+
+def test_dictionary_values_beyond_the_index_type_are_a_clear_error(tmp_path: Path) -> None:
+    text = "".join(f'{{"a": "v{i}"}}\n' for i in range(300))
+    schema = pa.schema([("a", pa.dictionary(pa.int8(), pa.string()))])
+    with pytest.raises(pt.InvalidSpecError) as err:
+        pt.io.read_json(write(tmp_path, "d.ndjson", text), schema=schema)
+    assert str(err.value) == (
+        "column 'a': its values do not fit dictionary<values=string, indices=int8, ordered=0> "
+        "(Dictionary key bigger than the key type); give a wider index type, such as "
+        "dictionary(int32, string)"
+    )

@@ -171,15 +171,20 @@ def test_bad_inputs_fail_on_the_driver(spark: SparkSession) -> None:
 
 
 @pytest.mark.parametrize("beyond", ["extend", "cap", "null"])
-def test_native_column_equals_the_engine(spark: SparkSession, beyond: str) -> None:
+@pytest.mark.parametrize("negative", [None, "null"])
+def test_native_column_equals_the_engine(
+    spark: SparkSession, beyond: str, negative: str | None
+) -> None:
     table = readings(4000, 5)
     df = spark.createDataFrame(table)
     columns = {m: m for m in MEASURES}
-    got = df.select("id", aqi_column(columns, beyond=beyond)).orderBy("id").toArrow()
+    column = aqi_column(columns, beyond=beyond, negative=negative)
+    got = df.select("id", column).orderBy("id").toArrow()
     assert got.column_names == ["id", "aqi"]  # named as with_aqi names it
-    # aqi_column gives a negative reading no index: the engine's negative="null".
-    want = pt.aqi.compute(table, beyond=beyond, negative="null")
+    want = pt.aqi.compute(table, beyond=beyond, negative=negative)
     assert got.column("aqi").to_pylist() == want.column("aqi").to_pylist()
+    # The readings hold negatives, so the two rules really differ on these rows.
+    assert pt.aqi.compute(table, negative="zero") != pt.aqi.compute(table, negative="null")
 
 
 def test_native_category(spark: SparkSession) -> None:

@@ -8,6 +8,7 @@ Each file an option names (``--sheet``, ``--allowed``, ``--checks``, ``--rules``
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,12 @@ def standard(name: str) -> Any:
         raise InvalidSpecError(f"{path}: {exc}") from exc
 
 
-def sheet(path: Path) -> Any:
-    """A mapping sheet by its extension: Excel/ODS, CSV or JSON."""
+def sheet(path: Path, *, include_hidden: bool = False) -> Any:
+    """A mapping sheet by its extension: Excel/ODS, CSV or JSON.
+
+    Hidden worksheets of a workbook are skipped unless ``include_hidden`` (``--include-hidden``);
+    the ones skipped are named in a one-line warning on stderr.
+    """
     from pollutrack.mapping import Mapping
 
     if path.is_dir():
@@ -102,7 +107,15 @@ def sheet(path: Path) -> Any:
     if suffix not in readers:
         raise PollutrackError(f"{path}: a mapping sheet must be .xlsx, .xls, .ods, .csv or .json")
     given_file(path, "--sheet")
-    return readers[suffix](path)
+    if suffix in (".csv", ".json"):
+        return readers[suffix](path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mapping = Mapping.from_excel(path, include_hidden=include_hidden)
+    for w in caught:
+        message = str(w.message).replace("include_hidden=True", "--include-hidden")
+        click.echo(f"pollutrack: warning: {message}", err=True)
+    return mapping
 
 
 class Inputs:

@@ -22,7 +22,7 @@ from pollutrack.aqi.options import Beyond
 from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
 from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
-from pollutrack.cli.options import FAIL_ON_CHECKS, PARTITION_BY, REPORT, path_option
+from pollutrack.cli.options import FAIL_ON_CHECKS, INCLUDE_HIDDEN, PARTITION_BY, REPORT, path_option
 from pollutrack.cli.sql import sql
 from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
 from pollutrack.lineage import Dataset
@@ -255,6 +255,7 @@ def check(
     required=True,
     help="The mapping sheet (.xlsx, .ods, .csv or .json).",
 )
+@INCLUDE_HIDDEN
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
 @options.unmapped_options
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
@@ -266,6 +267,7 @@ def check(
 def map_values(
     inputs: tuple[str, ...],
     sheet: Path,
+    include_hidden: bool,
     out: Path,
     on_unmapped: OnUnmapped,  # as click.Choice checked it
     default_value: str | None,
@@ -285,11 +287,12 @@ def map_values(
     outputs.output_format(out, partition_by)
     report_path = report_path or arguments.default_report(out)
     xlsx_path = options.xlsx_target(xlsx_path)
-    mapping = arguments.sheet(sheet)
+    mapping = arguments.sheet(sheet, include_hidden=include_hidden)
     report = RunReport(
         "map",
         {
             "sheet": str(sheet),
+            "include_hidden": include_hidden,
             "on_unmapped": on_unmapped,
             "normalize": normalize,
             "partition_by": partition_by,
@@ -346,6 +349,7 @@ def map_values(
 
 @main.command()
 @click.option("--sheet", type=click.Path(path_type=Path), required=True, help="The mapping sheet.")
+@INCLUDE_HIDDEN
 @click.option(
     "--allowed",
     type=click.Path(path_type=Path),
@@ -356,13 +360,18 @@ def map_values(
 @options.xlsx_option
 @lineage_command("drift")
 def drift(
-    sheet: Path, allowed: Path, fail_on_drift: bool, xlsx_path: Path | None, lineage: LineageRun
+    sheet: Path,
+    include_hidden: bool,
+    allowed: Path,
+    fail_on_drift: bool,
+    xlsx_path: Path | None,
+    lineage: LineageRun,
 ) -> int:
     """Compare a mapping sheet with the target system's allowed values."""
     from pollutrack.cli import outputs
 
     xlsx_path = options.xlsx_target(xlsx_path)
-    mapping = arguments.sheet(sheet)
+    mapping = arguments.sheet(sheet, include_hidden=include_hidden)
     arguments.given_file(allowed, "--allowed")
     outputs.check_targets(_kept(xlsx_path, lineage.file), [sheet, allowed])
     lineage.start(file_datasets([sheet, allowed]), to_write(_kept(xlsx_path)))

@@ -118,6 +118,13 @@ _NORMALIZE = click.option(
 )
 
 
+INCLUDE_HIDDEN = click.option(
+    "--include-hidden",
+    is_flag=True,
+    help="Also read the sheet's hidden worksheets (skipped by default, with a warning).",
+)
+
+
 def unmapped_options(command: Any) -> Any:
     """``--on-unmapped``, ``--default`` and ``--normalize`` (the commands that map values)."""
     return _ON_UNMAPPED(_DEFAULT(_NORMALIZE(command)))

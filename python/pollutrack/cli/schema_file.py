@@ -2,11 +2,15 @@
 
 The names are those pyarrow prints and ``pyarrow.type_for_alias`` knows (``double``,
 ``float32``, ``int64``, ``string``, ``bool``, ``date32``, ``timestamp[us]`` ...), plus
-``timestamp[UNIT, tz=ZONE]`` and ``decimal128(P, S)`` / ``decimal256(P, S)``.
+``timestamp[UNIT, tz=ZONE]``, ``decimal128(P, S)`` / ``decimal256(P, S)`` and dictionaries as
+``dictionary(INDEX, VALUE)`` or as pyarrow prints them (``dictionary<values=string, indices=int32,
+ordered=0>``).
 
 Examples:
     >>> type_from_name("timestamp[us, tz=UTC]"), type_from_name("decimal128(10, 2)")
     (TimestampType(timestamp[us, tz=UTC]), Decimal128Type(decimal128(10, 2)))
+    >>> type_from_name("dictionary(int32, string)")
+    DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
     >>> type_from_name("dubble")
     Traceback (most recent call last):
     ...
@@ -26,6 +30,10 @@ from pollutrack.exceptions import InvalidSpecError
 
 _TIMESTAMP = re.compile(r"timestamp\[(s|ms|us|ns),\s*tz=([^\]]+)\]")
 _DECIMAL = re.compile(r"decimal(128|256)\(\s*(\d+)\s*,\s*(-?\d+)\s*\)")
+_DICTIONARY = re.compile(
+    r"dictionary\(\s*(\w+)\s*,\s*(\w+)\s*\)"
+    r"|dictionary<values=(\w+),\s*indices=(\w+)(?:,\s*ordered=([01]))?>"
+)
 _EXAMPLES = (
     "double, int64, string, bool, date32, timestamp[us], timestamp[us, tz=UTC], "
     "decimal128(10, 2) ..."
@@ -42,6 +50,12 @@ def type_from_name(name: str) -> pa.DataType:
         try:
             return make(int(match[2]), int(match[3]))
         except ValueError as exc:
+            raise InvalidSpecError(f"bad type '{name}': {exc}") from exc
+    if match := _DICTIONARY.fullmatch(text):
+        index, value = (match[1], match[2]) if match[1] else (match[4], match[3])
+        try:
+            return pa.dictionary(type_from_name(index), type_from_name(value), match[5] == "1")
+        except (TypeError, ValueError) as exc:
             raise InvalidSpecError(f"bad type '{name}': {exc}") from exc
     try:
         return pa.type_for_alias(text)

@@ -20,6 +20,7 @@ from pollutrack.cli import arguments
 from pollutrack.cli.errors import CHECKS_FAILED, OK
 from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
 from pollutrack.cli.options import (
+    INCLUDE_HIDDEN,
     PARTITION_BY,
     REPORT,
     aqi_options,
@@ -93,6 +94,7 @@ def _duckdb() -> Any:
 )
 @standard_options
 @click.option("--sheet", type=click.Path(path_type=Path), help="A mapping sheet for pt_map.")
+@INCLUDE_HIDDEN
 @unmapped_options
 @PARTITION_BY
 @REPORT
@@ -108,6 +110,7 @@ def sql(
     beyond: Beyond | None,  # as click.Choice checked it
     temperature: str | None,
     sheet: Path | None,
+    include_hidden: bool,
     on_unmapped: OnUnmapped,  # as click.Choice checked it
     default_value: str | None,
     normalize: bool,
@@ -147,7 +150,7 @@ def sql(
             "partition_by": partition_by,
         },
     )
-    mapping = arguments.sheet(sheet) if sheet is not None else None
+    mapping = arguments.sheet(sheet, include_hidden=include_hidden) if sheet is not None else None
     options["standard"] = arguments.standard(standard)
     con = duckdb.connect()
     functions.register(

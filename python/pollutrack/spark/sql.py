@@ -3,7 +3,8 @@
 For jobs that want the AQI without Python workers. The expression reproduces the engine's
 truncation with the same IEEE double operations (``q = x * scale``, ``q + (1e-9 + q * 1e-12)``,
 floor), then interpolates in exact integer arithmetic (``DIV``, DECIMAL(38, 0) above the table),
-so it gives the same AQI as :func:`pollutrack.aqi.compute` on double columns.
+so it gives the same AQI as :func:`pollutrack.aqi.compute` on double columns, a negative
+reading included (rated as 0 under the US EPA rule, or no index with ``negative="null"``).
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ def _double(value: float) -> str:
 class _Measure:
     """SQL fragments of one measure: validity, truncated count, sub-index, beyond test."""
 
-    def __init__(self, measure: Mapping[str, Any], column: str, standard: str, beyond: str) -> None:
+    def __init__(
+        self, measure: Mapping[str, Any], column: str, standard: str, beyond: str, zero: bool
+    ) -> None:
         scale = 10 ** int(measure["decimals"])  # the resolution the engine truncates to
         x = f"CAST(`{column.replace('`', '``')}` AS DOUBLE)"
+        if zero:  # a finite negative reading is rated as 0; -inf stays invalid
+            x = f"(CASE WHEN {x} < 0 AND {x} > {_double(float('-inf'))} THEN 0.0D ELSE {x} END)"
         self.valid = (
             f"({x} IS NOT NULL AND NOT isnan({x}) AND {x} >= 0 AND {x} < {_double(float('inf'))})"
         )
@@ -79,6 +84,7 @@ def aqi_column(
     *,
     standard: str = "us_epa_2024",
     beyond: str = "extend",
+    negative: str | None = None,
 ) -> Column:
     """The overall AQI (int) as a Spark SQL Column, identical to ``pt.aqi.compute``'s ``aqi``.
 
@@ -90,6 +96,9 @@ def aqi_column(
             and NO2) as doubles.
         standard: a US EPA table (``us_epa_2024``, ``us_epa_2012``, ``us_epa_1999``).
         beyond: ``"extend"``, ``"cap"`` or ``"null"``, as in :func:`pollutrack.aqi.compute`.
+        negative: ``"zero"`` (a negative reading is rated as 0, as EPA publishes it) or
+            ``"null"`` (no index), as in :func:`pollutrack.aqi.compute`. Default (``None``):
+            the standard's own (``"zero"`` for every US EPA table).
     """
     from pyspark.sql import functions as sf
 
@@ -101,10 +110,13 @@ def aqi_column(
         )
     if beyond not in ("extend", "cap", "null"):
         raise ValueError(f"beyond must be 'extend', 'cap' or 'null', not '{beyond}'")
+    negative = negative or std.to_dict()["negative"]
+    if negative not in ("zero", "null"):
+        raise ValueError(f"negative must be 'zero' or 'null', not '{negative}'")
     m = {}
     for name, col in columns.items():  # keys and aliases as the standard reads them
         measure = std.measure(name)
-        m[measure["key"]] = _Measure(measure, col, standard, beyond)
+        m[measure["key"]] = _Measure(measure, col, standard, beyond, negative == "zero")
     pollutants, used_beyond = [], []
     for key in ("pm25", "pm10", "co", "no2"):
         if key in m:

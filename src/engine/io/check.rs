@@ -4,6 +4,8 @@
 //! column, an object where a number belongs) is rejected with the key named instead. Top-level
 //! columns of simple types are built here, once, straight from the record's bytes (`direct`).
 
+use std::sync::Arc;
+
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 
 use crate::engine::io::direct::{Column, Kind};
@@ -89,6 +91,10 @@ impl Plan {
     }
 
     fn add(&mut self, dt: DataType, path: &str) -> usize {
+        if let DataType::Dictionary(_, value) = dt {
+            // Checked as its values; the decoder reads those and the column is cast after.
+            return self.add(*value, path);
+        }
         let id = self.nodes.len();
         let ty = match &dt {
             DataType::Null => Ty::Null,
@@ -155,9 +161,27 @@ impl Plan {
             .fields()
             .iter()
             .filter(|f| Kind::of(f.data_type()).is_none())
-            .map(|f| f.as_ref().clone())
+            .map(|f| f.as_ref().clone().with_data_type(decodable(f.data_type())))
             .collect();
         Schema::new_with_metadata(fields, schema.metadata().clone())
+    }
+}
+
+/// `dt` with every dictionary replaced by its value type: arrow-json reads no dictionaries, so
+/// they are read as their values and cast afterwards.
+pub fn decodable(dt: &DataType) -> DataType {
+    match dt {
+        DataType::Dictionary(_, value) => decodable(value),
+        DataType::Struct(fields) => DataType::Struct(
+            fields.iter().map(|f| f.as_ref().clone().with_data_type(decodable(f.data_type()))).collect(),
+        ),
+        DataType::List(item) => {
+            DataType::List(Arc::new(item.as_ref().clone().with_data_type(decodable(item.data_type()))))
+        }
+        DataType::LargeList(item) => {
+            DataType::LargeList(Arc::new(item.as_ref().clone().with_data_type(decodable(item.data_type()))))
+        }
+        other => other.clone(),
     }
 }
 

@@ -7,9 +7,10 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions};
+use arrow_cast::cast;
 use arrow_json::reader::Decoder;
 use arrow_json::ReaderBuilder;
-use arrow_schema::{ArrowError, SchemaRef, TimeUnit};
+use arrow_schema::{ArrowError, DataType, SchemaRef, TimeUnit};
 use arrow_select::concat::concat_batches;
 use arrow_select::filter::filter;
 
@@ -18,7 +19,8 @@ use crate::engine::io::chunks::{oversize_reason, Chunk};
 use crate::engine::io::schema::flatten_batch;
 use crate::engine::io::split::{count_lines, ndjson_records, Piece};
 use crate::engine::io::validate::Validator;
-use crate::engine::Result;
+use crate::engine::type_names::pyarrow_name;
+use crate::engine::{Error, Result};
 
 /// Raw text kept per rejected record, in bytes (cut on a character boundary when possible).
 pub const RAW_TEXT_LIMIT: usize = 1024;
@@ -261,7 +263,17 @@ impl DecodePlan {
         for i in 0..self.schema.fields().len() {
             match direct.peek() {
                 Some(((index, _), _)) if *index == i => columns.push(direct.next().expect("peeked").1),
-                _ => columns.push(Arc::clone(decoded_columns.next().expect("one decoded column a field"))),
+                _ => {
+                    let column = decoded_columns.next().expect("one decoded column a field");
+                    let wanted = self.schema.field(i).data_type();
+                    // Only dictionaries differ (see `decodable`): cast their values back.
+                    columns.push(if column.data_type() == wanted {
+                        Arc::clone(column)
+                    } else {
+                        cast(column, wanted)
+                            .map_err(|e| dictionary_error(self.schema.field(i).name(), wanted, &e))?
+                    });
+                }
             }
         }
         let batch = with_rows(Arc::clone(&self.schema), columns, rows)?;
@@ -270,6 +282,15 @@ impl DecodePlan {
             None => Ok(batch),
         }
     }
+}
+
+/// A dictionary column whose values outgrow its index type (per chunk of the file).
+fn dictionary_error(column: &str, wanted: &DataType, error: &ArrowError) -> Error {
+    Error::InvalidSpec(format!(
+        "column '{column}': its values do not fit {} ({error}); give a wider index type, such as \
+         dictionary(int32, string)",
+        pyarrow_name(wanted)
+    ))
 }
 
 #[cfg(test)]
