@@ -22,7 +22,14 @@ from pollutrack.aqi.options import Beyond
 from pollutrack.cli import arguments, checks, options
 from pollutrack.cli.errors import CHECKS_FAILED, OK, Main
 from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
-from pollutrack.cli.options import FAIL_ON_CHECKS, INCLUDE_HIDDEN, PARTITION_BY, REPORT, path_option
+from pollutrack.cli.options import (
+    FAIL_ON_CHECKS,
+    INCLUDE_HIDDEN,
+    OUT,
+    PARTITION_BY,
+    REPORT,
+    path_option,
+)
 from pollutrack.cli.sql import sql
 from pollutrack.exceptions import InvalidSpecError, UnsupportedTypeError
 from pollutrack.lineage import Dataset
@@ -84,13 +91,7 @@ def _kept(*paths: Path | None) -> list[Path]:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
-)
+@OUT
 @options.standard_options
 @click.option(
     "--column",
@@ -256,7 +257,7 @@ def check(
     help="The mapping sheet (.xlsx, .ods, .csv or .json).",
 )
 @INCLUDE_HIDDEN
-@click.option("--out", "-o", type=click.Path(path_type=Path), required=True)
+@OUT
 @options.unmapped_options
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any value is unmapped.")
 @PARTITION_BY

@@ -21,7 +21,16 @@ from pollutrack.mapping import OnUnmapped
 PARTITION_BY = click.option(
     "--partition-by", metavar="COLUMN", help="Hive-partition Parquet by this column."
 )
-FAIL_ON_CHECKS = click.option("--fail-on-checks", is_flag=True, help="Exit 1 when a check fails.")
+OUT = click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
+)
+FAIL_ON_CHECKS = click.option(
+    "--fail-on-checks", is_flag=True, help="Exit 1 when a check of severity error fails."
+)
 
 
 def path_option(flag: str, dest: str, help: str, *, required: bool = False) -> Callable[[FC], FC]:

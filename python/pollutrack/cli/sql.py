@@ -21,6 +21,7 @@ from pollutrack.cli.errors import CHECKS_FAILED, OK
 from pollutrack.cli.lineage_run import LineageRun, file_datasets, lineage_command, to_write
 from pollutrack.cli.options import (
     INCLUDE_HIDDEN,
+    OUT,
     PARTITION_BY,
     REPORT,
     aqi_options,
@@ -85,13 +86,7 @@ def _duckdb() -> Any:
     metavar="NAME=INPUT",
     help="Another table of the query: a file, glob or folder (repeatable).",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output: .parquet, .csv or .json (lines); a folder with --partition-by.",
-)
+@OUT
 @standard_options
 @click.option("--sheet", type=click.Path(path_type=Path), help="A mapping sheet for pt_map.")
 @INCLUDE_HIDDEN
