@@ -35,9 +35,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pollutrack import _core
+from pollutrack._mapping_args import apply_options
 from pollutrack.aqi.options import AqiOptions, _aqi_options
 from pollutrack.exceptions import InvalidSpecError
-from pollutrack.mapping import ApplyOptions, _apply_options
+from pollutrack.mapping import ApplyOptions
 
 #: The outputs of the AQI functions that return one value per row, in ``compute``'s order.
 OUTPUTS = ("aqi", "aqi_category", "aqi_dominant", "aqi_status")
@@ -352,7 +353,7 @@ class MapKernel:
                     f"{function}() maps the field its first argument names and returns the "
                     f"mapped value; the option {key!r} does not apply"
                 )
-        _apply_options(function, options)  # checked now, passed on as given
+        apply_options(function, options)  # checked now, passed on as given
         self.options = dict(options)
 
     def check(self, field: str) -> None:

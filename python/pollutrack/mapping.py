@@ -32,8 +32,8 @@ import pyarrow as pa
 from pollutrack import _core
 from pollutrack._frames import Output, from_native
 from pollutrack._input import as_arrow_tabular
+from pollutrack._mapping_args import apply_options, columns_arg, existing, key_text
 from pollutrack._mapping_views import DriftReport, mapping_result_html
-from pollutrack._options import checked
 
 __all__ = [
     "ApplyOptions",
@@ -80,24 +80,6 @@ class ApplyOptions(MatchOptions, total=False):
     replace: bool
 
 
-def _apply_options(
-    function: str, options: MatchOptions, declared: type = ApplyOptions
-) -> dict[str, object]:
-    """``options`` (of ``declared``) for ``_core``: checked, ``normalize`` as step names.
-
-    Examples:
-        >>> _apply_options("apply", {"normalize": True, "fields": ("dept",)})
-        {'normalize': ['all'], 'fields': ['dept']}
-    """
-    out = checked(function, options, declared)
-    if "normalize" in options:
-        out["normalize"] = _normalize_steps(options["normalize"])
-    fields = options.get("fields")
-    if fields is not None:
-        out["fields"] = list(fields)
-    return out
-
-
 def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
     """Path of the bundled sample sheet mapping the Beijing ``cbwd`` wind codes.
 
@@ -107,46 +89,6 @@ def sample_sheet(kind: Literal["xlsx", "csv"] = "xlsx") -> Path:
         ['cbwd']
     """
     return Path(str(resources.files("pollutrack") / "data" / f"wind_direction_mapping.{kind}"))
-
-
-def _existing(path: PathLike, what: str = "mapping sheet") -> Path:
-    """``path`` as a Path, if it is a file; else an error that says what is wrong with it.
-
-    Examples:
-        >>> import tempfile
-        >>> folder = tempfile.mkdtemp()
-        >>> try:
-        ...     _existing(folder, "allowed-values file")
-        ... except IsADirectoryError as exc:
-        ...     print(str(exc).replace(folder, "<folder>"))
-        '<folder>' is a folder, not an allowed-values file
-    """
-    p = Path(path)
-    if p.is_dir():
-        raise IsADirectoryError(f"'{p}' is a folder, not {_article(what)} {what}")
-    if not p.is_file():
-        raise FileNotFoundError(f"no such {what}: '{p}'")
-    return p
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[0] in "aeiou" else "a"
-
-
-def _key_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _normalize_steps(normalize: bool | str | Sequence[str] | None) -> list[str] | None:
-    if normalize is None or normalize is False:
-        return None
-    if normalize is True:
-        return ["all"]
-    if isinstance(normalize, str):
-        return [normalize]
-    return list(normalize)
 
 
 class MappingResult:
@@ -265,10 +207,10 @@ class Mapping:
             >>> m.rules.select(["source", "target", "row"]).to_pylist()[0]
             {'source': 'NE', 'target': 'northeast', 'row': 2}
         """
-        p = _existing(path)
+        p = existing(path)
         sheets = [sheet] if isinstance(sheet, str) else (list(sheet) if sheet is not None else None)
         core, hidden = _core.mapping.from_excel(
-            p, sheets=sheets, columns=_columns(columns), include_hidden=include_hidden
+            p, sheets=sheets, columns=columns_arg(columns), include_hidden=include_hidden
         )
         if hidden:
             names = ", ".join(repr(h) for h in hidden)
@@ -289,7 +231,7 @@ class Mapping:
             >>> len(pt.Mapping.from_csv(pt.mapping.sample_sheet("csv")))
             4
         """
-        return cls(_core.mapping.from_csv(_existing(path), columns=_columns(columns)))
+        return cls(_core.mapping.from_csv(existing(path), columns=columns_arg(columns)))
 
     @classmethod
     def from_json(cls, path: PathLike, *, columns: MappingABC[str, str] | None = None) -> Mapping:
@@ -302,10 +244,10 @@ class Mapping:
             >>> pt.Mapping.from_json(p).apply({"s": [1, 2]}).table.column("s_mapped").to_pylist()
             ['One', None]
         """
-        p = _existing(path)
+        p = existing(path)
         return cls(
             _core.mapping.from_json(
-                p.read_text(encoding="utf-8"), name=p.name, columns=_columns(columns)
+                p.read_text(encoding="utf-8"), name=p.name, columns=columns_arg(columns)
             )
         )
 
@@ -318,7 +260,7 @@ class Mapping:
             >>> pt.Mapping.from_table({"field": ["s"], "source": ["a"], "target": ["A"]}).fields
             ['s']
         """
-        return cls(_core.mapping.from_table(as_arrow_tabular(data), columns=_columns(columns)))
+        return cls(_core.mapping.from_table(as_arrow_tabular(data), columns=columns_arg(columns)))
 
     @classmethod
     def from_dict(cls, rules: MappingABC[str, MappingABC[Any, Any]]) -> Mapping:
@@ -334,7 +276,7 @@ class Mapping:
             ['1', '2']
         """
         listed = [
-            {"field": str(field), "source": _key_text(k), "target": v}
+            {"field": str(field), "source": key_text(k), "target": v}
             for field, pairs in rules.items()
             for k, v in pairs.items()
         ]
@@ -366,7 +308,7 @@ class Mapping:
             DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
         """
         data, native = from_native(data, output)
-        given = _apply_options("apply", options)
+        given = apply_options("apply", options)
         table, report, counts = self._core.apply(as_arrow_tabular(data), given)
         return MappingResult(native.to_native(table), report, counts)
 
@@ -402,7 +344,7 @@ class Mapping:
         if isinstance(allowed, MappingABC):
             text = json.dumps(allowed)
         else:
-            text = _existing(allowed, "allowed-values file").read_text(encoding="utf-8")
+            text = existing(allowed, "allowed-values file").read_text(encoding="utf-8")
         return DriftReport(self._core.drift(text))
 
     # --- looking ----------------------------------------------------------------------------
@@ -432,7 +374,3 @@ class Mapping:
     def __repr__(self) -> str:
         duplicates = self.duplicates.num_rows
         return f"Mapping(fields={self.fields}, rules={len(self)}, duplicates={duplicates})"
-
-
-def _columns(columns: MappingABC[str, str] | None) -> dict[str, str] | None:
-    return dict(columns) if columns is not None else None

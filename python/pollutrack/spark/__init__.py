@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import pyarrow as pa
 
+from pollutrack._mapping_args import apply_options
 from pollutrack.aqi import hourly as aqi_hourly
 from pollutrack.aqi.options import AqiOptions, DailyOptions, HourlyOptions, _aqi_options
 from pollutrack.exceptions import InvalidSpecError
-from pollutrack.mapping import ApplyOptions, MatchOptions, _apply_options
+from pollutrack.mapping import ApplyOptions, MatchOptions
 from pollutrack.spark import _columns, _in_map
 from pollutrack.spark._arrow import arrow_schema as _arrow_schema
 from pollutrack.spark._arrow import fit_threads_to_task as _fit_threads_to_task
@@ -155,7 +156,7 @@ def unmapped_report(
     """
     from pyspark.sql import functions as sf
 
-    _apply_options("unmapped_report", options, MatchOptions)  # here, not first on an executor
+    apply_options("unmapped_report", options, MatchOptions)  # here, not first on an executor
 
     schema = pa.schema(
         [
