@@ -1,7 +1,7 @@
 //! Shared preparation of hourly data: station groups, hours, pollutant columns in native units,
 //! and the duplicate check. Everything per station is then independent, so it runs in parallel.
 
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 
 use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
@@ -58,6 +58,17 @@ pub struct HourlyOptions {
     /// Pollutant key → unit of its column.
     pub units: Vec<(String, String)>,
     pub duplicates: Duplicates,
+    /// Readings equal to one of these (as given, before any unit conversion) are missing.
+    pub na_values: Vec<f64>,
+}
+
+/// `values` with every reading equal to a sentinel of `na_values` made null: exports write
+/// -999 or -9999 for "no reading", which is not a concentration.
+pub fn mask_sentinels(values: Float64Array, na_values: &[f64]) -> Float64Array {
+    if na_values.is_empty() {
+        return values;
+    }
+    values.iter().map(|v| v.filter(|x| !na_values.contains(x))).collect()
 }
 
 /// Pollutant data ready for per-station work.
@@ -146,7 +157,7 @@ pub fn prepare(
             }
             None => None,
         };
-        let read = as_f64(&name, column(&batch, &name, p.key())?)?;
+        let read = mask_sentinels(as_f64(&name, column(&batch, &name, p.key())?)?, &options.na_values);
         values.push(match factor {
             Some(factor) => read.iter().map(|v| v.map(|x| x * factor)).collect(),
             None => read,
