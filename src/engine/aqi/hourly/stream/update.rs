@@ -36,6 +36,14 @@ enum Reason {
 impl HourlyState {
     /// Takes one batch of readings (any stations, hours and order).
     pub fn update(&mut self, batch: &RecordBatch) -> Result<Update> {
+        if batch.num_rows() == 0 {
+            // Nothing arrived (an empty file or poll); its columns may not even be typed.
+            let out = match self.options.emit {
+                Emit::Nowcast => self.emit_nowcast(Vec::new())?,
+                Emit::Daily => self.emit_days(None)?,
+            };
+            return Ok(Update { out, set_aside: self.set_aside(batch, &[])? });
+        }
         let (layout, rows) = self.read(batch)?;
         let watermark = self.watermark();
         let n = batch.num_rows();
