@@ -14,6 +14,7 @@ use super::options::options_struct;
 use super::tables::to_table;
 
 mod hourly;
+mod stream;
 use crate::engine::aqi::{self, reference, AqiOptions, AqiPlan as EnginePlan, Beyond, Negative, OnInvalid};
 use crate::engine::{plain, Error};
 
@@ -245,5 +246,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(breakpoints, m)?)?;
     m.add_function(wrap_pyfunction!(categories, m)?)?;
     m.add_class::<Plan>()?;
-    hourly::register(m)
+    hourly::register(m)?;
+    stream::register(m)
 }

@@ -41,12 +41,14 @@ from pollutrack.aqi.options import (
 )
 from pollutrack.aqi.purpleair import correct_purpleair
 from pollutrack.aqi.standard import Standard, compare, standard_arg
+from pollutrack.aqi.stream import HourlyState
 
 __all__ = [
     "AqiOptions",
     "ColumnOptions",
     "DailyOptions",
     "HourlyOptions",
+    "HourlyState",
     "RollingOptions",
     "Standard",
     "breakpoints",

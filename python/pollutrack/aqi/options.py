@@ -93,9 +93,13 @@ class RollingOptions(TypedDict, total=False):
     Attributes:
         duplicates: two rows of one station in one hour: ``"error"`` (default, naming the
             station, hour and rows), ``"first"``, ``"last"`` or ``"mean"`` (of the valid values).
+        na_values: sentinel readings that mean "no reading" (AirNow and many station exports
+            write ``-999`` or ``-9999``): a reading equal to one of them, as given (before any
+            unit conversion), is missing, exactly as a null. Default: none.
     """
 
     duplicates: Duplicates
+    na_values: list[float] | None
 
 
 class HourlyOptions(RollingOptions, total=False):

@@ -25,6 +25,7 @@ options_struct! {
         duplicates: String,
         standard: String,
         tz: String,
+        na_values: Vec<f64>,
     }
 }
 
@@ -37,6 +38,7 @@ options_struct! {
         hours: usize,
         min_valid: usize,
         duplicates: String,
+        na_values: Vec<f64>,
     }
 }
 
@@ -54,6 +56,7 @@ impl HourlyArgs {
             pollutants: self.pollutants.unwrap_or_default().into_iter().collect(),
             units: self.units.unwrap_or_default().into_iter().collect(),
             duplicates: duplicates(self.duplicates.as_deref())?,
+            na_values: self.na_values.unwrap_or_default(),
         };
         let standard = self.standard.unwrap_or_else(|| AqiOptions::default().standard);
         Ok((options, standard, self.tz))
@@ -93,6 +96,7 @@ fn rolling(py: Python<'_>, data: AnyRecordBatch, options: RollingArgs) -> PyResu
         hours: required(options.hours, "hours")?,
         min_valid: required(options.min_valid, "min_valid")?,
         duplicates: duplicates(options.duplicates.as_deref())?,
+        na_values: options.na_values.unwrap_or_default(),
     };
     let read = read_whole(data)?;
     let out = py.detach(|| read().and_then(|batch| engine::rolling(&batch, &options)))?;

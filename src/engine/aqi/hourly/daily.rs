@@ -105,7 +105,7 @@ fn day_value(hours: &[f64], kind: &Kind) -> (Option<f64>, usize, Option<String>)
 }
 
 /// The output days of one station, column by column.
-struct Days {
+pub struct Days {
     /// Days since 1970-01-01, local standard time.
     dates: Vec<i32>,
     /// Per stat: the value (NaN unless complete) and the hours or windows counted.
@@ -123,42 +123,92 @@ const COMPLETE: i8 = 0;
 const INCOMPLETE: i8 = 1;
 const NO_DATA: i8 = 2;
 
+/// The daily values a set of pollutant columns gives: each stat with its reading column.
+pub struct DayRules {
+    stats: Vec<(usize, Stat)>,
+}
+
+impl DayRules {
+    pub fn new(columns: &[(Pollutant, String)]) -> Self {
+        let stats = stats()
+            .into_iter()
+            .filter_map(|s| columns.iter().position(|(p, _)| *p == s.pollutant).map(|p| (p, s)))
+            .collect();
+        Self { stats }
+    }
+}
+
+/// One station's days, added one at a time.
+pub struct DaysBuilder {
+    dates: Vec<i32>,
+    values: Vec<Vec<f64>>,
+    counts: Vec<Vec<i32>>,
+    status: Vec<i8>,
+    issues: Vec<Option<String>>,
+}
+
+impl DaysBuilder {
+    pub fn new(rules: &DayRules) -> Self {
+        let n = rules.stats.len();
+        Self {
+            dates: vec![],
+            values: vec![vec![]; n],
+            counts: vec![vec![]; n],
+            status: vec![],
+            issues: vec![],
+        }
+    }
+
+    /// Adds day `date`; `hours(column)` is that reading column's 48 hours from the day's
+    /// midnight (the next day's 8-hour windows reach into it; NaN = missing).
+    pub fn push<'h>(&mut self, rules: &DayRules, date: i64, hours: impl Fn(usize) -> &'h [f64]) {
+        self.dates.push(date as i32);
+        let mut issues: Vec<String> = Vec::new();
+        let mut any_data = false;
+        for (i, (p, stat)) in rules.stats.iter().enumerate() {
+            let (value, count, issue) = day_value(hours(*p), &stat.kind);
+            any_data |= count > 0;
+            self.values[i].push(value.unwrap_or(f64::NAN));
+            self.counts[i].push(count as i32);
+            if let Some(issue) = issue {
+                issues.push(format!("{}: {issue}", stat.name));
+            }
+        }
+        self.status.push(match (any_data, issues.is_empty()) {
+            (false, _) => NO_DATA,
+            (true, true) => COMPLETE,
+            (true, false) => INCOMPLETE,
+        });
+        self.issues.push((!issues.is_empty()).then(|| issues.join("; ")));
+    }
+
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+
+    pub fn finish(self) -> Days {
+        let Self { dates, values, counts, status, issues } = self;
+        Days { dates, values, counts, status, issues: StringArray::from(issues) }
+    }
+}
+
 /// One station's days: those with at least one row, from its hours laid out day by day.
-fn station_days(
-    prepared: &Prepared,
-    s: usize,
-    stats: &[(usize, &Stat)],
-    policy: Duplicates,
-) -> Result<Days, Clash> {
+fn station_days(prepared: &Prepared, s: usize, rules: &DayRules, policy: Duplicates) -> Result<Days, Clash> {
     let (first, last) = prepared.stations.spans[s];
     let first_day = first.div_euclid(24);
     let days = (last.div_euclid(24) - first_day + 1) as usize;
     // One day more than the data: the last day's 8-hour windows reach into it.
     let grid = grid(&prepared.stations, s, first_day * 24, (days + 1) * 24, policy)?;
-    let (mut dates, mut day_status, mut issues_of_days) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut values, mut counts) = (vec![vec![]; stats.len()], vec![vec![]; stats.len()]);
+    let mut out = DaysBuilder::new(rules);
     let claimed = &grid.claimed;
     for day in (0..days).filter(|&d| claimed[d * 24..d * 24 + 24].contains(&true)) {
-        dates.push((first_day + day as i64) as i32);
-        let mut issues: Vec<String> = Vec::new();
-        let mut any_data = false;
-        for (i, (p, stat)) in stats.iter().enumerate() {
-            let (value, count, issue) = day_value(&grid.values[*p][day * 24..day * 24 + 48], &stat.kind);
-            any_data |= count > 0;
-            values[i].push(value.unwrap_or(f64::NAN));
-            counts[i].push(count as i32);
-            if let Some(issue) = issue {
-                issues.push(format!("{}: {issue}", stat.name));
-            }
-        }
-        day_status.push(match (any_data, issues.is_empty()) {
-            (false, _) => NO_DATA,
-            (true, true) => COMPLETE,
-            (true, false) => INCOMPLETE,
-        });
-        issues_of_days.push((!issues.is_empty()).then(|| issues.join("; ")));
+        out.push(rules, first_day + day as i64, |p| &grid.values[p][day * 24..day * 24 + 48]);
     }
-    Ok(Days { dates, values, counts, status: day_status, issues: StringArray::from(issues_of_days) })
+    Ok(out.finish())
 }
 
 /// `pt.aqi.daily`: see the module comment. `zone` overrides the time column's own zone.
@@ -169,16 +219,11 @@ pub fn daily(
     zone: Option<&str>,
 ) -> Result<RecordBatch> {
     let prepared = prepare(batch, options, &Pollutant::ALL[..6], Clock::LocalStandard(zone))?;
-    // Each stat with the index of its pollutant's reading column.
-    let all = stats();
-    let stats: Vec<(usize, &Stat)> = all
-        .iter()
-        .filter_map(|s| prepared.columns.iter().position(|(p, _)| *p == s.pollutant).map(|p| (p, s)))
-        .collect();
+    let rules = DayRules::new(&prepared.columns);
     let per_station: Vec<Days> = per_station(&prepared.stations, &options.time, |s| {
-        station_days(&prepared, s, &stats, options.duplicates)
+        station_days(&prepared, s, &rules, options.duplicates)
     })?;
-    assemble(&prepared, &stats, &per_station, standard)
+    assemble(&prepared.station, &prepared.stations.first_rows, &rules, &per_station, standard)
 }
 
 /// One output column: every station's part of it, in station order.
@@ -190,19 +235,22 @@ fn concat<T: Copy>(per_station: &[Days], part: impl Fn(&Days) -> &[T]) -> Vec<T>
     out
 }
 
-fn assemble(
-    prepared: &Prepared,
-    stats: &[(usize, &Stat)],
+/// The `pt.aqi.daily` table of `per_station`'s days: station `s` is row `first_rows[s]` of
+/// `station`.
+pub fn assemble(
+    station: &ArrayRef,
+    first_rows: &[u32],
+    rules: &DayRules,
     per_station: &[Days],
     standard: &str,
 ) -> Result<RecordBatch> {
+    let stats = &rules.stats;
     let station_rows: UInt32Array = per_station
         .iter()
         .enumerate()
-        .flat_map(|(s, d)| std::iter::repeat_n(prepared.stations.first_rows[s], d.dates.len()))
+        .flat_map(|(s, d)| std::iter::repeat_n(first_rows[s], d.dates.len()))
         .collect::<Vec<_>>()
         .into();
-    let station = &prepared.station;
     let mut fields = vec![
         Field::new("station", station.data_type().clone(), false),
         Field::new("date", DataType::Date32, false),

@@ -8,6 +8,7 @@ pub mod prepare;
 pub mod rolling;
 pub mod series;
 pub mod stations;
+pub mod stream;
 pub mod zone;
 
 pub use daily::daily;

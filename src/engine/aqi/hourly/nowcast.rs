@@ -76,7 +76,7 @@ struct StationNowcasts {
     nowcasts: Vec<Vec<Option<(f64, f64)>>>,
 }
 
-fn method(p: Pollutant) -> Method {
+pub fn method(p: Pollutant) -> Method {
     if p == Pollutant::O3 {
         O3_LEGACY
     } else {
@@ -93,17 +93,19 @@ fn prefix(p: Pollutant) -> &'static str {
     }
 }
 
+/// The truncated NowCast and weight of pollutant `p` at slot `t` of its hour series.
+pub fn nowcast_of(series: &[f64], t: usize, p: Pollutant) -> Option<(f64, f64)> {
+    let scale = hourly_measure(p).counts_per_unit();
+    nowcast_at(series, t, method(p)).map(|(c, w)| (truncated(c, scale), w))
+}
+
 /// `pt.aqi.nowcast`: the input rows (same order) with, per pollutant, the truncated NowCast,
 /// its weight, a validity flag and its AQI, then the overall NowCast AQI, category, dominant
 /// pollutant and status.
 pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> Result<RecordBatch> {
-    let prepared = prepare(batch, options, &[Pollutant::Pm25, Pollutant::Pm10, Pollutant::O3], Clock::Hours)?;
+    let prepared = prepare(batch, options, &NOWCAST_POLLUTANTS, Clock::Hours)?;
     let rows = prepared.batch.num_rows();
-    let mut fields: Vec<Arc<Field>> = prepared.batch.schema().fields().iter().cloned().collect();
-    let mut columns: Vec<ArrayRef> = prepared.batch.columns().to_vec();
-    // Per pollutant: its method and reporting scale.
-    let shapes: Vec<(Method, f64)> =
-        prepared.columns.iter().map(|(p, _)| (method(*p), hourly_measure(*p).counts_per_unit())).collect();
+    let pollutants: Vec<Pollutant> = prepared.columns.iter().map(|(p, _)| *p).collect();
     // Per station, in parallel: its hour grid of every pollutant (read once), then each row's
     // NowCast of each pollutant.
     let stations = &prepared.stations;
@@ -115,21 +117,15 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
             .flat_map(|s| s.readings())
             .map(|r| (r.row(), (i64::from(r.hour()) - first) as usize))
             .unzip();
-        let nowcasts = shapes
+        let nowcasts = pollutants
             .iter()
             .zip(&g.values)
-            .map(|(&(m, scale), series)| {
-                slots
-                    .iter()
-                    .map(|&t| nowcast_at(series, t, m).map(|(c, w)| (truncated(c, scale), w)))
-                    .collect()
-            })
+            .map(|(&p, series)| slots.iter().map(|&t| nowcast_of(series, t, p)).collect())
             .collect();
         Ok(StationNowcasts { rows, nowcasts })
     })?;
-    let mut aqi_columns = Vec::new();
-    for (column, (p, _)) in prepared.columns.iter().enumerate() {
-        let p = *p;
+    let mut values = Vec::with_capacity(pollutants.len());
+    for column in 0..pollutants.len() {
         let mut nowcast = vec![f64::NAN; rows];
         let mut weight = vec![f64::NAN; rows];
         for station in &per_station {
@@ -140,6 +136,27 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
                 }
             }
         }
+        values.push((nowcast, weight));
+    }
+    append_nowcasts(&prepared.batch, &pollutants, values, standard)
+}
+
+/// The pollutants the NowCast is defined for.
+pub const NOWCAST_POLLUTANTS: [Pollutant; 3] = [Pollutant::Pm25, Pollutant::Pm10, Pollutant::O3];
+
+/// `batch` with the NowCast columns of `pt.aqi.nowcast` appended: per pollutant (in `pollutants`
+/// order) each row's truncated NowCast and weight (NaN = none), then their AQI.
+pub fn append_nowcasts(
+    batch: &RecordBatch,
+    pollutants: &[Pollutant],
+    values: Vec<(Vec<f64>, Vec<f64>)>,
+    standard: &str,
+) -> Result<RecordBatch> {
+    let rows = batch.num_rows();
+    let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+    let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+    let mut aqi_columns = Vec::new();
+    for (&p, (nowcast, weight)) in pollutants.iter().zip(values) {
         let valid: BooleanArray = nowcast.iter().map(|v| Some(!v.is_nan())).collect();
         let name = prefix(p);
         let nowcast: ArrayRef = Arc::new(nan_to_null(nowcast));
@@ -160,7 +177,7 @@ pub fn nowcast(batch: RecordBatch, options: &HourlyOptions, standard: &str) -> R
         fields.push(Arc::new(field.as_ref().clone().with_name(name)));
         columns.push(Arc::clone(column));
     }
-    let schema = Schema::new_with_metadata(fields, prepared.batch.schema().metadata().clone());
+    let schema = Schema::new_with_metadata(fields, batch.schema().metadata().clone());
     Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
 }
 

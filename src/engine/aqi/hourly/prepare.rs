@@ -1,7 +1,7 @@
 //! Shared preparation of hourly data: station groups, hours, pollutant columns in native units,
 //! and the duplicate check. Everything per station is then independent, so it runs in parallel.
 
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 
 use crate::engine::aqi::compute::compute_batch;
 use crate::engine::aqi::plan::{AqiOptions, AqiPlan};
@@ -58,6 +58,17 @@ pub struct HourlyOptions {
     /// Pollutant key → unit of its column.
     pub units: Vec<(String, String)>,
     pub duplicates: Duplicates,
+    /// Readings equal to one of these (as given, before any unit conversion) are missing.
+    pub na_values: Vec<f64>,
+}
+
+/// `values` with every reading equal to a sentinel of `na_values` made null: exports write
+/// -999 or -9999 for "no reading", which is not a concentration.
+pub fn mask_sentinels(values: Float64Array, na_values: &[f64]) -> Float64Array {
+    if na_values.is_empty() {
+        return values;
+    }
+    values.iter().map(|v| v.filter(|x| !na_values.contains(x))).collect()
 }
 
 /// Pollutant data ready for per-station work.
@@ -71,7 +82,7 @@ pub struct Prepared {
     pub columns: Vec<(Pollutant, String)>,
 }
 
-fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a ArrayRef> {
+pub fn column<'a>(batch: &'a RecordBatch, name: &str, what: &str) -> Result<&'a ArrayRef> {
     batch.column_by_name(name).ok_or_else(|| Error::ColumnNotFound {
         what: format!("{what} column '{name}' is not in the data"),
         available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
@@ -135,26 +146,37 @@ pub fn prepare(
     let chosen = choose(&batch, options, allowed)?;
     let station = column(&batch, &options.station, "station")?.clone();
     let timeline = Timeline::new(&options.time, column(&batch, &options.time, "time")?, clock)?;
-    let mut columns = Vec::with_capacity(chosen.len());
+    let values = readings(&batch, options, &chosen)?;
+    let columns = chosen;
+    let stations = install(|| group_by_station(&options.station, &station, &timeline, &values))?;
+    Ok(Prepared { batch, station, stations, columns })
+}
+
+/// Each chosen column's readings in the pollutant's native unit (sentinels made null; a
+/// column in another unit converted).
+pub fn readings(
+    batch: &RecordBatch,
+    options: &HourlyOptions,
+    chosen: &[(Pollutant, String)],
+) -> Result<Vec<Float64Array>> {
     let mut values = Vec::with_capacity(chosen.len());
     for (p, name) in chosen {
+        let p = *p;
         let unit = options.units.iter().find(|(k, _)| parse_pollutant(k).ok() == Some(p));
         let factor = match unit {
             Some((_, text)) => {
                 let native = hourly_measure(p).unit;
-                Some(Unit::parse(text, p.key())?.factor_to(native, p, molar_volume(25)?, &name)?)
+                Some(Unit::parse(text, p.key())?.factor_to(native, p, molar_volume(25)?, name)?)
             }
             None => None,
         };
-        let read = as_f64(&name, column(&batch, &name, p.key())?)?;
+        let read = mask_sentinels(as_f64(name, column(batch, name, p.key())?)?, &options.na_values);
         values.push(match factor {
             Some(factor) => read.iter().map(|v| v.map(|x| x * factor)).collect(),
             None => read,
         });
-        columns.push((p, name));
     }
-    let stations = install(|| group_by_station(&options.station, &station, &timeline, &values))?;
-    Ok(Prepared { batch, station, stations, columns })
+    Ok(values)
 }
 
 /// Runs `work` for every station in parallel; a clash is the error of the first station (in

@@ -8,7 +8,7 @@ use arrow_schema::{DataType, Field, Schema};
 
 use super::by_station::group_by_station;
 use super::grid::grid;
-use super::prepare::per_station;
+use super::prepare::{mask_sentinels, per_station};
 use super::series::{nan_to_null, Clock, Duplicates, Timeline};
 use crate::engine::columns::as_f64;
 use crate::engine::parallel::install;
@@ -29,6 +29,8 @@ pub struct RollingOptions {
     pub hours: usize,
     pub min_valid: usize,
     pub duplicates: Duplicates,
+    /// Readings equal to one of these are missing (see `prepare::mask_sentinels`).
+    pub na_values: Vec<f64>,
 }
 
 /// The input rows with `<column>_<hours>h` (null below `min_valid`) and `<column>_<hours>h_count`.
@@ -45,7 +47,7 @@ pub fn rolling(batch: &RecordBatch, o: &RollingOptions) -> Result<RecordBatch> {
             available: batch.schema().fields().iter().map(|f| f.name().clone()).collect(),
         })
     };
-    let values = as_f64(&o.column, &get(&o.column)?)?;
+    let values = mask_sentinels(as_f64(&o.column, &get(&o.column)?)?, &o.na_values);
     let timeline = Timeline::new(&o.time, &get(&o.time)?, Clock::Hours)?;
     let station = get(&o.station)?;
     let stations = install(|| group_by_station(&o.station, &station, &timeline, &[values]))?;
