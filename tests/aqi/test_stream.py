@@ -201,3 +201,29 @@ def test_bad_input_is_refused_clearly() -> None:
         pt.aqi.HourlyState(station="site", time="t", tz="+08:00")
     with pytest.raises(pt.InvalidSpecError, match="US EPA averaging rules"):
         pt.aqi.HourlyState(station="site", time="t", standard="in_naqi")
+
+
+def test_results_are_the_same_at_one_and_two_threads() -> None:
+    # 3,000 stations: enough rows for the NowCast and day loops to split across threads.
+    n = 3000
+    batches = [
+        rows(
+            [f"s{i}" for i in range(n)],
+            [h] * n,
+            pm25=[float((i * 7 + h * 13) % 90) for i in range(n)],
+        )
+        for h in range(30)
+    ]
+    before = pt.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            pt.set_num_threads(threads)
+            for emit in ("nowcast", "daily"):
+                state = pt.aqi.HourlyState(station="site", time="t", emit=emit, pollutants=["pm25"])  # type: ignore[arg-type]
+                out = [state.update(b) for b in batches] + [state.flush()]
+                results.append(pa.concat_tables([t for t in out if t.num_rows]))
+    finally:
+        pt.set_num_threads(before)
+    assert results[0].equals(results[2]) and results[1].equals(results[3])
+    assert results[0].num_rows == 30 * n and results[1].num_rows == 2 * n

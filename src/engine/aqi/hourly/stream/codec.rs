@@ -108,3 +108,53 @@ impl HourlyState {
         Ok(state)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::types::Int32Type;
+    use arrow_array::{ArrayRef, DictionaryArray, Float64Array, RecordBatch, TimestampMillisecondArray};
+
+    use super::super::{Emit, Policy};
+    use super::*;
+
+    fn options(emit: Emit) -> StreamOptions {
+        StreamOptions {
+            station: "s".into(),
+            time: "t".into(),
+            pollutants: vec![("pm25".into(), "pm".into())],
+            units: vec![],
+            na_values: vec![-999.0],
+            standard: "us_epa_2024".into(),
+            tz: None,
+            emit,
+            lateness: 2,
+            on_late: Policy::Drop,
+            on_duplicate: Policy::Raise,
+        }
+    }
+
+    #[test]
+    fn column_types_and_state_survive_the_bytes() {
+        let station: DictionaryArray<Int32Type> = vec!["a", "b", "a"].into_iter().collect();
+        let t = TimestampMillisecondArray::from(vec![0, 3_600_000, 3_600_000]).with_timezone("+08:00");
+        let columns: Vec<ArrayRef> =
+            vec![Arc::new(station), Arc::new(t), Arc::new(Float64Array::from(vec![1.0, -999.0, 3.0]))];
+        let batch = RecordBatch::try_from_iter(["s", "t", "pm"].into_iter().zip(columns)).unwrap();
+        for emit in [Emit::Nowcast, Emit::Daily] {
+            let mut state = HourlyState::new(options(emit)).unwrap();
+            state.update(&batch).unwrap();
+            let bytes = state.to_bytes().unwrap();
+            let restored = HourlyState::from_bytes(&bytes).unwrap();
+            assert_eq!(restored.to_bytes().unwrap(), bytes);
+            assert_eq!(restored.layout, state.layout);
+            assert_eq!((restored.options(), restored.counts()), (state.options(), state.counts()));
+            let mut wrong = bytes.clone();
+            wrong[8] = 9;
+            let err = HourlyState::from_bytes(&wrong).err().unwrap().to_string();
+            assert!(err.contains("format version 9; this pollutrack reads version 1"), "{err}");
+            assert!(HourlyState::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+        }
+    }
+}

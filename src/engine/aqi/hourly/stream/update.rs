@@ -48,7 +48,13 @@ impl HourlyState {
         let watermark = self.watermark();
         let n = batch.num_rows();
         let mut reasons: Vec<Option<Reason>> = vec![None; n];
-        let mut seen: HashSet<(u32, i64)> = HashSet::with_capacity(n);
+        // Only a station with several rows in the batch can repeat an hour within it: the
+        // usual batch (one row per station) skips the set.
+        let mut rows_of = vec![0_u32; self.stations.len() + rows.fresh.len()];
+        for &id in &rows.ids {
+            rows_of[id as usize] += 1;
+        }
+        let mut seen: HashSet<(u32, i64)> = HashSet::new();
         for (r, (&id, &hour)) in rows.ids.iter().zip(&rows.hours).enumerate() {
             if let Some(w) = watermark.filter(|&w| hour < w) {
                 if self.options.on_late == Policy::Raise {
@@ -59,7 +65,7 @@ impl HourlyState {
                     )));
                 }
                 reasons[r] = Some(Reason::Late);
-            } else if !seen.insert((id, hour))
+            } else if (rows_of[id as usize] > 1 && !seen.insert((id, hour)))
                 || self.buffers.get(id as usize).is_some_and(|b| b.claimed(hour))
             {
                 if self.options.on_duplicate == Policy::Raise {
