@@ -239,21 +239,30 @@ def test_a_session_zone_with_a_change_of_clocks_and_wall_clock_times(
 ) -> None:
     """In a New York session over the night the clocks go back (01:00-02:00 twice on
     3 November 2024) each hour stays its own; a ``timestamp_ntz`` column keeps its type and
-    wall-clock hours. Both equal pt.aqi.nowcast."""
+    wall-clock hours. Integer stations and a column name with a dot go through. Each equals
+    pt.aqi.nowcast."""
     spark = rocksdb
     zoned = station_hours("AB", 36, 1, dt.datetime(2024, 11, 2, 12, tzinfo=dt.UTC))
     # Both stations have both 01:00 hours (05:00 and 06:00 UTC).
-    naive = zoned.set_column(1, "time", zoned["time"].cast(pa.timestamp("us")))
+    zoned = zoned.rename_columns(["station", "time", "pm2.5"])
+    ids = pc.if_else(pc.equal(zoned["station"], "A"), 7, 8).cast(pa.int64())
+    naive = zoned.set_column(0, "station", ids)
+    naive = naive.set_column(1, "time", naive["time"].cast(pa.timestamp("us")))
+    options = {"pollutants": {"pm25": "pm2.5"}}
     got = {}
     spark.conf.set("spark.sql.session.timeZone", "America/New_York")
     try:
-        for name, rows, kind in (("zoned", zoned, "timestamp"), ("naive", naive, "timestamp_ntz")):
+        for name, rows, kinds in (
+            ("zoned", zoned, "station string, time timestamp"),
+            ("naive", naive, "station bigint, time timestamp_ntz"),
+        ):
             (tmp_path / name).mkdir()
             pq.write_table(rows, tmp_path / name / "hours.parquet")
-            schema = f"station string, time {kind}, pm25 double"
-            readings = spark.readStream.schema(schema).parquet(str(tmp_path / name))
-            hours = nowcast_stream(readings, station="station", time="time")
-            assert hours.schema["time"].dataType.simpleString() == kind
+            readings = spark.readStream.schema(f"{kinds}, `pm2.5` double")
+            readings = readings.parquet(str(tmp_path / name))
+            hours = nowcast_stream(readings, station="station", time="time", **options)
+            spark_kinds = kinds.replace(" ", ":").replace(",:", ",")
+            assert hours.schema.simpleString().startswith(f"struct<{spark_kinds},pm2.5:double,")
             query = (
                 hours.writeStream.format("memory")
                 .queryName(name)
@@ -266,18 +275,16 @@ def test_a_session_zone_with_a_change_of_clocks_and_wall_clock_times(
             got[name] = spark.sql(f"SELECT * FROM {name}").toArrow()
     finally:
         spark.conf.set("spark.sql.session.timeZone", "UTC")
-    local = zoned.set_column(1, "time", zoned["time"].cast(pa.timestamp("us", "America/New_York")))
+    new_york = pa.timestamp("us", "America/New_York")
+    local = zoned.set_column(1, "time", zoned["time"].cast(new_york))
     utc = pa.timestamp("us", "UTC")
+    keys = ["station", "time"]
     for name, rows in (("zoned", local), ("naive", naive)):
-        want = pt.aqi.nowcast(rows, station="station", time="time", output="arrow")
-        want = want.set_column(
-            1,
-            "time",
-            want["time"].cast(utc if name == "zoned" else naive.schema.field("time").type),
-        )
+        want = pt.aqi.nowcast(rows, station="station", time="time", output="arrow", **options)
         out = got[name]
         if name == "zoned":
+            want = want.set_column(1, "time", want["time"].cast(utc))
             out = out.set_column(1, "time", out["time"].cast(utc))
-        keys = ["station", "time"]
+        assert out.column_names == want.column_names
         assert out.num_rows == want.num_rows == zoned.num_rows
         assert rows_of(out, keys) == rows_of(want, keys), name
