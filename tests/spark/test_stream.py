@@ -297,3 +297,57 @@ def test_a_session_zone_with_a_change_of_clocks_and_wall_clock_times(
         assert out.column_names == want.column_names
         assert out.num_rows == want.num_rows == zoned.num_rows
         assert rows_of(out, keys) == rows_of(want, keys), name
+
+
+def processor(emit: str) -> Any:
+    """The stateful processor as nowcast_stream/daily_stream build it, in pyspark's TwsTester
+    (its handle in memory, the watermark set by hand): no query."""
+    from pollutrack.spark import _stream
+    from pollutrack.spark._arrow import plain, spark_schema, to_arrow
+    from pyspark.sql.streaming.tws_tester import TwsTester
+
+    schema = table([]).schema
+    kwargs = {"station": "site", "time": "t", "emit": emit, "lateness": LATENESS}
+    out = to_arrow(
+        spark_schema(plain(_stream._probe(kwargs, schema, "site", "t"), False)), "UTC", False
+    )
+    frames = _stream.Frames(schema, out, 1, True)
+    station = _stream.StationState(kwargs, frames, _stream.HORIZON_HOURS[emit] * _stream.HOUR_MS)
+    return TwsTester(
+        station,
+        timeMode="EventTime",
+        outputMode="Append",
+        eventTimeExtractor=lambda r: r["us"] // 1000,
+    )
+
+
+def test_a_station_that_stops_is_closed_by_its_timer() -> None:
+    """A daily station's open day comes out when the watermark is 32 hours past its last hour
+    (not at 31: its day ends at most 24 hours after it, its windows reach 7 hours on), then its
+    state is cleared and its counts kept; a NowCast station's state is cleared at 12 hours."""
+    import pandas as pd
+
+    rows = [r for r in hours("A", 0, 40, random.Random(3))]
+    last_ms = int(max(r["t"] for r in rows).timestamp() * 1000)
+    frame = pd.DataFrame(rows).assign(us=[int(r["t"].timestamp() * 1_000_000) for r in rows])
+    want = pt.aqi.daily(table(rows), station="site", time="t", output="arrow").to_pylist()
+
+    days = processor("daily")
+    first = days.testInPandas("A", frame)  # day 1 is final by the station's own hours
+    assert [d["date"] for d in first.to_dict("records")] == [want[0]["date"]]
+    assert first.to_dict("records")[0]["pm25_24h"] == want[0]["pm25_24h"]
+    assert len(days.setWatermark(last_ms + 31 * 3_600_000)) == 0
+    closed = days.setWatermark(last_ms + 32 * 3_600_000).to_dict("records")
+    assert [d["date"] for d in closed] == [want[1]["date"]]
+    # 17 hours of day 2: its mean is null (NaN through pandas), its status says why.
+    for name in ("pm25_hours", "day_status"):
+        assert closed[0][name] == want[1][name]
+    assert days.peekValueState("hourly_state", "A") is None
+    assert days.peekValueState("counts", "A") == (len(rows), 0, 0)
+
+    nowcast = processor("nowcast")
+    assert len(nowcast.testInPandas("A", frame)) == len(rows)
+    assert len(nowcast.setWatermark(last_ms + 11 * 3_600_000)) == 0
+    assert nowcast.peekValueState("hourly_state", "A") is not None
+    assert len(nowcast.setWatermark(last_ms + 12 * 3_600_000)) == 0
+    assert nowcast.peekValueState("hourly_state", "A") is None
