@@ -299,7 +299,7 @@ def test_a_session_zone_with_a_change_of_clocks_and_wall_clock_times(
         assert rows_of(out, keys) == rows_of(want, keys), name
 
 
-def processor(emit: str) -> Any:
+def processor(emit: str, **settings: Any) -> Any:
     """The stateful processor as nowcast_stream/daily_stream build it, in pyspark's TwsTester
     (its handle in memory, the watermark set by hand): no query."""
     from pollutrack.spark import _stream
@@ -307,7 +307,7 @@ def processor(emit: str) -> Any:
     from pyspark.sql.streaming.tws_tester import TwsTester
 
     schema = table([]).schema
-    kwargs = {"station": "site", "time": "t", "emit": emit, "lateness": LATENESS}
+    kwargs = {"station": "site", "time": "t", "emit": emit, "lateness": LATENESS, **settings}
     out = to_arrow(
         spark_schema(plain(_stream._probe(kwargs, schema, "site", "t"), False)), "UTC", False
     )
@@ -351,3 +351,18 @@ def test_a_station_that_stops_is_closed_by_its_timer() -> None:
     assert nowcast.peekValueState("hourly_state", "A") is not None
     assert len(nowcast.setWatermark(last_ms + 12 * 3_600_000)) == 0
     assert nowcast.peekValueState("hourly_state", "A") is None
+
+
+def test_on_duplicate_raise_fails_the_station_s_task() -> None:
+    """``on_duplicate="raise"``: the second row of a station-hour raises in the executor (the
+    query fails with pollutrack's error), and the state is left as it was."""
+    import pandas as pd
+
+    tester = processor("nowcast", on_duplicate="raise")
+    rows = hours("A", 0, 5, random.Random(4))
+    frame = pd.DataFrame(rows).assign(us=[int(r["t"].timestamp() * 1_000_000) for r in rows])
+    assert len(tester.testInPandas("A", frame)) == len(rows)
+    saved = tester.peekValueState("hourly_state", "A")
+    with pytest.raises(pt.InvalidValueError, match="duplicate"):
+        tester.testInPandas("A", frame.tail(1))
+    assert tester.peekValueState("hourly_state", "A") == saved
