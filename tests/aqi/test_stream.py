@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pollutrack as pt
 import pyarrow as pa
@@ -128,6 +129,17 @@ def test_bytes_restore_the_state_exactly_options_included() -> None:
     b = restored.update(rows(["A"] * 6, list(range(6, 12)), pm=N01[6:]))
     assert a.equals(b)
     assert a.column("pm25_nowcast").to_pylist()[-1] == 53.7
+
+
+def test_a_pickled_state_is_its_bytes() -> None:
+    state = nowcast_state(lateness=1)
+    state.update(rows(["A"] * 11, list(range(11)), pm25=N01[:11]))
+    copy = pickle.loads(pickle.dumps(state))
+    assert copy.to_bytes() == state.to_bytes()
+    assert copy.update(rows(["A"], [11], pm25=[80.0])).column("nowcast_aqi").to_pylist() == [146]
+    assert (
+        repr(copy) == "HourlyState(emit='nowcast', stations=1, rows=12, nbytes=" + f"{copy.nbytes})"
+    )
 
 
 def test_bytes_of_another_kind_or_version_are_refused() -> None:

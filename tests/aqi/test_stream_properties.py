@@ -152,7 +152,9 @@ def test_streamed_daily_equals_the_batch_daily(case: tuple, tz: str | None) -> N
     state = pt.aqi.HourlyState(
         station="site", time="t", emit="daily", lateness=lateness, na_values=[SENTINEL], **options
     )
-    state, emitted, _ = stream(state, feed, columns, cuts, save_at)
+    state, emitted, set_aside = stream(state, feed, columns, cuts, save_at)
+    dups = sum(1 for r in feed if r.get("dup"))
+    assert state.counts == {"late": 0, "duplicate": dups, "rows": len(feed)} and set_aside == dups
     emitted.append(state.flush())
     batch = pt.aqi.daily(
         table(rows, columns), station="site", time="t", na_values=[SENTINEL], **options

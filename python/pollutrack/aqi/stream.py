@@ -182,12 +182,20 @@ class HourlyState:
         state._set_aside = _empty_set_aside()
         return state
 
+    def __reduce__(self) -> tuple[Any, tuple[bytes, Output]]:
+        # Pickling (multiprocessing, Spark closures) goes through the versioned bytes.
+        return (_restore, (self.to_bytes(), self._output))
+
     def __repr__(self) -> str:
         o = self.options
         return (
             f"HourlyState(emit={o['emit']!r}, stations={self.stations}, "
             f"rows={self.counts['rows']}, nbytes={self.nbytes})"
         )
+
+
+def _restore(data: bytes, output: Output) -> HourlyState:
+    return HourlyState.from_bytes(data, output=output)
 
 
 def _empty_set_aside() -> pa.Table:

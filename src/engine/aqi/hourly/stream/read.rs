@@ -55,8 +55,11 @@ impl HourlyState {
         let station = Column::read(&o.station, column(batch, &o.station, "station")?)?;
         let time = column(batch, &o.time, "time")?;
         let Some(is_zoned) = zoned(time.data_type()) else {
-            // The batch functions' own message.
-            return Err(Timeline::new(&o.time, time, Clock::Hours).err().unwrap_or_else(|| Error::spec("")));
+            return Err(Error::unsupported_type(
+                &o.time,
+                time.data_type(),
+                "hourly readings need a timestamp column (parse strings with pyarrow.compute.strptime)",
+            ));
         };
         let layout = match &self.layout {
             Some(layout) => {

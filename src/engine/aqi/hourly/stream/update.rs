@@ -185,3 +185,68 @@ impl HourlyState {
         Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::{Float64Array, Int64Array, TimestampSecondArray};
+
+    use super::super::{Counts, StreamOptions};
+    use super::*;
+
+    fn batch(stations: &[i64], hours: &[i64]) -> RecordBatch {
+        let t: Vec<i64> = hours.iter().map(|h| h * 3600 + 120).collect();
+        let pm = Float64Array::from(vec![12.0; hours.len()]);
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(stations.to_vec())),
+            Arc::new(TimestampSecondArray::from(t).with_timezone("UTC")),
+            Arc::new(pm),
+        ];
+        RecordBatch::try_from_iter(["s", "t", "pm25"].into_iter().zip(columns)).unwrap()
+    }
+
+    fn state(emit: Emit, lateness: u32) -> HourlyState {
+        HourlyState::new(StreamOptions {
+            station: "s".into(),
+            time: "t".into(),
+            pollutants: vec![],
+            units: vec![],
+            na_values: vec![],
+            standard: "us_epa_2024".into(),
+            tz: None,
+            emit,
+            lateness,
+            on_late: Policy::Drop,
+            on_duplicate: Policy::Drop,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_watermark_moves_after_each_batch() {
+        let mut s = state(Emit::Nowcast, 2);
+        // One batch: hour 0 does not make hour 9 late, nor the reverse.
+        assert_eq!(s.update(&batch(&[1, 1], &[9, 0])).unwrap().out.num_rows(), 2);
+        // Watermark 7: hour 6 is late, 7 is not; 9 again is a duplicate.
+        let u = s.update(&batch(&[1, 1, 1], &[6, 7, 9])).unwrap();
+        assert_eq!(u.set_aside.num_rows(), 2);
+        assert_eq!(u.out.num_rows(), 2); // hour 7, and hour 9 whose window holds it
+        assert_eq!(s.counts(), Counts { rows: 5, late: 1, duplicate: 1 });
+        // Kept: hours from 7 - 11 on, and only those with a row.
+        assert_eq!((s.buffers[0].base(), s.buffers[0].end()), (0, 10));
+        s.update(&batch(&[1], &[30])).unwrap();
+        assert_eq!((s.buffers[0].base(), s.buffers[0].end()), (30, 31));
+    }
+
+    #[test]
+    fn a_day_closes_when_the_watermark_passes_its_windows() {
+        let mut s = state(Emit::Daily, 0);
+        let hours: Vec<i64> = (0..30).collect();
+        assert_eq!(s.update(&batch(&vec![5; 30], &hours)).unwrap().out.num_rows(), 0);
+        // Hour 30 is the last a day-0 window reads; at watermark 31 day 0 is final.
+        assert_eq!(s.update(&batch(&[5], &[30])).unwrap().out.num_rows(), 0);
+        assert_eq!(s.update(&batch(&[5], &[31])).unwrap().out.num_rows(), 1);
+        assert_eq!(s.buffers[0].base(), 24);
+        assert_eq!(s.flush().unwrap().num_rows(), 1);
+        assert!(s.buffers[0].is_empty());
+    }
+}
