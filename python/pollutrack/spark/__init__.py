@@ -40,6 +40,7 @@ from pollutrack.spark._arrow import spark_schema as _spark_schema
 from pollutrack.spark._arrow import to_arrow as _to_arrow
 from pollutrack.spark.functions import register
 from pollutrack.spark.sql import aqi_column
+from pollutrack.spark.streaming import daily_stream, nowcast_stream, stream_counts
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -51,9 +52,12 @@ __all__ = [
     "aqi_column",
     "aqi_status_counts",
     "daily",
+    "daily_stream",
     "mapping_counts",
     "nowcast",
+    "nowcast_stream",
     "register",
+    "stream_counts",
     "unmapped_report",
     "with_aqi",
 ]
@@ -90,8 +94,8 @@ def _grouped(df: DataFrame, key: str, function: Any, **options: Any) -> DataFram
         name = function.__name__
         raise InvalidSpecError(
             f"{name} needs each station's preceding hours, which a micro-batch of a streaming "
-            f"DataFrame does not hold; run it on stored hours (a batch DataFrame), for example "
-            f"in foreachBatch over the new hours and the ones before them"
+            f"DataFrame does not hold; on a stream use pollutrack.spark.{name}_stream, which "
+            f"keeps each station's hours in Spark's state store"
         )
     large = _large_strings(df)
     sample = pa.Table.from_batches([], schema=_arrow_schema(df, large))
